@@ -1,0 +1,184 @@
+"""Investment leads: who wants to build what, where; their pipeline stage and activities."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Industry, Region
+
+
+class Stage(models.TextChoices):
+    """The investment-promotion pipeline used by Chinese agencies, in order."""
+
+    LEAD = "lead", _("线索")
+    CONTACT = "contact", _("接洽/考察")
+    NEGOTIATION = "negotiation", _("洽谈")
+    SIGNED = "signed", _("签约")
+    REGISTERED = "registered", _("注册")
+    CONSTRUCTION = "construction", _("在建")
+    PRODUCTION = "production", _("投产")
+
+
+STAGE_ORDER: list[str] = [s.value for s in Stage]
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("跟进中")
+    ON_HOLD = "on_hold", _("暂缓")
+    DORMANT = "dormant", _("休眠")
+    LOST = "lost", _("流失")
+    WITHDRAWN = "withdrawn", _("撤回")
+
+
+class InvestorType(models.TextChoices):
+    PRIVATE = "private", _("民营")
+    SOE = "soe", _("国有")
+    FOREIGN = "foreign", _("外资")
+    JV = "jv", _("合资")
+    OTHER = "other", _("其他")
+
+
+class LeadQuerySet(models.QuerySet["Lead"]):
+    def in_regions(self, region_ids: list[int]) -> LeadQuerySet:
+        return self.filter(region_id__in=region_ids)
+
+    def active(self) -> LeadQuerySet:
+        return self.filter(status=Status.ACTIVE)
+
+
+class Lead(models.Model):
+    """An incoming investment project aimed at one target region.
+
+    Amounts are in 10,000 units of `currency` (万元), as agencies report them. NULL amounts are
+    unknown, and scoring treats them as unknown (lower confidence), never as zero.
+    """
+
+    external_id = models.CharField(_("external id"), max_length=64, unique=True)
+    company = models.CharField(_("company"), max_length=200)
+    investor_origin = models.CharField(_("investor origin"), max_length=100, blank=True)
+    investor_type = models.CharField(
+        _("investor type"), max_length=10, choices=InvestorType.choices, blank=True
+    )
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="leads")
+    products = models.TextField(_("products"), blank=True)
+    input_industries = models.ManyToManyField(
+        Industry, blank=True, related_name="leads_buying", verbose_name=_("input industries")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="leads", verbose_name=_("target region")
+    )
+    capex = models.DecimalField(
+        _("capex (10k)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    jobs = models.PositiveIntegerField(_("jobs"), null=True, blank=True)
+    land_ha = models.DecimalField(
+        _("land need (ha)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    power_mw = models.DecimalField(
+        _("power need (MW)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    needs = models.JSONField(_("needs"), default=list, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.LEAD)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    status_reason = models.CharField(_("status reason"), max_length=300, blank=True)
+    lost_to = models.CharField(_("lost to (where it went)"), max_length=200, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_leads",
+        verbose_name=_("owner"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LeadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        indexes = [
+            models.Index(fields=["region", "stage"], name="lead_region_stage"),
+            models.Index(fields=["region", "status"], name="lead_region_status"),
+            models.Index(fields=["owner"], name="lead_owner"),
+            models.Index(fields=["received_on"], name="lead_received_on"),
+            models.Index(fields=["industry"], name="lead_industry"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capex__gte=0) | Q(capex__isnull=True), name="lead_capex_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(land_ha__gte=0) | Q(land_ha__isnull=True),
+                name="lead_land_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(power_mw__gte=0) | Q(power_mw__isnull=True),
+                name="lead_power_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=STAGE_ORDER), name="lead_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in Status]), name="lead_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} ({self.external_id})"
+
+
+class ActivityKind(models.TextChoices):
+    NOTE = "note", _("备注")
+    VISIT = "visit", _("考察")
+    MEETING = "meeting", _("会谈")
+    CALL = "call", _("电话")
+
+
+class LeadActivity(models.Model):
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(_("kind"), max_length=10, choices=ActivityKind.choices)
+    happened_on = models.DateField(_("date"))
+    text = models.TextField(_("text"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-happened_on", "-created_at"]
+        verbose_name = _("lead activity")
+        verbose_name_plural = _("lead activities")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.happened_on}"
+
+
+class StageChange(models.Model):
+    """One move of a lead between stages, so time-in-stage can be reported."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=16, choices=Stage.choices)
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["changed_at"]
+        indexes = [models.Index(fields=["lead", "changed_at"], name="stage_change_lead_time")]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+
+    def __str__(self) -> str:
+        return f"{self.lead_id}: {self.from_stage} → {self.to_stage}"

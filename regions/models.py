@@ -1,0 +1,266 @@
+"""Regions, industries and what links them: employment, supply chains, clusters, endowments.
+
+These are the reference data that admins keep true; every score is computed from them.
+An empty optional figure is stored as NULL and means *unknown*, never zero.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市")
+    COUNTY = "county", _("县/区")
+    ZONE = "zone", _("园区")
+
+
+class Region(models.Model):
+    """A province, city, county or development zone; parents form a tree (no cycles)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="region_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def clean(self) -> None:
+        if self.parent_id is not None and self.pk is not None:
+            ancestor_ids = {a.pk for a in self.parent.ancestors(include_self=True)}
+            if self.pk in ancestor_ids:
+                raise ValidationError({"parent": _("A region cannot be its own ancestor.")})
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A cycle in the parent chain would break every tree walk; the database can only
+        # forbid the one-step cycle, so the longer ones are checked here on every save.
+        self.clean()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def ancestors(self, *, include_self: bool = False) -> list[Region]:
+        """Walk up the parent chain (bounded, so a corrupt cycle cannot hang a request)."""
+        chain: list[Region] = [self] if include_self else []
+        node = self.parent
+        seen: set[int] = set()
+        while node is not None and node.pk not in seen and len(seen) < 64:
+            seen.add(node.pk)
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class Industry(models.Model):
+    """An industry in the agency's taxonomy (two or more levels through `parent`)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="industry_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class RegionIndustry(models.Model):
+    """The size of an industry in a region. Employment drives the measures; NULL is unknown."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="industries")
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="regions")
+    employment = models.DecimalField(
+        _("employment"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    output = models.DecimalField(
+        _("output (10k CNY)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    firms = models.PositiveIntegerField(_("firms"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("region industry")
+        verbose_name_plural = _("region industries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "industry"], name="region_industry_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(employment__gte=0) | Q(employment__isnull=True),
+                name="region_industry_employment_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(output__gte=0) | Q(output__isnull=True),
+                name="region_industry_output_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region.code} × {self.industry.code}"
+
+
+class IndustryLink(models.Model):
+    """A supplier → customer link between industries, from a chain map or an IO table."""
+
+    supplier = models.ForeignKey(
+        Industry, on_delete=models.CASCADE, related_name="customer_links"
+    )
+    customer = models.ForeignKey(
+        Industry, on_delete=models.CASCADE, related_name="supplier_links"
+    )
+    weight = models.FloatField(_("weight"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("industry link")
+        verbose_name_plural = _("industry links")
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "customer"], name="industry_link_unique"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="industry_link_weight_non_negative"),
+            models.CheckConstraint(
+                condition=~Q(supplier=F("customer")), name="industry_link_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier.code} → {self.customer.code}"
+
+
+class Cluster(models.Model):
+    """An industry cluster of a region, with the targets the agency set for it."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="clusters")
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    priority = models.BooleanField(_("priority cluster"), default=False)
+    description = models.TextField(_("description"), blank=True)
+    target_capex = models.DecimalField(
+        _("target signed capex per year (10k CNY)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    target_projects = models.PositiveIntegerField(
+        _("target landed projects per year"), null=True, blank=True
+    )
+    industries = models.ManyToManyField(Industry, through="ClusterIndustry", related_name="clusters")
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["region__code", "code"]
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="cluster_code_unique_in_region"),
+            models.CheckConstraint(
+                condition=Q(target_capex__gte=0) | Q(target_capex__isnull=True),
+                name="cluster_target_capex_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.region.code})"
+
+
+class ClusterRole(models.TextChoices):
+    CORE = "core", _("核心")
+    SUPPORT = "support", _("配套")
+
+
+class ClusterIndustry(models.Model):
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="members")
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="cluster_roles")
+    role = models.CharField(_("role"), max_length=10, choices=ClusterRole.choices, default=ClusterRole.CORE)
+
+    class Meta:
+        verbose_name = _("cluster industry")
+        verbose_name_plural = _("cluster industries")
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "industry"], name="cluster_industry_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster.code}: {self.industry.code} ({self.role})"
+
+
+class AnchorFirm(models.Model):
+    """A named anchor company of a cluster (the firm that pulls suppliers in)."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="anchors")
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("anchor firm")
+        verbose_name_plural = _("anchor firms")
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "name"], name="anchor_firm_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Endowment(models.Model):
+    """A region's factor endowment (port = 1, industrial land in ha, power price, …)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="endowments")
+    factor = models.CharField(_("factor"), max_length=64)
+    value = models.FloatField(_("value"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["region__code", "factor"]
+        verbose_name = _("endowment")
+        verbose_name_plural = _("endowments")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "factor"], name="endowment_unique"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0) | Q(value__isnull=True),
+                name="endowment_value_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region.code}: {self.factor} = {self.value}"
