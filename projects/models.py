@@ -98,6 +98,10 @@ class Lead(models.Model):
         related_name="owned_leads",
         verbose_name=_("owner"),
     )
+    # Bumped (F() + 1) by every write that changes a scoring input of this lead; a stored
+    # score remembers the revision it was computed from, so an edit made while a worker is
+    # computing can never be lost: the older revision stays visibly stale.
+    score_revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -34,6 +34,9 @@ class Region(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    # Bumped by writes to this region's clusters or endowments (inputs of its leads' scores
+    # only); shared measures have their own version in screening.DataVersion.
+    score_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["code"]

@@ -257,7 +257,9 @@ def _cog(mcp: FloatArray, phi: FloatArray, pci_raw: FloatArray, eci_sd: float) -
     """COG[c,p] = (1-M[c,p]) sum_q phi[p,q]/sum_r phi[r,q] (1-M[c,q]) PCI_raw[q] / sd(raw ECI)."""
     weights = _safe_divide(phi, phi.sum(axis=0)[np.newaxis, :])  # weights[p, q]
     absent = 1.0 - mcp
-    return absent * ((absent * np.nan_to_num(pci_raw)) @ weights.T) / eci_sd
+    gain = ((absent * np.nan_to_num(pci_raw)) @ weights.T) / eci_sd
+    # np.where rather than absent * gain, so present pairs are exactly 0.0, never -0.0.
+    return np.where(mcp > 0, 0.0, gain)
 
 
 def compute_complexity(

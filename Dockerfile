@@ -1,0 +1,16 @@
+# One image for web, worker and beat; the command differs per service (docker-compose.yml).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1
+
+WORKDIR /app
+RUN useradd --create-home --uid 1000 xuanshang
+COPY pyproject.toml README.md ./
+RUN pip install --upgrade pip && pip install .
+COPY . .
+RUN DEBUG=1 python manage.py collectstatic --noinput
+USER xuanshang
+EXPOSE 8000
+CMD ["gunicorn", "screening.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

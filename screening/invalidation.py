@@ -1,0 +1,76 @@
+"""Marking scores stale when their inputs change, in the writer's transaction.
+
+Every write path that changes a scoring input (services, the admin, imports, the API, bulk
+updates) calls one of these inside its transaction. Staleness is recorded as version numbers
+(lead revision, region version, shared measures version), so marking is O(1) or one
+set-based UPDATE, and a stored score is stale exactly when its remembered versions differ.
+Recomputation is enqueued on commit; if the broker is down then, the write still stands and
+the periodic sweep (screening.tasks.sweep_stale_scores) picks the stale scores up later.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.db import transaction
+from kombu.exceptions import OperationalError
+from django.db.models import F
+
+log = logging.getLogger(__name__)
+
+
+def leads_changed(lead_ids: Iterable[int]) -> None:
+    """A lead's own inputs changed (industry, region, size, needs, inputs): rescore those leads."""
+    from projects.models import Lead
+
+    ids = sorted(set(lead_ids))
+    if not ids:
+        return
+    Lead.objects.filter(pk__in=ids).update(score_revision=F("score_revision") + 1)
+    _enqueue_on_commit("rescore_leads", ids)
+
+
+def regions_changed(region_ids: Iterable[int]) -> None:
+    """A region's clusters, anchors or endowments changed: rescore that region's leads."""
+    from regions.models import Region
+
+    ids = sorted(set(region_ids))
+    if not ids:
+        return
+    Region.objects.filter(pk__in=ids).update(score_version=F("score_version") + 1)
+    _enqueue_on_commit("rescore_regions", ids)
+
+
+def measures_changed() -> None:
+    """Region-industry sizes or chain links changed: the shared measures must be recomputed."""
+    from screening.models import DataVersion
+
+    updated = DataVersion.objects.filter(pk=1).update(measures_version=F("measures_version") + 1)
+    if not updated:
+        DataVersion.objects.get_or_create(pk=1, defaults={"measures_version": 2})
+    _enqueue_on_commit("rescore_stale", [])
+
+
+def profiles_changed() -> None:
+    """A scoring profile was added or changed: the leads under it get a new total."""
+    _enqueue_on_commit("rescore_stale", [])
+
+
+def _enqueue_on_commit(task_name: str, ids: list[int]) -> None:
+    transaction.on_commit(lambda: _send(task_name, ids))
+
+
+def _send(task_name: str, ids: list[int]) -> None:
+    """Publish a recompute task; a broker failure is logged, never raised into the request."""
+    from screening import tasks
+
+    task = getattr(tasks, task_name)
+    try:
+        if ids:
+            task.delay(ids)
+        else:
+            task.delay()
+    except (OSError, OperationalError):  # broker down: the sweep finds these scores stale
+        log.warning("Could not enqueue %s; the stale-score sweep will recompute.", task_name,
+                    exc_info=True)

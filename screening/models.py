@@ -1,0 +1,167 @@
+"""Stored scores, their history, scoring profiles, score runs and the shared data version."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class DataVersion(models.Model):
+    """One row: the version of the shared measures (region-industry data and chain links).
+
+    Changing those changes RCA, proximity and density for every region, so instead of marking
+    a million leads stale row by row the version is bumped once; a stored score computed under
+    an older version is stale by comparison.
+    """
+
+    measures_version = models.PositiveIntegerField(default=1)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("data version")
+
+    def __str__(self) -> str:
+        return f"measures v{self.measures_version}"
+
+
+class ScoringProfile(models.Model):
+    """Named, versioned weights of the three sub-scores; a profile may belong to a region.
+
+    A change of weights is saved as a new version (who, when, why); the newest active version
+    of a name is the one in force.
+    """
+
+    name = models.CharField(_("name"), max_length=80)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="scoring_profiles", verbose_name=_("region"),
+    )
+    local_fit = models.FloatField(_("local fit weight"))
+    chain_completion = models.FloatField(_("chain completion weight"))
+    cluster_strength = models.FloatField(_("cluster strengthening weight"))
+    is_active = models.BooleanField(_("in force"), default=True)
+    reason = models.CharField(_("why"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "-version"]
+        verbose_name = _("scoring profile")
+        verbose_name_plural = _("scoring profiles")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="profile_version_unique"),
+            models.CheckConstraint(
+                condition=Q(local_fit__gte=0) & Q(chain_completion__gte=0) & Q(cluster_strength__gte=0),
+                name="profile_weights_non_negative",
+            ),
+            # At most one profile in force per region, and one default (region NULL).
+            models.UniqueConstraint(
+                fields=["region"], condition=Q(is_active=True), name="profile_one_active_per_region"
+            ),
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=Q(is_active=True, region__isnull=True),
+                name="profile_one_active_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    def weights(self) -> tuple[float, float, float]:
+        return (self.local_fit, self.chain_completion, self.cluster_strength)
+
+
+class LeadScore(models.Model):
+    """The stored score of a lead in its target region, with the versions it came from."""
+
+    lead = models.OneToOneField(
+        "projects.Lead", primary_key=True, on_delete=models.CASCADE, related_name="score"
+    )
+    # Denormalised from the lead so the inbox can sort a region's leads by score on one index.
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    local_fit = models.FloatField()
+    chain_completion = models.FloatField()
+    cluster_strength = models.FloatField()
+    total = models.FloatField()
+    confidence = models.FloatField()
+    explanation = models.JSONField(default=dict)
+    profile = models.ForeignKey(ScoringProfile, on_delete=models.PROTECT, related_name="+")
+    lead_revision = models.PositiveIntegerField()
+    region_version = models.PositiveIntegerField()
+    measures_version = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("lead score")
+        verbose_name_plural = _("lead scores")
+        indexes = [
+            models.Index(fields=["region", "-total"], name="score_region_total"),
+            models.Index(fields=["-total"], name="score_total"),
+            models.Index(fields=["region", "-local_fit"], name="score_region_fit"),
+            models.Index(fields=["region", "-chain_completion"], name="score_region_chain"),
+            models.Index(fields=["region", "-cluster_strength"], name="score_region_cluster"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id}: {self.total:.1f}"
+
+
+class ScoreHistory(models.Model):
+    """An earlier score of a lead, written whenever its stored score actually changes."""
+
+    lead = models.ForeignKey("projects.Lead", on_delete=models.CASCADE, related_name="score_history")
+    local_fit = models.FloatField()
+    chain_completion = models.FloatField()
+    cluster_strength = models.FloatField()
+    total = models.FloatField()
+    confidence = models.FloatField()
+    profile = models.ForeignKey(ScoringProfile, on_delete=models.PROTECT, related_name="+")
+    measures_version = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-computed_at"]
+        indexes = [models.Index(fields=["lead", "-computed_at"], name="score_history_lead")]
+        verbose_name = _("score history")
+        verbose_name_plural = _("score history")
+
+    def __str__(self) -> str:
+        return f"{self.lead_id} @ {self.computed_at:%Y-%m-%d %H:%M}: {self.total:.1f}"
+
+
+class ScoreRun(models.Model):
+    """Progress of one recomputation, for the UI's progress bar."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("计算中")
+        DONE = "done", _("完成")
+        FAILED = "failed", _("失败")
+
+    reason = models.CharField(max_length=200)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("score run")
+        verbose_name_plural = _("score runs")
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else round(100 * (self.done + self.failed) / self.total)

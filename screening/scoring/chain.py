@@ -1,0 +1,138 @@
+"""Supply-chain completion: which of an industry's suppliers and customers a region has.
+
+From a link-weight matrix W[i, j] (supplier i -> customer j, >= 0, diagonal excluded), as in
+Leontief input-output accounting:
+
+- supplier share s[i, k] = W[i, k] / sum_i W[i, k]  (share of k's inputs bought from i);
+- customer share c[k, j] = W[k, j] / sum_j W[k, j]  (share of k's sales going to j);
+- upstream availability U[r, k] = sum_i s[i, k] P[r, i] over known cells, renormalised;
+- downstream market     D[r, k] = sum_j c[k, j] P[r, j] over known cells, renormalised;
+- gap[r, k] = (1 - P[r, k]) * mean of the defined sides.
+
+P is graded presence min(1, RCA). Unknown size cells are left out (they are neither present nor
+absent) and the known share of the link weight is returned as coverage. Pure numpy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.int64]
+
+# Presence assumed for the lead's own industry when its size cell is unknown: neither absent
+# (which would maximise the gap) nor present; the chain confidence is halved as well.
+NEUTRAL_SELF_PRESENCE = 0.5
+UNKNOWN_SELF_CONFIDENCE = 0.5
+
+
+def _divide_or_nan(num: FloatArray, den: FloatArray) -> FloatArray:
+    out = np.full(np.broadcast_shapes(num.shape, den.shape), np.nan)
+    np.divide(num, den, out=out, where=np.broadcast_to(den > 0, out.shape))
+    return out
+
+
+def link_shares(link_weight: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Supplier shares s (columns sum to 1) and customer shares c (rows sum to 1).
+
+    The diagonal (an industry buying from itself) is excluded. An industry with no suppliers
+    has a zero column in s, one with no customers a zero row in c.
+    """
+    w = np.array(link_weight, dtype=np.float64)
+    if w.ndim != 2 or w.shape[0] != w.shape[1]:
+        raise ValueError(f"link_weight must be square (I, I), got shape {w.shape}")
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError("link_weight must be finite and >= 0 (0 = no link)")
+    np.fill_diagonal(w, 0.0)
+    s = np.nan_to_num(_divide_or_nan(w, w.sum(axis=0, keepdims=True)))
+    c = np.nan_to_num(_divide_or_nan(w, w.sum(axis=1, keepdims=True)))
+    return s, c
+
+
+@dataclass(frozen=True)
+class ChainCells:
+    """Per (region, industry) chain measures; (R, I) unless stated.
+
+    ``upstream``/``downstream`` are U and D (NaN where the side is undefined: no links, or no
+    linked cell known). ``side_sum``/``side_count`` sum and count the defined sides, so that a
+    lead's own inputs can be added as a third side. ``gap_factor`` is 1 - own presence.
+    ``coverage_sum`` sums the known link-weight shares over the sides the chain map defines
+    (``sides_mapped`` (I,), 0-2) and ``self_confidence`` is 1 or UNKNOWN_SELF_CONFIDENCE.
+    """
+
+    upstream: FloatArray
+    downstream: FloatArray
+    side_sum: FloatArray
+    side_count: FloatArray
+    gap_factor: FloatArray
+    coverage_sum: FloatArray
+    sides_mapped: FloatArray
+    self_confidence: FloatArray
+
+
+def chain_cells(
+    presence: FloatArray, known: BoolArray, s: FloatArray, c: FloatArray
+) -> ChainCells:
+    """U, D, gap parts and coverage for every (region, industry) cell; see ChainCells."""
+    k = known.astype(np.float64)
+    kp = k * presence
+    up_cov, down_cov = k @ s, k @ c.T
+    up = _divide_or_nan(kp @ s, up_cov)
+    down = _divide_or_nan(kp @ c.T, down_cov)
+    self_presence = np.where(known, presence, NEUTRAL_SELF_PRESENCE)
+    return ChainCells(
+        upstream=up,
+        downstream=down,
+        side_sum=np.nan_to_num(up) + np.nan_to_num(down),
+        side_count=np.isfinite(up).astype(np.float64) + np.isfinite(down),
+        gap_factor=1.0 - self_presence,
+        coverage_sum=up_cov + down_cov,
+        sides_mapped=(s.sum(axis=0) > 0).astype(np.float64) + (c.sum(axis=1) > 0),
+        self_confidence=np.where(known, 1.0, UNKNOWN_SELF_CONFIDENCE),
+    )
+
+
+@dataclass(frozen=True)
+class LeadInputs:
+    """Per-lead summary of the industries the lead says it buys from (CSR rows)."""
+
+    given: FloatArray  # number of inputs given
+    known: FloatArray  # how many of them have a known size cell in the lead's region
+    present_sum: FloatArray  # sum of graded presence over the known ones
+
+
+def lead_inputs(
+    presence: FloatArray,
+    known: BoolArray,
+    region: IntArray,
+    indptr: IntArray,
+    indices: NDArray[np.int32],
+) -> LeadInputs:
+    """Gather the graded presence of each lead's inputs in its region (unknown cells left out)."""
+    n = region.shape[0]
+    given = np.diff(indptr).astype(np.float64)
+    if indices.size == 0:
+        zeros = np.zeros(n)
+        return LeadInputs(given=given, known=zeros, present_sum=zeros.copy())
+    owner = np.repeat(np.arange(n), np.diff(indptr))
+    flat = region[owner] * presence.shape[1] + indices
+    cell_known = known.ravel()[flat]
+    cell_presence = np.where(cell_known, presence.ravel()[flat], 0.0)
+    return LeadInputs(
+        given=given,
+        known=np.bincount(owner, weights=cell_known, minlength=n),
+        present_sum=np.bincount(owner, weights=cell_presence, minlength=n),
+    )
+
+
+def top_links(
+    shares: FloatArray, presence_row: FloatArray, known_row: BoolArray, limit: int
+) -> list[tuple[int, float, float]]:
+    """(industry, share, presence) for the locally present linked industries, largest first."""
+    candidates = np.flatnonzero((shares > 0) & known_row & (presence_row > 0))
+    order = candidates[np.argsort(-shares[candidates], kind="stable")][:limit]
+    return [(int(i), float(shares[i]), float(presence_row[i])) for i in order]

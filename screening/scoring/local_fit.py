@@ -1,0 +1,108 @@
+"""Local fit building blocks: relatedness density over known cells, and endowment bitmasks.
+
+Relatedness density follows the Atlas of Economic Complexity (Hausmann & Hidalgo) with the
+diagonal of phi kept: an industry already present in a region counts towards its own density.
+Unknown size cells are left out of both the numerator and the denominator (they are neither
+present nor absent); the phi-weighted share of known cells is returned as coverage.
+
+Endowments are packed into one uint64 bitmask per region so that a lead's needs are compared
+with a bitwise AND and a popcount. Pure numpy: never imports Django.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+MaskArray = NDArray[np.uint64]
+
+# Factors fit in a uint64 bitmask; bit 63 stays free so masks never look negative elsewhere.
+MAX_FACTORS = 63
+# Endowment factor compared with the lead's land need (hectares) instead of "> 0".
+LAND_FACTOR = "industrial_land_ha"
+
+
+def _divide_or_nan(num: FloatArray, den: FloatArray) -> FloatArray:
+    out = np.full(np.broadcast_shapes(num.shape, den.shape), np.nan)
+    np.divide(num, den, out=out, where=np.broadcast_to(den > 0, out.shape))
+    return out
+
+
+def known_density(
+    mcp: FloatArray, known: BoolArray, phi: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Atlas density over known cells, and the phi-weighted share of cells that are known.
+
+    d[r,p] = sum_q M[r,q] K[r,q] phi[q,p] / sum_q K[r,q] phi[q,p]  (0-1; diagonal kept);
+    coverage[r,p] = sum_q K[r,q] phi[q,p] / sum_q phi[q,p]          (0-1).
+    With every cell known this equals the Atlas density. d is NaN where no related cell is
+    known, including industries present nowhere (zero phi column): relatedness is unknown there.
+    """
+    k = known.astype(np.float64)
+    weight = k @ phi
+    dens = _divide_or_nan((mcp * k) @ phi, weight)
+    coverage = np.nan_to_num(_divide_or_nan(weight, phi.sum(axis=0)[np.newaxis, :]))
+    return dens, coverage
+
+
+def sorted_reference(values: FloatArray) -> FloatArray:
+    """The finite values, sorted: a fixed reference distribution for percentile scores."""
+    flat = np.asarray(values, dtype=np.float64).ravel()
+    return np.sort(flat[np.isfinite(flat)])
+
+
+def share_below(reference: FloatArray, values: FloatArray) -> FloatArray:
+    """Share (0-1) of the reference strictly below each value; NaN stays NaN.
+
+    Strictly below, so the lowest value in the reference (typically density 0) scores 0.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if reference.size == 0:
+        return np.full(values.shape, np.nan)
+    out = np.searchsorted(reference, values, side="left") / reference.size
+    return np.where(np.isnan(values), np.nan, out)
+
+
+@dataclass(frozen=True)
+class EndowmentMasks:
+    """Per-region bitmasks over factors: available (value > 0) and unknown (NaN)."""
+
+    available: MaskArray
+    unknown: MaskArray
+    land_bit: int  # -1 when no factor is named LAND_FACTOR
+    land_ha: FloatArray  # (R,) available land in hectares, NaN unknown (zeros if no land factor)
+
+
+def endowment_masks(endowment: FloatArray, factor_names: list[str]) -> EndowmentMasks:
+    """Pack an (R, F) endowment table into bitmasks; bit f stands for factor_names[f]."""
+    if len(factor_names) > MAX_FACTORS:
+        raise ValueError(f"at most {MAX_FACTORS} endowment factors, got {len(factor_names)}")
+    bits = np.left_shift(np.uint64(1), np.arange(len(factor_names), dtype=np.uint64))
+    unknown = np.isnan(endowment)
+    available = ~unknown & (np.nan_to_num(endowment) > 0)
+    land_bit = factor_names.index(LAND_FACTOR) if LAND_FACTOR in factor_names else -1
+    land = endowment[:, land_bit] if land_bit >= 0 else np.zeros(endowment.shape[0])
+    return EndowmentMasks(
+        available=np.bitwise_or.reduce(np.where(available, bits, np.uint64(0)), axis=1),
+        unknown=np.bitwise_or.reduce(np.where(unknown, bits, np.uint64(0)), axis=1),
+        land_bit=land_bit,
+        land_ha=land.astype(np.float64),
+    )
+
+
+def needs_mask(factor_names: list[str], needs: list[str]) -> int:
+    """Bitmask for a list of factor names; raises ValueError on an unknown name."""
+    index = {name: i for i, name in enumerate(factor_names)}
+    unknown = [n for n in needs if n not in index]
+    if unknown:
+        raise ValueError(f"unknown endowment factor(s) {unknown}; known: {factor_names}")
+    return sum(1 << index[n] for n in set(needs))
+
+
+def factors_in(mask: int, factor_names: list[str]) -> list[str]:
+    """Factor names whose bit is set in mask, in factor order."""
+    return [name for i, name in enumerate(factor_names) if (mask >> i) & 1]

@@ -1,0 +1,1 @@
+"""Write services of the scoring domain: they change state and recompute explicitly."""

@@ -1,0 +1,165 @@
+"""The boundary between the ORM and the numeric core: the World (all region-level measures).
+
+The World is built once per data version and kept per process: a worker that scores many
+chunks reads regions, sizes, links, clusters and endowments once, not per lead.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from regions.models import Cluster, ClusterIndustry, Endowment, Industry, IndustryLink, Region
+from regions.models import RegionIndustry
+from screening.frames import read_frame
+from screening.models import DataVersion
+from screening.scoring.engine import World, WorldInputs, build_world
+
+_lock = threading.Lock()
+_cache: dict[str, object] = {}
+
+ROLE_WEIGHT = {"core": 1.0, "support": 0.5}
+
+
+@dataclass(frozen=True)
+class WorldVersion:
+    """What a World was built from; a stored score remembers the same numbers."""
+
+    measures_version: int
+    region_versions: tuple[tuple[int, int], ...]  # (region id, score_version), sorted
+
+    def region_version(self, region_id: int) -> int:
+        return dict(self.region_versions)[region_id]
+
+
+@dataclass(frozen=True)
+class LoadedWorld:
+    world: World
+    version: WorldVersion
+    region_ids: np.ndarray  # position -> Region.pk
+    industry_ids: np.ndarray  # position -> Industry.pk
+    region_pos: dict[int, int]
+    industry_pos: dict[int, int]
+    factor_pos: dict[str, int]
+
+
+def current_version() -> WorldVersion:
+    """Read the versions now in force (one small query per table)."""
+    measures = DataVersion.objects.filter(pk=1).values_list("measures_version", flat=True).first()
+    regions = tuple(Region.objects.order_by("pk").values_list("pk", "score_version"))
+    return WorldVersion(measures_version=measures or 1, region_versions=regions)
+
+
+def current_world() -> LoadedWorld:
+    """The World for the data now in force, built at most once per version in this process."""
+    version = current_version()
+    with _lock:
+        cached = _cache.get("world")
+        if isinstance(cached, LoadedWorld) and cached.version == version:
+            return cached
+        loaded = load_world(version)
+        _cache["world"] = loaded
+        return loaded
+
+
+def forget_world() -> None:
+    """Drop the per-process World (tests that rewrite data under the same version use it)."""
+    with _lock:
+        _cache.pop("world", None)
+
+
+def load_world(version: WorldVersion) -> LoadedWorld:
+    regions = list(Region.objects.order_by("pk").values("pk", "code", "name", "name_en", "level", "parent_id"))
+    industries = list(Industry.objects.order_by("pk").values("pk", "code", "name", "name_en"))
+    region_pos = {r["pk"]: i for i, r in enumerate(regions)}
+    industry_pos = {p["pk"]: i for i, p in enumerate(industries)}
+    factors = sorted(set(Endowment.objects.values_list("factor", flat=True)))
+    factor_pos = {f: i for i, f in enumerate(factors)}
+    inputs = WorldInputs(
+        region_codes=[r["code"] for r in regions],
+        region_levels=[r["level"] for r in regions],
+        region_parent=np.array(
+            [region_pos.get(r["parent_id"], -1) if r["parent_id"] else -1 for r in regions],
+            dtype=np.int64,
+        ),
+        region_names={r["code"]: (r["name"], r["name_en"] or r["name"]) for r in regions},
+        industry_codes=[p["code"] for p in industries],
+        industry_names={p["code"]: (p["name"], p["name_en"] or p["name"]) for p in industries},
+        size=_size_matrix(region_pos, industry_pos),
+        link_weight=_link_matrix(industry_pos),
+        factor_names=factors,
+        endowment=_endowment_matrix(region_pos, factor_pos),
+        **_cluster_arrays(region_pos, industry_pos),
+    )
+    return LoadedWorld(
+        world=build_world(inputs),
+        version=version,
+        region_ids=np.array([r["pk"] for r in regions], dtype=np.int64),
+        industry_ids=np.array([p["pk"] for p in industries], dtype=np.int64),
+        region_pos=region_pos,
+        industry_pos=industry_pos,
+        factor_pos=factor_pos,
+    )
+
+
+def _size_matrix(region_pos: dict[int, int], industry_pos: dict[int, int]) -> np.ndarray:
+    """Employment (R, I): 0 where no row exists, NaN where a row says employment is unknown.
+
+    Convention (docs/data-format.md): leaving an industry out of a region's table says it is
+    not there; listing it with an empty employment says it is there in unknown size, like a
+    suppressed statistics cell. The engine lowers confidence for unknown cells.
+    """
+    size = np.zeros((len(region_pos), len(industry_pos)))
+    frame = read_frame(
+        f"SELECT region_id, industry_id, employment FROM {RegionIndustry._meta.db_table}",
+        columns=["region_id", "industry_id", "employment"],
+    )
+    if len(frame):
+        rows = frame["region_id"].map(region_pos).to_numpy()
+        cols = frame["industry_id"].map(industry_pos).to_numpy()
+        size[rows, cols] = pd.to_numeric(frame["employment"], errors="coerce").to_numpy(dtype=float)
+    return size
+
+
+def _link_matrix(industry_pos: dict[int, int]) -> np.ndarray:
+    n = len(industry_pos)
+    weights = np.zeros((n, n))
+    for supplier, customer, weight in IndustryLink.objects.values_list(
+        "supplier_id", "customer_id", "weight"
+    ):
+        weights[industry_pos[supplier], industry_pos[customer]] = weight
+    return weights
+
+
+def _endowment_matrix(region_pos: dict[int, int], factor_pos: dict[str, int]) -> np.ndarray:
+    endowment = np.full((len(region_pos), len(factor_pos)), np.nan)
+    for region_id, factor, value in Endowment.objects.values_list("region_id", "factor", "value"):
+        endowment[region_pos[region_id], factor_pos[factor]] = np.nan if value is None else value
+    return endowment
+
+
+def _cluster_arrays(region_pos: dict[int, int], industry_pos: dict[int, int]) -> dict[str, object]:
+    clusters = list(Cluster.objects.order_by("pk").values("pk", "region_id", "code", "name", "name_en"))
+    cluster_pos = {c["pk"]: k for k, c in enumerate(clusters)}
+    members = np.zeros((len(clusters), len(industry_pos)))
+    for cluster_id, industry_id, role in ClusterIndustry.objects.values_list(
+        "cluster_id", "industry_id", "role"
+    ):
+        members[cluster_pos[cluster_id], industry_pos[industry_id]] = ROLE_WEIGHT.get(role, 0.5)
+    # Cluster codes repeat across regions (every city may have "NEV"): key them by region too.
+    keys = [cluster_key(c["region_id"], c["code"]) for c in clusters]
+    return {
+        "cluster_region": np.array([region_pos[c["region_id"]] for c in clusters], dtype=np.int64),
+        "cluster_codes": keys,
+        "cluster_names": {
+            key: (c["name"], c["name_en"] or c["name"]) for key, c in zip(keys, clusters, strict=True)
+        },
+        "cluster_members": members,
+    }
+
+
+def cluster_key(region_id: int, code: str) -> str:
+    return f"{region_id}:{code}"
