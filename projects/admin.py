@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from screening.admin_mixins import MarksScoresStaleAdmin
+
 from .models import Lead, LeadActivity, StageChange
 
 
@@ -16,7 +18,7 @@ class StageChangeInline(admin.TabularInline):
 
 
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
+class LeadAdmin(MarksScoresStaleAdmin):
     list_display = ["external_id", "company", "region", "industry", "stage", "status", "owner"]
     list_filter = ["stage", "status", "region"]
     search_fields = ["external_id", "company", "products"]

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from screening.admin_mixins import MarksScoresStaleAdmin
+
 from .models import (
     AnchorFirm,
     Cluster,
@@ -26,7 +28,7 @@ class RegionIndustryInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(MarksScoresStaleAdmin):
     list_display = ["code", "name", "name_en", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name", "name_en"]
@@ -35,14 +37,14 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
+class IndustryAdmin(MarksScoresStaleAdmin):
     list_display = ["code", "name", "name_en", "parent"]
     search_fields = ["code", "name", "name_en"]
     autocomplete_fields = ["parent"]
 
 
 @admin.register(RegionIndustry)
-class RegionIndustryAdmin(admin.ModelAdmin):
+class RegionIndustryAdmin(MarksScoresStaleAdmin):
     list_display = ["region", "industry", "employment", "output", "firms", "year", "source"]
     list_filter = ["region"]
     search_fields = ["region__code", "industry__code", "industry__name"]
@@ -50,7 +52,7 @@ class RegionIndustryAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndustryLink)
-class IndustryLinkAdmin(admin.ModelAdmin):
+class IndustryLinkAdmin(MarksScoresStaleAdmin):
     list_display = ["supplier", "customer", "weight", "source"]
     search_fields = ["supplier__code", "customer__code", "supplier__name", "customer__name"]
     autocomplete_fields = ["supplier", "customer"]
@@ -68,7 +70,7 @@ class AnchorFirmInline(admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(admin.ModelAdmin):
+class ClusterAdmin(MarksScoresStaleAdmin):
     list_display = ["code", "name", "region", "priority"]
     list_filter = ["priority", "region"]
     search_fields = ["code", "name", "name_en"]
@@ -77,7 +79,7 @@ class ClusterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Endowment)
-class EndowmentAdmin(admin.ModelAdmin):
+class EndowmentAdmin(MarksScoresStaleAdmin):
     list_display = ["region", "factor", "value", "source"]
     list_filter = ["factor"]
     search_fields = ["region__code", "factor"]

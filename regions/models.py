@@ -52,8 +52,9 @@ class Region(models.Model):
         return f"{self.name} ({self.code})"
 
     def clean(self) -> None:
-        if self.parent_id is not None and self.pk is not None:
-            ancestor_ids = {a.pk for a in self.parent.ancestors(include_self=True)}
+        parent = self.parent
+        if parent is not None and self.pk is not None:
+            ancestor_ids = {a.pk for a in parent.ancestors(include_self=True)}
             if self.pk in ancestor_ids:
                 raise ValidationError({"parent": _("A region cannot be its own ancestor.")})
 
@@ -267,3 +268,23 @@ class Endowment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region.code}: {self.factor} = {self.value}"
+
+
+class OfficerRegion(models.Model):
+    """Which regions an investment officer works for; an officer sees these regions' leads
+    (and those of their descendant regions) only."""
+
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.CASCADE, related_name="officer_regions"
+    )
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="officers")
+
+    class Meta:
+        verbose_name = _("officer region")
+        verbose_name_plural = _("officer regions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="officer_region_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.region.code}"

@@ -74,3 +74,30 @@ def _send(task_name: str, ids: list[int]) -> None:
     except (OSError, OperationalError):  # broker down: the sweep finds these scores stale
         log.warning("Could not enqueue %s; the stale-score sweep will recompute.", task_name,
                     exc_info=True)
+
+
+def rows_written(model: type, objects: list[object]) -> None:
+    """Mark what a write of these rows (any reference-data or lead model) makes stale.
+
+    One place that knows which scoring inputs each model carries, used by the admin and by
+    other generic write paths.
+    """
+    label = model._meta.label  # type: ignore[attr-defined]
+    if label in MEASURE_MODELS:
+        measures_changed()
+    elif label in REGION_MODELS:
+        regions_changed(REGION_MODELS[label](obj) for obj in objects)
+    elif label == "projects.Lead":
+        leads_changed(obj.pk for obj in objects)  # type: ignore[attr-defined]
+
+
+# Regions and industries shape the World itself (levels, parents, names in explanations).
+MEASURE_MODELS = {
+    "regions.RegionIndustry", "regions.IndustryLink", "regions.Region", "regions.Industry",
+}
+REGION_MODELS = {
+    "regions.Endowment": lambda obj: obj.region_id,
+    "regions.Cluster": lambda obj: obj.region_id,
+    "regions.ClusterIndustry": lambda obj: obj.cluster.region_id,
+    "regions.AnchorFirm": lambda obj: obj.cluster.region_id,
+}

@@ -3,7 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from screening.health import healthz
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
+    path("api/", include("screening.api.urls")),
+    path("", include("projects.urls")),
 ]

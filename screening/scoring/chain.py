@@ -74,9 +74,7 @@ class ChainCells:
     self_confidence: FloatArray
 
 
-def chain_cells(
-    presence: FloatArray, known: BoolArray, s: FloatArray, c: FloatArray
-) -> ChainCells:
+def chain_cells(presence: FloatArray, known: BoolArray, s: FloatArray, c: FloatArray) -> ChainCells:
     """U, D, gap parts and coverage for every (region, industry) cell; see ChainCells."""
     k = known.astype(np.float64)
     kp = k * presence

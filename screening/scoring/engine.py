@@ -25,6 +25,7 @@ __all__ = [
     "ScoreArrays",
     "World",
     "WorldInputs",
+    "available_for_lead",
     "build_world",
     "lead_parts",
     "score_lead_everywhere",
@@ -84,7 +85,7 @@ def _mean_of_defined(values: list[FloatArray], weights: list[float]) -> FloatArr
     return np.divide(num, den, out=np.full(values[0].shape, np.nan), where=den > 0)
 
 
-def _available_for_lead(world: World, batch: LeadBatch) -> NDArray[np.uint64]:
+def available_for_lead(world: World, batch: LeadBatch) -> NDArray[np.uint64]:
     """Regions' available-factor masks, with industrial land compared with the lead's need."""
     masks = world.endowment
     available = masks.available[batch.region]
@@ -102,7 +103,7 @@ def _local_parts(world: World, batch: LeadBatch, flat: IntArray) -> tuple[FloatA
     unknown = needs & world.endowment.unknown[batch.region]
     n_needs = np.bitwise_count(needs).astype(np.float64)
     n_unknown = np.bitwise_count(unknown).astype(np.float64)
-    n_met = np.bitwise_count(needs & ~unknown & _available_for_lead(world, batch))
+    n_met = np.bitwise_count(needs & ~unknown & available_for_lead(world, batch))
     n_known = n_needs - n_unknown
     met = np.divide(n_met, n_known, out=np.full(n_needs.shape, np.nan), where=n_known > 0)
     known_share = np.divide(n_known, n_needs, out=np.ones(n_needs.shape), where=n_needs > 0)
@@ -153,9 +154,7 @@ def _lead_jobs(world: World, batch: LeadBatch) -> tuple[FloatArray, FloatArray]:
     return jobs, size_conf
 
 
-def _cluster_parts(
-    world: World, batch: LeadBatch, flat: IntArray
-) -> tuple[FloatArray, FloatArray]:
+def _cluster_parts(world: World, batch: LeadBatch, flat: IntArray) -> tuple[FloatArray, FloatArray]:
     """Cluster strengthening (0-1, NaN = no evidence) and its confidence."""
     tables = world.clusters
     if tables.employment.size == 0:

@@ -1,0 +1,92 @@
+"""Who may see and do what. Every view and API endpoint asks here; nothing else decides.
+
+Roles are groups: officer (their own regions' leads only, may edit those), manager (reads
+everything; manages shortlists and weight profiles), admin (reference data and users; a
+superuser counts as admin). A user in several groups gets the union.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from projects.models import Lead
+from regions.models import OfficerRegion, Region
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def roles(user: AnyUser) -> set[Role]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_xs_roles", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+    found = {role for role in Role if role.value in names}
+    if user.is_superuser:  # type: ignore[union-attr]
+        found.add(Role.ADMIN)
+    user._xs_roles = found  # type: ignore[union-attr]
+    return found
+
+
+def has_role(user: AnyUser, *wanted: Role) -> bool:
+    return bool(roles(user) & set(wanted))
+
+
+def sees_all_regions(user: AnyUser) -> bool:
+    return has_role(user, Role.MANAGER, Role.ADMIN)
+
+
+def officer_region_ids(user: AnyUser) -> list[int]:
+    """The officer's assigned regions and all their descendants (a city officer sees its
+    counties and zones too)."""
+    if not user.is_authenticated:
+        return []
+    assigned = list(OfficerRegion.objects.filter(user_id=user.pk).values_list("region_id", flat=True))
+    return descendants_and_self(assigned)
+
+
+def descendants_and_self(region_ids: list[int]) -> list[int]:
+    found = set(region_ids)
+    frontier = set(region_ids)
+    for _ in range(16):  # region trees are shallow; the bound guards against bad data
+        children = set(Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier = children - found
+        if not frontier:
+            break
+        found |= frontier
+    return sorted(found)
+
+
+def visible_leads(user: AnyUser) -> QuerySet[Lead]:
+    """The leads this user may read."""
+    if sees_all_regions(user):
+        return Lead.objects.all()
+    if has_role(user, Role.OFFICER):
+        return Lead.objects.filter(region_id__in=officer_region_ids(user))
+    return Lead.objects.none()
+
+
+def can_edit_lead(user: AnyUser, lead: Lead) -> bool:
+    """Officers edit leads of their regions; admins edit any; managers only read leads."""
+    if has_role(user, Role.ADMIN):
+        return True
+    return has_role(user, Role.OFFICER) and lead.region_id in officer_region_ids(user)
+
+
+def can_manage_shortlists(user: AnyUser) -> bool:
+    return has_role(user, Role.MANAGER, Role.ADMIN)
+
+
+def can_edit_reference_data(user: AnyUser) -> bool:
+    return has_role(user, Role.ADMIN)

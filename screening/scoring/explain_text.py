@@ -1,0 +1,243 @@
+"""Short sentences (Chinese and English) from an explanation's data; read in one glance.
+
+One sentence per point, numbers rounded: scores as integers, phi and LQ to 2 / 1 decimals,
+shares as whole percent. Pure Python.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from screening.scoring.engine import NEUTRAL_CLUSTER
+
+# Display names of common endowment factors; other factor names are shown as they are.
+FACTOR_LABELS: dict[str, tuple[str, str]] = {
+    "port": ("港口", "port"),
+    "industrial_land_ha": ("工业用地", "industrial land"),
+    "power": ("电力", "power"),
+    "water": ("水资源", "water"),
+    "rail": ("铁路", "rail"),
+    "airport": ("机场", "airport"),
+    "highway": ("高速公路", "highway"),
+    "gas": ("天然气", "natural gas"),
+    "labour": ("劳动力", "labour"),
+    "university": ("高校", "university"),
+}
+
+LEVELS: dict[str, tuple[str, str]] = {
+    "province": ("省", "province"),
+    "city": ("市", "city"),
+    "county": ("县", "county"),
+    "zone": ("园区", "zone"),
+}
+
+T: dict[str, dict[str, str]] = {
+    "headline": {
+        "zh": "总分 {total}（置信度 {conf}）：本地适配 {local}，补链 {chain}，强群 {cluster}。",
+        "en": "Total {total} (confidence {conf}): local fit {local}, chain {chain}, "
+        "cluster {cluster}.",
+    },
+    "related": {"zh": "本地已有相关产业：{items}。", "en": "Related industries here: {items}."},
+    "no_related": {
+        "zh": "本地没有具备优势的相关产业。",
+        "en": "No related industry is strong here.",
+    },
+    "density": {
+        "zh": "关联密度 {d}，高于同级 {pct}% 的地区-产业组合。",
+        "en": "Relatedness density {d}, above {pct}% of {level}-industry pairs.",
+    },
+    "met": {"zh": "满足的需求：{items}。", "en": "Needs met: {items}."},
+    "unmet": {"zh": "未满足的需求：{items}。", "en": "Needs not met: {items}."},
+    "unknown_needs": {
+        "zh": "情况未知的需求：{items}（不计入，降低置信度）。",
+        "en": "Needs with unknown local supply: {items} (left out; lowers confidence).",
+    },
+    "suppliers": {"zh": "本地供应商：{items}。", "en": "Local suppliers: {items}."},
+    "customers": {"zh": "本地客户：{items}。", "en": "Local customers: {items}."},
+    "weak": {
+        "zh": "该产业在本地较弱（RCA {rca}），项目可补上这一环。",
+        "en": "The industry is weak here (RCA {rca}), so the lead fills a gap.",
+    },
+    "strong_here": {
+        "zh": "该产业在本地已较强（RCA {rca}），补链空间小。",
+        "en": "The industry is already strong here (RCA {rca}): little gap to fill.",
+    },
+    "inputs": {
+        "zh": "项目列出的 {n} 种投入中，{k} 种本地有生产。",
+        "en": "{k} of the {n} inputs the lead named are made here.",
+    },
+    "unmapped": {
+        "zh": "该产业不在产业链图谱中，补链分按中性 50 计。",
+        "en": "This industry is not on the chain map: chain score is neutral (50).",
+    },
+    "cluster": {
+        "zh": "可壮大集群“{name}”（区位商 {lq}{strong}），{rel}；{size}。",
+        "en": "Strengthens cluster {name} (LQ {lq}{strong}), {rel}; {size}.",
+    },
+    "strong_flag": {"zh": "，强集群", "en": ", strong"},
+    "member": {"zh": "属集群成员", "en": "a member industry"},
+    "related_to": {"zh": "关联度 φ {phi}", "en": "related (φ {phi})"},
+    "size": {
+        "zh": "项目将使集群就业增加 {pct}%（现有 {emp} 人）",
+        "en": "the lead adds {pct}% to its {emp} jobs",
+    },
+    "size_unknown": {
+        "zh": "项目就业未知，按中性规模计",
+        "en": "lead jobs unknown, neutral size assumed",
+    },
+    "no_cluster_related": {
+        "zh": "本地没有与该产业相关的集群。",
+        "en": "No cluster here is related to this industry.",
+    },
+    "no_clusters": {
+        "zh": "该地区未登记集群，强群分按中性 50 计。",
+        "en": "No clusters are mapped for this region: cluster score is neutral (50).",
+    },
+    "confidence": {"zh": "置信度 {conf}：{items}。", "en": "Confidence {conf}: {items}."},
+}
+
+REASONS: dict[str, tuple[str, str]] = {
+    "local_no_evidence": ("无关联或需求数据，本地适配按中性计", "no relatedness or needs data"),
+    "related_sizes_unknown": (
+        "相关产业中 {pct}% 缺少规模数据",
+        "{pct}% of related size data missing",
+    ),
+    "needs_unknown": ("部分需求的本地条件未知", "local supply of some needs unknown"),
+    "land_need_unknown": ("用地面积未知，只核对有无工业用地", "land need in ha unknown"),
+    "chain_no_evidence": ("无产业链数据，补链按中性计", "no chain data"),
+    "chain_sizes_unknown": ("产业链数据不全", "chain size data incomplete"),
+    "own_size_unknown": ("该产业在本地的规模未知", "the industry's own size here unknown"),
+    "cluster_no_evidence": ("无集群数据，强群按中性计", "no cluster data"),
+    "jobs_from_capex": ("就业人数由投资额估算", "jobs estimated from capex"),
+    "jobs_unknown": ("就业人数和投资额未知", "jobs and capex unknown"),
+    "cluster_sizes_unknown": ("集群中 {pct}% 缺少规模数据", "{pct}% of cluster size data missing"),
+}
+
+
+def _t(key: str, lang: str, **values: Any) -> str:
+    return T[key][lang].format(**values)
+
+
+def _name(item: dict[str, Any], lang: str) -> str:
+    return str(item["name_zh"] if lang == "zh" else item["name_en"])
+
+
+def _join(items: list[str], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
+def _pick(lang: str) -> int:
+    """Index into a (zh, en) pair."""
+    return 0 if lang == "zh" else 1
+
+
+def _factors(names: list[str], lang: str) -> str:
+    return _join([FACTOR_LABELS.get(n, (n, n))[_pick(lang)] for n in names], lang)
+
+
+def _pct(share: float | None) -> str:
+    return "?" if share is None else f"{100 * share:.0f}"
+
+
+def _headline(data: dict[str, Any], lang: str) -> str:
+    s = data["scores"]
+    return _t(
+        "headline",
+        lang,
+        total=f"{s['total']:.0f}",
+        conf=f"{s['confidence']:.2f}",
+        local=f"{s['local_fit']:.0f}",
+        chain=f"{s['chain_completion']:.0f}",
+        cluster=f"{s['cluster_strength']:.0f}",
+    )
+
+
+def _local(data: dict[str, Any], lang: str) -> list[str]:
+    local = data["local_fit"]
+    related = [
+        f"{_name(x, lang)}（φ {x['phi']:.2f}）"
+        if lang == "zh"
+        else f"{_name(x, lang)} (φ {x['phi']:.2f})"
+        for x in local["related_present"]
+    ]
+    out = [_t("related", lang, items=_join(related, lang)) if related else _t("no_related", lang)]
+    if local["density"] is not None:
+        level = LEVELS.get(local["level"], (local["level"], local["level"]))[_pick(lang)]
+        pct = _pct(local["density_share_below"])
+        out.append(_t("density", lang, d=f"{local['density']:.2f}", pct=pct, level=level))
+    for key, label in (("met", "met"), ("unmet", "unmet"), ("unknown", "unknown_needs")):
+        if local["needs"][key]:
+            out.append(_t(label, lang, items=_factors(local["needs"][key], lang)))
+    return out
+
+
+def _link_items(items: list[dict[str, Any]], key: str, lang: str) -> str:
+    if lang == "zh":
+        what = "占投入" if key == "input_share" else "占销售"
+        return _join([f"{_name(x, lang)}（{what} {_pct(x[key])}%）" for x in items], lang)
+    what = "of inputs" if key == "input_share" else "of sales"
+    return _join([f"{_name(x, lang)} ({_pct(x[key])}% {what})" for x in items], lang)
+
+
+def _chain(data: dict[str, Any], lang: str) -> list[str]:
+    chain, out = data["chain"], []
+    inputs = chain["inputs"]
+    n_inputs = sum(len(v) for v in inputs.values())
+    if not chain["mapped"] and not n_inputs:
+        return [_t("unmapped", lang)]
+    if chain["suppliers"]:
+        out.append(
+            _t("suppliers", lang, items=_link_items(chain["suppliers"], "input_share", lang))
+        )
+    if chain["customers"]:
+        out.append(
+            _t("customers", lang, items=_link_items(chain["customers"], "sales_share", lang))
+        )
+    if chain["own_rca"] is not None:
+        key = "weak" if chain["own_rca"] < 1 else "strong_here"
+        out.append(_t(key, lang, rca=f"{chain['own_rca']:.1f}"))
+    if n_inputs:
+        out.append(_t("inputs", lang, n=n_inputs, k=len(inputs["present"])))
+    return out
+
+
+def _cluster_sentence(c: dict[str, Any], lang: str, jobs: float | None) -> str:
+    rel = (
+        _t("member", lang) if c["member"] else _t("related_to", lang, phi=f"{c['relatedness']:.2f}")
+    )
+    if jobs is None:
+        size = _t("size_unknown", lang)
+    else:
+        size = _t("size", lang, pct=_pct(c["size_ratio"]), emp=f"{c['employment']:,.0f}")
+    strong = _t("strong_flag", lang) if c["strong"] else ""
+    lq = "?" if c["lq"] is None else f"{c['lq']:.1f}"
+    return _t("cluster", lang, name=_name(c, lang), lq=lq, strong=strong, rel=rel, size=size)
+
+
+def _clusters(data: dict[str, Any], lang: str, jobs: float | None) -> list[str]:
+    if data["scores"]["neutral"] & NEUTRAL_CLUSTER and not data["clusters"]:
+        return [_t("no_clusters", lang)]
+    if not data["clusters"]:
+        return [_t("no_cluster_related", lang)]
+    return [_cluster_sentence(c, lang, jobs) for c in data["clusters"][:2]]
+
+
+def _confidence(data: dict[str, Any], lang: str) -> list[str]:
+    reasons = data["confidence"]["reasons"]
+    if not reasons:
+        return []
+    texts = [REASONS[r["code"]][_pick(lang)].format(pct=_pct(r.get("share"))) for r in reasons]
+    return [
+        _t("confidence", lang, conf=f"{data['confidence']['value']:.2f}", items=_join(texts, lang))
+    ]
+
+
+def sentences(data: dict[str, Any], lang: str, jobs: float | None) -> list[str]:
+    """The explanation as short sentences in `lang` ('zh' or 'en')."""
+    return [
+        _headline(data, lang),
+        *_local(data, lang),
+        *_chain(data, lang),
+        *_clusters(data, lang, jobs),
+        *_confidence(data, lang),
+    ]
