@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from screening.scoring.engine import (  # noqa: E402
+from screening.scoring.engine import (
     LeadBatch,
     World,
     WorldInputs,
@@ -32,8 +32,8 @@ from screening.scoring.engine import (  # noqa: E402
     score_lead_everywhere,
     score_leads,
 )
-from screening.scoring.explain import explain_lead  # noqa: E402
-from screening.scoring.weights import PRESETS  # noqa: E402
+from screening.scoring.explain import explain_lead
+from screening.scoring.weights import PRESETS
 
 FACTORS = ["port", "industrial_land_ha", "power", "water", "rail", "airport", "highway",
            "gas", "labour", "university", "cold_chain", "bonded_zone"]  # fmt: skip
@@ -44,7 +44,9 @@ def synthetic_world(n_regions: int, n_industries: int, seed: int = 0) -> WorldIn
     rng = np.random.default_rng(seed)
     region_effect = rng.lognormal(0.0, 1.0, n_regions)[:, None]
     industry_effect = rng.lognormal(0.0, 1.2, n_industries)[None, :]
-    size = np.round(1000 * region_effect * industry_effect * rng.lognormal(0, 1.0, (n_regions, n_industries)))
+    size = np.round(
+        1000 * region_effect * industry_effect * rng.lognormal(0, 1.0, (n_regions, n_industries))
+    )
     size[rng.random(size.shape) < 0.4] = 0.0
     size[rng.random(size.shape) < 0.03] = np.nan
     links = np.zeros((n_industries, n_industries))

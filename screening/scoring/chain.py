@@ -122,8 +122,8 @@ def lead_inputs(
     cell_presence = np.where(cell_known, presence.ravel()[flat], 0.0)
     return LeadInputs(
         given=given,
-        known=np.bincount(owner, weights=cell_known, minlength=n),
-        present_sum=np.bincount(owner, weights=cell_presence, minlength=n),
+        known=np.bincount(owner, weights=cell_known, minlength=n).astype(np.float64),
+        present_sum=np.bincount(owner, weights=cell_presence, minlength=n).astype(np.float64),
     )
 
 

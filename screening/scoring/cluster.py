@@ -42,8 +42,7 @@ class ClusterTables:
     employment is member-weighted (core 1.0, support 0.5) over known cells; coverage is the
     member-weighted share of known cells; strength is the share of same-level regions whose
     LQ for this member set is at or below this one (0 when the cluster has no employment, NaN
-    when none of its member cells is known);
-    relatedness (K, I) is 1 for members and the member-weighted mean phi otherwise.
+    when none of its member cells is known). Relatedness: see relatedness_to.
     best (R, I) is the region's cluster with the highest strength x relatedness (-1: region has
     no clusters), base its strength x relatedness (NaN: strength unknown).
     """
@@ -55,7 +54,6 @@ class ClusterTables:
     strong: BoolArray
     strength: FloatArray
     coverage: FloatArray
-    relatedness: FloatArray
     best: IntArray
     base: FloatArray
 
@@ -70,36 +68,40 @@ def size_effect(jobs: FloatArray, employment: FloatArray) -> FloatArray:
     return 1.0 - np.exp2(-ratio / SIZE_HALF_SATURATION)
 
 
-def _share_at_or_below(values: FloatArray, own: float) -> float:
-    return float(np.count_nonzero(values <= own)) / values.size
+def relatedness_to(members: FloatArray, phi: FloatArray) -> FloatArray:
+    """(k, I) relatedness of each industry to each of k clusters (members (k, I)).
 
-
-def _member_relatedness(members: FloatArray, phi: FloatArray) -> FloatArray:
-    """(I,) relatedness of each industry to one cluster: 1 if member, else weighted mean phi."""
-    weight = members.sum()
-    mean_phi = phi @ members / weight if weight > 0 else np.zeros(phi.shape[0])
+    1 for member industries (membership counts fully, core or support); otherwise the
+    member-weighted mean phi between the industry and the cluster's members.
+    """
+    weight = members.sum(axis=1, keepdims=True)
+    mean_phi = np.divide(members @ phi, weight, out=np.zeros(members.shape), where=weight > 0)
     return np.where(members > 0, 1.0, mean_phi)
 
 
-def _cluster_rows(
-    k: int,
-    level_rows: IntArray,
-    own_row: int,
-    cluster_emp: FloatArray,
-    total_emp: FloatArray,
-) -> tuple[float, float, float, float, bool, float]:
-    """LQ, its 75th percentile, employment p25, strong flag and strength for one cluster."""
-    emp = cluster_emp[level_rows, k]
-    tot = total_emp[level_rows]
-    national = emp.sum() / tot.sum() if tot.sum() > 0 else 0.0
-    lq = np.zeros(emp.shape)
-    np.divide(emp / np.where(tot > 0, tot, 1.0), national, out=lq, where=(tot > 0) & (national > 0))
-    own = int(np.flatnonzero(level_rows == own_row)[0])
-    p75 = float(np.percentile(lq, STRONG_LQ_PERCENTILE))
-    p25 = float(np.percentile(emp, STRONG_EMPLOYMENT_PERCENTILE))
-    strong = bool(lq[own] >= p75 and lq[own] >= 1.0 and emp[own] > p25)
-    strength = _share_at_or_below(lq, lq[own]) if emp[own] > 0 else 0.0
-    return float(lq[own]), p75, p25, float(emp[own]), strong, strength
+# Clusters handled per block, to bound memory at (regions of a level) x CLUSTER_BLOCK.
+CLUSTER_BLOCK = 1024
+
+
+def _strength_block(
+    emp: FloatArray, total: FloatArray, own: IntArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray, FloatArray]:
+    """For a block of clusters: LQ, its p75, employment p25, employment, strong, strength.
+
+    emp (n, b) is each cluster definition's employment in every region of the level, total
+    (n,) the regions' total employment, own (b,) the row of each cluster's own region.
+    """
+    columns = np.arange(emp.shape[1])
+    share = np.divide(emp, total[:, None], out=np.zeros(emp.shape), where=total[:, None] > 0)
+    national = emp.sum(axis=0) / total.sum() if total.sum() > 0 else np.zeros(emp.shape[1])
+    lq = np.divide(share, national, out=np.zeros(emp.shape), where=national > 0)
+    own_lq, own_emp = lq[own, columns], emp[own, columns]
+    # Percentiles along contiguous rows: partitioning strided columns is several times slower.
+    p75 = np.percentile(np.ascontiguousarray(lq.T), STRONG_LQ_PERCENTILE, axis=1)
+    p25 = np.percentile(np.ascontiguousarray(emp.T), STRONG_EMPLOYMENT_PERCENTILE, axis=1)
+    strong = (own_lq >= p75) & (own_lq >= 1.0) & (own_emp > p25)
+    strength = np.where(own_emp > 0, (lq <= own_lq).sum(axis=0) / emp.shape[0], 0.0)
+    return own_lq, p75, p25, own_emp, strong, strength
 
 
 def cluster_tables(
@@ -113,43 +115,50 @@ def cluster_tables(
     """Cluster measures from sizes (R, I; unknown cells already 0 and flagged in `known`).
 
     proximity[l] is the phi matrix used for regions of level l. Unknown cells are left out of
-    employment (an under-estimate, reflected in coverage), never imputed.
+    employment (an under-estimate, reflected in coverage), never imputed. Each cluster's
+    definition is evaluated in every region of its own region's level (the LQ reference).
     """
     n_clusters = cluster_region.shape[0]
-    cluster_emp = sizes @ members.T  # (R, K)
+    out = np.zeros((7, n_clusters))  # the six _strength_block outputs, then known weight
     total_emp = sizes.sum(axis=1)
+    for level in np.unique(region_level[cluster_region]):
+        rows = np.flatnonzero(region_level == level)
+        position = np.full(sizes.shape[0], -1, dtype=np.int64)
+        position[rows] = np.arange(rows.size)
+        ks = np.flatnonzero(region_level[cluster_region] == level)
+        for block in np.array_split(ks, max(1, -(-ks.size // CLUSTER_BLOCK))):
+            emp = sizes[rows] @ members[block].T
+            parts = _strength_block(emp, total_emp[rows], position[cluster_region[block]])
+            out[:6, block] = np.array(parts, dtype=np.float64)
+            own_known = known[cluster_region[block]].astype(np.float64)
+            out[6, block] = np.einsum("ki,ki->k", own_known, members[block])
     member_weight = members.sum(axis=1)
-    known_weight = known.astype(np.float64) @ members.T
-    rows = np.zeros((n_clusters, 6))
-    relatedness = np.zeros(members.shape)
-    for k in range(n_clusters):
-        r = int(cluster_region[k])
-        level_rows = np.flatnonzero(region_level == region_level[r])
-        rows[k] = _cluster_rows(k, level_rows, r, cluster_emp, total_emp)
-        relatedness[k] = _member_relatedness(members[k], proximity[region_level[r]])
-    coverage = np.zeros(n_clusters)
-    if n_clusters:
-        own_known = known_weight[cluster_region, np.arange(n_clusters)]
-        np.divide(own_known, member_weight, out=coverage, where=member_weight > 0)
+    coverage = np.divide(out[6], member_weight, out=np.zeros(n_clusters), where=member_weight > 0)
     # With no member cell known the cluster's strength is unknown, not zero.
-    strength = np.where(coverage > 0, rows[:, 5], np.nan)
-    best, base = _best_clusters(sizes.shape, cluster_region, strength, relatedness)
+    strength = np.where(coverage > 0, out[5], np.nan)
+    best, base = _best_clusters(
+        sizes.shape, region_level, proximity, cluster_region, members, strength
+    )
     return ClusterTables(
-        lq=rows[:, 0],
-        lq_p75=rows[:, 1],
-        employment_p25=rows[:, 2],
-        employment=rows[:, 3],
-        strong=rows[:, 4].astype(bool),
+        lq=out[0],
+        lq_p75=out[1],
+        employment_p25=out[2],
+        employment=out[3],
+        strong=out[4].astype(bool),
         strength=strength,
         coverage=coverage,
-        relatedness=relatedness,
         best=best,
         base=base,
     )
 
 
 def _best_clusters(
-    shape: tuple[int, ...], cluster_region: IntArray, strength: FloatArray, rel: FloatArray
+    shape: tuple[int, ...],
+    region_level: IntArray,
+    proximity: list[FloatArray],
+    cluster_region: IntArray,
+    members: FloatArray,
+    strength: FloatArray,
 ) -> tuple[IntArray, FloatArray]:
     """Per (region, industry): the region's cluster with the largest strength x relatedness.
 
@@ -158,9 +167,11 @@ def _best_clusters(
     """
     best = np.full(shape, -1, dtype=np.int64)
     base = np.zeros(shape)
-    for r in np.unique(cluster_region):
-        ks = np.flatnonzero(cluster_region == r)
-        candidates = strength[ks, np.newaxis] * rel[ks]
+    order = np.argsort(cluster_region, kind="stable")
+    regions, starts = np.unique(cluster_region[order], return_index=True)
+    for r, ks in zip(regions, np.split(order, starts[1:]), strict=True):
+        rel = relatedness_to(members[ks], proximity[region_level[r]])
+        candidates = strength[ks, np.newaxis] * rel
         pick = np.argmax(np.nan_to_num(candidates, nan=-1.0), axis=0)
         best[r] = ks[pick]
         base[r] = candidates[pick, np.arange(shape[1])]
@@ -168,9 +179,19 @@ def _best_clusters(
 
 
 def related_clusters(
-    tables: ClusterTables, cluster_region: IntArray, region: int, industry: int
-) -> IntArray:
-    """Indices of the region's clusters related to the industry, best (strength x rel) first."""
-    ks = np.flatnonzero((cluster_region == region) & (tables.relatedness[:, industry] > 0))
-    score = np.nan_to_num(tables.strength[ks] * tables.relatedness[ks, industry], nan=-1.0)
-    return ks[np.argsort(-score, kind="stable")]
+    tables: ClusterTables,
+    cluster_region: IntArray,
+    members: FloatArray,
+    phi: FloatArray,
+    region: int,
+    industry: int,
+) -> list[tuple[int, float]]:
+    """(cluster, relatedness) for the region's clusters related to the industry, best first.
+
+    Best = largest strength x relatedness; clusters of unknown strength come last.
+    """
+    ks = np.flatnonzero(cluster_region == region)
+    rel = relatedness_to(members[ks], phi)[:, industry]
+    score = np.nan_to_num(tables.strength[ks] * rel, nan=-1.0)
+    order = np.argsort(-score, kind="stable")
+    return [(int(ks[i]), float(rel[i])) for i in order if rel[i] > 0]

@@ -110,8 +110,8 @@ def _local_parts(world: World, batch: LeadBatch, flat: IntArray) -> tuple[FloatA
     land_bit = world.endowment.land_bit
     if land_bit >= 0:
         # A land need with unknown land_ha is checked only as "some land": half known.
-        vague = ((needs >> np.uint64(land_bit)) & np.uint64(1)).astype(bool)
-        vague &= np.isnan(batch.land_ha) & ~((unknown >> np.uint64(land_bit)) & np.uint64(1))
+        bit = np.uint64(1) << np.uint64(land_bit)
+        vague = ((needs & ~unknown & bit) > 0) & np.isnan(batch.land_ha)
         known_share -= np.divide(0.5 * vague, n_needs, out=np.zeros(n_needs.shape), where=vague)
     density = world.density_score.ravel()[flat]
     local = _mean_of_defined([density, met], [DENSITY_WEIGHT, NEEDS_WEIGHT])

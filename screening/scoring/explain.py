@@ -161,7 +161,11 @@ def _clusters(world: World, batch: LeadBatch, lead: int) -> list[dict[str, Any]]
     jobs, _ = _lead_jobs(world, batch, lead)
     chosen = int(tables.best[region, industry])
     out = []
-    for k in related_clusters(tables, inputs.cluster_region, region, industry)[:TOP_CLUSTERS]:
+    phi = world.phi_for_region(region)
+    related = related_clusters(
+        tables, inputs.cluster_region, inputs.cluster_members, phi, region, industry
+    )
+    for k, relatedness in related[:TOP_CLUSTERS]:
         employment = tables.employment[k]
         ratio = jobs / employment if employment > 0 else float("nan")
         effect = size_effect(np.array([jobs]), np.array([employment]))[0]
@@ -170,7 +174,7 @@ def _clusters(world: World, batch: LeadBatch, lead: int) -> list[dict[str, Any]]
                 **_named(inputs.cluster_names, inputs.cluster_codes[k]),
                 "chosen": bool(k == chosen),
                 "member": bool(inputs.cluster_members[k, industry] > 0),
-                "relatedness": _r(tables.relatedness[k, industry]),
+                "relatedness": _r(relatedness),
                 "lq": _r(tables.lq[k]),
                 "lq_p75": _r(tables.lq_p75[k]),
                 "strong": bool(tables.strong[k]),
@@ -254,7 +258,7 @@ def explain_lead(
         "value": round(float(scores.confidence[0]), 2),
         "reasons": _confidence_reasons(world, one, 0, parts, int(scores.neutral[0])),
     }
-    data = {
+    data: dict[str, Any] = {
         "region": {
             **_named(world.inputs.region_names, world.inputs.region_codes[region]),
             "level": world.level_names[world.region_level[region]],

@@ -69,7 +69,7 @@ def stored_scores(lead_ids: Sequence[int]) -> pd.DataFrame:
 def changed_mask(new: pd.DataFrame, old: pd.DataFrame) -> np.ndarray:
     """True where a lead has no stored score or any score value, region or profile differs."""
     aligned = old.reindex(new["lead_id"].to_numpy())
-    mask = aligned["total"].isna().to_numpy()
+    mask = aligned["total"].isna().to_numpy().copy()
     for field in [*SCORE_FIELDS]:
         a = np.round(new[field].to_numpy(dtype=float), COMPARE_DECIMALS)
         b = np.round(aligned[field].to_numpy(dtype=float), COMPARE_DECIMALS)

@@ -16,7 +16,8 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from screening.scoring.engine import ScoreArrays, explain_lead, score_leads
+from screening.scoring.engine import ScoreArrays, score_leads
+from screening.scoring.explain import explain_lead
 from screening.scoring.weights import PRESETS
 from screening.services.batches import LeadRows, read_lead_rows
 from screening.services.profiles import profiles_in_force

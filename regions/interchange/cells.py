@@ -1,0 +1,223 @@
+"""One cell: reading its text into a typed value, and writing a typed value back as text.
+
+Reading is strict (a bad cell is a `CellError` whose message is shown to the user) and writing
+is canonical (12.5, not 12.50; empty for unknown), so export → import → export is exact.
+
+Spreadsheet programs run a cell that starts with =, +, -, @, tab or carriage return as a
+formula ("CSV injection"). Exports prefix such a cell with one apostrophe and imports remove
+exactly that apostrophe again, so a company called "-abc" or "=x" survives the round trip.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+from regions.interchange.formats import Column, Kind
+
+_NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")  # exported with one more leading apostrophe
+_QUOTED = re.compile(r"'+[=+\-@\t\r]")  # imported with one leading apostrophe fewer
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # also illegal in .xlsx
+_SEPARATOR = re.compile(r"[;；]")  # the full-width semicolon is typed by Chinese keyboards
+_TRUE = frozenset({"1", "true", "yes"})
+_FALSE = frozenset({"0", "false", "no"})
+_MAX_FLOAT_DIGITS = 300
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message is the reason shown to the user."""
+
+
+def neutralise(text: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet would run as a formula."""
+    return "'" + text if _NEEDS_QUOTE.match(text) else text
+
+
+def unneutralise(text: str) -> str:
+    """Remove the apostrophe `neutralise` added (only where the rest would be a formula)."""
+    return text[1:] if _QUOTED.match(text) else text
+
+
+def parse_cell(column: Column, raw: str) -> object:
+    """Read one cell; empty means unknown (NULL), blank text or an empty list, never zero."""
+    text = unneutralise(raw.strip())
+    if not text:
+        if column.value_required:
+            raise CellError("a value is required")
+        return column.empty
+    return _PARSERS[column.kind](column, text)
+
+
+def _text(column: Column, text: str) -> str:
+    bad = _CONTROL.search(text)
+    if bad:
+        raise CellError(f"contains a control character (U+{ord(bad.group()):04X})")
+    if column.max_length is not None and len(text) > column.max_length:
+        raise CellError(
+            f"too long: {len(text)} characters, the limit is {column.max_length} characters"
+        )
+    return text
+
+
+def _number(text: str) -> Decimal:
+    """A finite, non-negative number; -0 is read as 0."""
+    if not _NUMBER.fullmatch(text):
+        raise CellError("not a number")
+    value = Decimal(text)
+    if value < 0:
+        raise CellError("must not be negative")
+    return value.copy_abs()
+
+
+def _digits(value: Decimal) -> tuple[int, int]:
+    """(digits before the point, digits after it), ignoring trailing zeros after the point."""
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    while exponent < 0 and len(digits) > 1 and digits[-1] == 0:
+        digits, exponent = digits[:-1], exponent + 1
+    return max(0, len(digits) + exponent), max(0, -exponent)
+
+
+def _decimal(column: Column, text: str) -> Decimal:
+    value = _number(text)
+    whole, places = _digits(value)
+    allowed_places = column.limit.decimal_places or 0  # type: ignore[attr-defined]
+    allowed_whole = (column.limit.max_digits or 0) - allowed_places  # type: ignore[attr-defined]
+    if places > allowed_places:
+        raise CellError(f"too many decimal places: at most {allowed_places}")
+    if whole > allowed_whole:
+        raise CellError(f"too large: at most {allowed_whole} digits before the decimal point")
+    return value
+
+
+def _integer(column: Column, text: str) -> int:
+    value = _number(text)
+    whole, places = _digits(value)
+    if places:
+        raise CellError("must be a whole number")
+    if whole > len(str(column.integer_max)) or int(value) > column.integer_max:
+        raise CellError(f"too large: the limit is {column.integer_max}")
+    return int(value)
+
+
+def _float(column: Column, text: str) -> float:
+    value = _number(text)
+    if _digits(value)[0] > _MAX_FLOAT_DIGITS:
+        raise CellError("too large")
+    return float(value)
+
+
+def _date(column: Column, text: str) -> dt.date:
+    if _DATE.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise CellError("not a valid date (expected YYYY-MM-DD, e.g. 2026-01-15)")
+
+
+def _choice(column: Column, text: str) -> str:
+    if text not in column.choices:
+        raise CellError(f"not one of: {', '.join(column.choices)}")
+    return text
+
+
+def _flag(column: Column, text: str) -> bool:
+    lowered = text.lower()
+    if lowered in _TRUE or lowered in _FALSE:
+        return lowered in _TRUE
+    raise CellError("expected 1 or 0")
+
+
+def _names(column: Column, text: str) -> list[str]:
+    items = (item.strip() for item in _SEPARATOR.split(text))
+    return [_text(column, item) for item in dict.fromkeys(item for item in items if item)]
+
+
+def _codes(column: Column, text: str) -> tuple[str, ...]:
+    return tuple(sorted(_names(column, text)))
+
+
+_PARSERS: dict[Kind, Callable[[Column, str], object]] = {
+    Kind.TEXT: _text,
+    Kind.DECIMAL: _decimal,
+    Kind.INTEGER: _integer,
+    Kind.FLOAT: _float,
+    Kind.DATE: _date,
+    Kind.CHOICE: _choice,
+    Kind.FLAG: _flag,
+    Kind.NAMES: _names,
+    Kind.CODES: _codes,
+}
+
+
+def format_decimal(value: Decimal) -> str:
+    """Plain notation without trailing zeros: 12.5, 100, 0."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_float(value: float) -> str:
+    """Whole floats without ".0" (1, not 1.0); others as the shortest exact repr (0.25)."""
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
+
+
+def format_cell(kind: Kind, value: object) -> str:
+    """The canonical CSV text of a stored value; None (unknown) is the empty cell."""
+    if value is None:
+        return ""
+    if kind is Kind.DECIMAL:
+        text = format_decimal(value)  # type: ignore[arg-type]
+    elif kind is Kind.FLOAT:
+        text = format_float(float(value))  # type: ignore[arg-type]
+    elif kind is Kind.DATE:
+        text = value.isoformat()  # type: ignore[attr-defined]
+    elif kind is Kind.FLAG:
+        text = "1" if value else "0"
+    elif kind in (Kind.NAMES, Kind.CODES):
+        text = ";".join(value)  # type: ignore[call-overload]
+    else:
+        text = str(value)
+    return neutralise(text)
+
+
+def xlsx_value(kind: Kind, value: object) -> object:
+    """The .xlsx cell value of a stored value: numbers and dates typed, text neutralised.
+
+    A decimal that a float (Excel's only number type) cannot hold exactly is written as text.
+    """
+    if value is None:
+        return None
+    if kind is Kind.DECIMAL:
+        assert isinstance(value, Decimal)
+        as_float = float(value)
+        return as_float if Decimal(repr(as_float)) == value else format_decimal(value)
+    if kind is Kind.FLAG:
+        return 1 if value else 0
+    if kind in (Kind.FLOAT, Kind.INTEGER, Kind.DATE):
+        return value
+    return format_cell(kind, value)
+
+
+def xlsx_text(value: object) -> str:
+    """The text of an .xlsx cell as read, in the same notation as a CSV cell."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return format_float(value)
+    if isinstance(value, dt.datetime):
+        is_midnight = value.time() == dt.time(0)
+        return value.date().isoformat() if is_midnight else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

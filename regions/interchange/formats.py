@@ -1,0 +1,327 @@
+"""The interchange format: one table per CSV file (or per .xlsx sheet), described column by column.
+
+Each `Table` lists its columns in file order. A column's limits (text length, decimal digits,
+allowed choices) are read from the model field it is stored in, so the format cannot drift from
+the schema. Every column is *required in the header* unless marked optional; separately, a
+column may require a *value* in every row. An empty optional value means unknown: NULL for
+numbers and dates, blank for text, never zero.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Field, Model
+
+from projects.models import Lead
+from regions.models import (
+    AnchorFirm,
+    Cluster,
+    ClusterIndustry,
+    Endowment,
+    Industry,
+    IndustryLink,
+    Region,
+    RegionIndustry,
+)
+
+
+class Kind(enum.Enum):
+    """How a cell is read and written."""
+
+    TEXT = "text"  # stripped text, at most the field's max_length characters
+    DECIMAL = "decimal"  # non-negative decimal within the field's digits
+    INTEGER = "integer"  # non-negative whole number within the field's range
+    FLOAT = "float"  # non-negative finite number
+    DATE = "date"  # ISO date YYYY-MM-DD
+    CHOICE = "choice"  # one of the field's choices
+    FLAG = "flag"  # 1 or 0 (empty is 0)
+    NAMES = "names"  # names separated by ';', order kept, duplicates dropped
+    CODES = "codes"  # codes separated by ';', a set (kept sorted)
+
+
+# Where a code column must point: a region, an industry, or a cluster (region + cluster code).
+REGION = "region"
+INDUSTRY = "industry"
+
+_INTEGER_MAX = {
+    "PositiveSmallIntegerField": 32767,
+    "PositiveIntegerField": 2147483647,
+}
+
+
+def model_field(model: type[Model], name: str) -> Field:
+    """The model field a column's limits come from."""
+    found = model._meta.get_field(name)
+    assert isinstance(found, Field)
+    return found
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table file.
+
+    `limit` is the model field that bounds the value (its max_length, digits or choices);
+    `target` is the model attribute the value is written to (None: written by table-specific
+    code); `ref` names what a code must exist as (REGION or INDUSTRY), in the database or in
+    the same import.
+    """
+
+    name: str
+    kind: Kind
+    limit: Field
+    target: str | None = None
+    optional: bool = False
+    value_required: bool = False
+    ref: str | None = None
+
+    @cached_property
+    def max_length(self) -> int | None:
+        return getattr(self.limit, "max_length", None)
+
+    @cached_property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(str(value) for value, _label in self.limit.choices or ())
+
+    @cached_property
+    def integer_max(self) -> int:
+        return _INTEGER_MAX.get(self.limit.get_internal_type(), 2147483647)
+
+    @property
+    def empty(self) -> object:
+        """The value an empty cell stands for: unknown (None) or blank text/lists."""
+        return _EMPTY[self.kind]
+
+
+_EMPTY: dict[Kind, object] = {
+    Kind.TEXT: "",
+    Kind.DECIMAL: None,
+    Kind.INTEGER: None,
+    Kind.FLOAT: None,
+    Kind.DATE: None,
+    Kind.CHOICE: "",
+    Kind.FLAG: False,
+    Kind.NAMES: [],
+    Kind.CODES: (),
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the bundle: its columns, business key and the rules across columns.
+
+    `distinct` names two columns that must differ (a self-link, a region that is its own
+    parent) with the reason to report; `tree` means `parent_code` points into the same table
+    and must not form a cycle; `group`/`group_columns` mark columns that repeat for each row
+    of a group (the cluster-level columns of clusters.csv) and must agree within the group.
+    """
+
+    name: str
+    model: type[Model]
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    unique_fields: tuple[str, ...]
+    distinct: tuple[str, str, str] | None = None
+    tree: bool = False
+    group: tuple[str, ...] = ()
+    group_columns: tuple[str, ...] = ()
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    @cached_property
+    def by_name(self) -> dict[str, Column]:
+        return {column.name: column for column in self.columns}
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    @property
+    def required_names(self) -> list[str]:
+        return [column.name for column in self.columns if not column.optional]
+
+
+def _col(
+    name: str, kind: Kind, model: type[Model], field_name: str, **options: object
+) -> Column:
+    return Column(name, kind, model_field(model, field_name), **options)  # type: ignore[arg-type]
+
+
+def _region_code(name: str = "region_code", target: str | None = "region_id") -> Column:
+    return _col(name, Kind.TEXT, Region, "code", target=target, value_required=True, ref=REGION)
+
+
+def _industry_code(name: str = "industry_code", target: str | None = "industry_id") -> Column:
+    return _col(
+        name, Kind.TEXT, Industry, "code", target=target, value_required=True, ref=INDUSTRY
+    )
+
+
+def _source(model: type[Model]) -> Column:
+    return _col("source", Kind.TEXT, model, "source", target="source", optional=True)
+
+
+REGIONS = Table(
+    name="regions",
+    model=Region,
+    key=("code",),
+    unique_fields=("code",),
+    columns=(
+        _col("code", Kind.TEXT, Region, "code", target="code", value_required=True),
+        _col("name", Kind.TEXT, Region, "name", target="name", value_required=True),
+        _col("name_en", Kind.TEXT, Region, "name_en", target="name_en"),
+        _col("level", Kind.CHOICE, Region, "level", target="level", value_required=True),
+        _col("parent_code", Kind.TEXT, Region, "code", ref=REGION),
+    ),
+    distinct=("code", "parent_code", "a region cannot be its own parent"),
+    tree=True,
+)
+
+INDUSTRIES = Table(
+    name="industries",
+    model=Industry,
+    key=("code",),
+    unique_fields=("code",),
+    columns=(
+        _col("code", Kind.TEXT, Industry, "code", target="code", value_required=True),
+        _col("name", Kind.TEXT, Industry, "name", target="name", value_required=True),
+        _col("name_en", Kind.TEXT, Industry, "name_en", target="name_en"),
+        _col("parent_code", Kind.TEXT, Industry, "code", ref=INDUSTRY),
+    ),
+    distinct=("code", "parent_code", "an industry cannot be its own parent"),
+    tree=True,
+)
+
+REGION_INDUSTRIES = Table(
+    name="region_industries",
+    model=RegionIndustry,
+    key=("region_code", "industry_code"),
+    unique_fields=("region", "industry"),
+    columns=(
+        _region_code(),
+        _industry_code(),
+        _col("employment", Kind.DECIMAL, RegionIndustry, "employment", target="employment"),
+        _col("output", Kind.DECIMAL, RegionIndustry, "output", target="output", optional=True),
+        _col("firms", Kind.INTEGER, RegionIndustry, "firms", target="firms", optional=True),
+        _col("year", Kind.INTEGER, RegionIndustry, "year", target="year", optional=True),
+        _source(RegionIndustry),
+    ),
+)
+
+INDUSTRY_LINKS = Table(
+    name="industry_links",
+    model=IndustryLink,
+    key=("supplier_code", "customer_code"),
+    unique_fields=("supplier", "customer"),
+    columns=(
+        _industry_code("supplier_code", "supplier_id"),
+        _industry_code("customer_code", "customer_id"),
+        _col(
+            "weight", Kind.FLOAT, IndustryLink, "weight", target="weight", value_required=True
+        ),
+        _source(IndustryLink),
+    ),
+    distinct=("supplier_code", "customer_code", "an industry cannot supply itself"),
+)
+
+CLUSTERS = Table(
+    name="clusters",
+    model=Cluster,
+    key=("region_code", "cluster_code", "industry_code"),
+    unique_fields=("region", "code"),
+    columns=(
+        _region_code(),
+        _col("cluster_code", Kind.TEXT, Cluster, "code", target="code", value_required=True),
+        _col("name", Kind.TEXT, Cluster, "name", target="name", value_required=True),
+        _industry_code(target=None),
+        _col("role", Kind.CHOICE, ClusterIndustry, "role", value_required=True),
+        _col("name_en", Kind.TEXT, Cluster, "name_en", target="name_en", optional=True),
+        _col("priority", Kind.FLAG, Cluster, "priority", target="priority", optional=True),
+        _source(Cluster),
+    ),
+    group=("region_code", "cluster_code"),
+    group_columns=("name", "name_en", "priority", "source"),
+)
+
+ANCHOR_FIRMS = Table(
+    name="anchor_firms",
+    model=AnchorFirm,
+    key=("region_code", "cluster_code", "name"),
+    unique_fields=("cluster", "name"),
+    columns=(
+        _region_code(target=None),
+        _col("cluster_code", Kind.TEXT, Cluster, "code", value_required=True),
+        _col("name", Kind.TEXT, AnchorFirm, "name", target="name", value_required=True),
+        _col("name_en", Kind.TEXT, AnchorFirm, "name_en", target="name_en", optional=True),
+        _source(AnchorFirm),
+    ),
+)
+
+ENDOWMENTS = Table(
+    name="endowments",
+    model=Endowment,
+    key=("region_code", "factor"),
+    unique_fields=("region", "factor"),
+    columns=(
+        _region_code(),
+        _col("factor", Kind.TEXT, Endowment, "factor", target="factor", value_required=True),
+        _col("value", Kind.FLOAT, Endowment, "value", target="value"),
+        _source(Endowment),
+    ),
+)
+
+LEADS = Table(
+    name="leads",
+    model=Lead,
+    key=("external_id",),
+    unique_fields=("external_id",),
+    columns=(
+        _col("external_id", Kind.TEXT, Lead, "external_id", target="external_id",
+             value_required=True),
+        _col("company", Kind.TEXT, Lead, "company", target="company", value_required=True),
+        _industry_code(),
+        _region_code(),
+        _col("capex", Kind.DECIMAL, Lead, "capex", target="capex"),
+        _col("currency", Kind.TEXT, Lead, "currency", target="currency", value_required=True),
+        _col("jobs", Kind.INTEGER, Lead, "jobs", target="jobs"),
+        _col("land_ha", Kind.DECIMAL, Lead, "land_ha", target="land_ha"),
+        _col("needs", Kind.NAMES, Endowment, "factor", target="needs"),
+        _col("input_codes", Kind.CODES, Industry, "code", ref=INDUSTRY),
+        _col("stage", Kind.CHOICE, Lead, "stage", target="stage", value_required=True),
+        _col("status", Kind.CHOICE, Lead, "status", target="status", value_required=True),
+        _col("received_on", Kind.DATE, Lead, "received_on", target="received_on"),
+        _col("products", Kind.TEXT, Lead, "products", target="products", optional=True),
+        _col("investor_origin", Kind.TEXT, Lead, "investor_origin", target="investor_origin",
+             optional=True),
+        _col("investor_type", Kind.CHOICE, Lead, "investor_type", target="investor_type",
+             optional=True),
+        _col("status_reason", Kind.TEXT, Lead, "status_reason", target="status_reason",
+             optional=True),
+        _source(Lead),
+    ),
+)
+
+# Import order: every table comes after the tables its codes point to.
+TABLES: dict[str, Table] = {
+    table.name: table
+    for table in (
+        REGIONS,
+        INDUSTRIES,
+        REGION_INDUSTRIES,
+        INDUSTRY_LINKS,
+        CLUSTERS,
+        ANCHOR_FIRMS,
+        ENDOWMENTS,
+        LEADS,
+    )
+}
+
+# Lead columns whose change makes the lead's stored score stale (score_revision + 1).
+LEAD_SCORING_COLUMNS = frozenset(
+    {"industry_code", "region_code", "capex", "currency", "jobs", "land_ha", "needs",
+     "input_codes"}
+)

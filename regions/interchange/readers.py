@@ -1,0 +1,228 @@
+"""Opening a bundle: a folder of CSVs, a .zip of CSVs, one .csv, or an .xlsx with one sheet each.
+
+A bundle yields one `TableSource` per table found. A source can be read any number of times
+(the importer reads leads twice: validate, then write), always from the start, a row at a
+time, so a million-row file is never held in memory. Cells come out as text: CSV cells as
+written, .xlsx cells converted to the same notation (see `cells.xlsx_text`).
+
+CSV files must be UTF-8 (a byte-order mark is fine). A file that is not valid UTF-8 but is
+valid GB18030 (a superset of GBK, which Excel uses on Chinese Windows) is read as GB18030 with
+a warning; anything else is an error.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import openpyxl
+
+from regions.interchange.cells import xlsx_text
+from regions.interchange.formats import TABLES, Table
+from regions.interchange.report import ImportReport
+
+BinaryOpener = Callable[[], AbstractContextManager[IO[bytes]]]
+Source = str | os.PathLike[str] | IO[bytes]
+
+GBK_WARNING = "decoded as GBK/GB18030 (not UTF-8); please save the file as UTF-8"
+_ENCODINGS = ("utf-8-sig", "gb18030")
+_READ_CHUNK = 1 << 20
+
+
+class ReadError(Exception):
+    """A file that stops being readable part-way (broken CSV quoting, a damaged sheet)."""
+
+
+@dataclass
+class TableSource:
+    """One table's rows in a bundle; `records()` yields the header, then each row's cells."""
+
+    table: Table
+    label: str
+    records: Callable[[], Iterator[list[str]]]
+
+
+class Bundle:
+    """The tables found in what the user gave, plus the open files behind them."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        self.sources: dict[str, TableSource] = {}
+        self.resources = ExitStack()
+
+    def __enter__(self) -> Bundle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.resources.close()
+
+    def add(self, name: str, label: str, records: Callable[[], Iterator[list[str]]]) -> None:
+        """Register a table file or sheet; an unknown or repeated table name is an error."""
+        table = TABLES.get(name.strip().lower())
+        if table is None:
+            expected = ", ".join(TABLES)
+            self.report.error(label, None, "", "", f"unknown table {name!r}; expected one of: "
+                              f"{expected}")
+        elif table.name in self.sources:
+            other = self.sources[table.name].label
+            self.report.error(label, None, "", "", f"a second file for {table.name} ({other})")
+        else:
+            self.sources[table.name] = TableSource(table, label, records)
+
+
+def open_bundle(source: Source, report: ImportReport) -> Bundle:
+    """Find the tables in a folder, .zip, .xlsx or .csv path, or in an uploaded file object.
+
+    Problems with the container itself (no such path, unknown table names, undecodable text)
+    go into `report`; the bundle then holds only the readable tables.
+    """
+    bundle = Bundle(report)
+    try:
+        if isinstance(source, str | os.PathLike):
+            _add_path(bundle, Path(source))
+        else:
+            _add_upload(bundle, source)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        report.error(_label_of(source), None, "", "", f"cannot open: {exc}")
+    return bundle
+
+
+def _label_of(source: Source) -> str:
+    if isinstance(source, str | os.PathLike):
+        return Path(source).name
+    return Path(getattr(source, "name", "") or "upload").name
+
+
+def _add_path(bundle: Bundle, path: Path) -> None:
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        _add_folder(bundle, path)
+    elif not path.exists():
+        bundle.report.error(path.name, None, "", "", f"no such file or folder: {path}")
+    elif suffix == ".csv":
+        _add_csv(bundle, path.stem, path.name, lambda: path.open("rb"))
+    elif suffix == ".zip":
+        _add_zip(bundle, bundle.resources.enter_context(zipfile.ZipFile(path)))
+    elif suffix == ".xlsx":
+        _add_workbook(bundle, path.name, path)
+    else:
+        bundle.report.error(path.name, None, "", "", "unsupported file: expected a folder of "
+                            ".csv files, a .zip of them, one .csv or an .xlsx workbook")
+
+
+def _add_folder(bundle: Bundle, folder: Path) -> None:
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_file() and path.suffix.lower() == ".csv":
+            _add_csv(bundle, path.stem, path.name, lambda p=path: p.open("rb"))  # type: ignore[misc]
+        else:
+            bundle.report.warn(path.name, "ignored: not a .csv file")
+
+
+def _add_zip(bundle: Bundle, archive: zipfile.ZipFile) -> None:
+    for info in archive.infolist():
+        name = Path(info.filename).name
+        if info.is_dir() or name.startswith(".") or info.filename.startswith("__MACOSX/"):
+            continue
+        if name.lower().endswith(".csv"):
+            opener = lambda i=info: archive.open(i)  # noqa: E731
+            _add_csv(bundle, Path(name).stem, info.filename, opener)  # type: ignore[arg-type]
+        else:
+            bundle.report.warn(info.filename, "ignored: not a .csv file")
+
+
+def _add_upload(bundle: Bundle, upload: IO[bytes]) -> None:
+    label = _label_of(upload)
+    upload.seek(0)
+    is_zip = upload.read(4) == b"PK\x03\x04"
+    upload.seek(0)
+    if not is_zip:
+        _add_csv(bundle, Path(label).stem, label, lambda: _borrowed(upload))
+        return
+    archive = bundle.resources.enter_context(zipfile.ZipFile(upload))
+    if "xl/workbook.xml" in archive.namelist():
+        _add_workbook(bundle, label, upload)
+    else:
+        _add_zip(bundle, archive)
+
+
+@contextmanager
+def _borrowed(upload: IO[bytes]) -> Iterator[IO[bytes]]:
+    """The caller's open file, rewound; it stays open for the caller to close."""
+    upload.seek(0)
+    yield upload
+
+
+def _add_csv(bundle: Bundle, name: str, label: str, opener: BinaryOpener) -> None:
+    encoding = detect_encoding(opener)
+    if encoding is None:
+        bundle.report.error(label, None, "", "", "cannot read the text: the file is neither "
+                            "UTF-8 nor GBK/GB18030; please save it as UTF-8 CSV")
+        return
+    if encoding != _ENCODINGS[0]:
+        bundle.report.warn(label, GBK_WARNING)
+    bundle.add(name, label, lambda: _csv_records(opener, encoding))
+
+
+def detect_encoding(opener: BinaryOpener) -> str | None:
+    """"utf-8-sig" if the whole file is UTF-8 (BOM optional), else "gb18030" if it decodes
+    strictly as that, else None. Reads the file once, a megabyte at a time."""
+    for encoding in _ENCODINGS:
+        if _decodes(opener, encoding):
+            return encoding
+    return None
+
+
+def _decodes(opener: BinaryOpener, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    with opener() as stream:
+        try:
+            while chunk := stream.read(_READ_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _csv_records(opener: BinaryOpener, encoding: str) -> Iterator[list[str]]:
+    with opener() as stream:
+        text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+        try:
+            yield from csv.reader(text)
+        except csv.Error as exc:
+            raise ReadError(f"cannot read the CSV: {exc}") from exc
+        finally:
+            text.detach()  # closing is the opener's job (an upload stays open)
+
+
+def _add_workbook(bundle: Bundle, label: str, source: Path | IO[bytes]) -> None:
+    try:
+        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        bundle.report.error(label, None, "", "", f"not a readable .xlsx workbook: {exc}")
+        return
+    bundle.resources.callback(book.close)
+    for sheet_name in book.sheetnames:
+        sheet = book[sheet_name]
+        records = lambda s=sheet: _sheet_records(s)  # noqa: E731
+        bundle.add(sheet_name, f"{label}[{sheet_name}]", records)  # type: ignore[arg-type]
+
+
+def _sheet_records(sheet: Any) -> Iterator[list[str]]:
+    # The stored dimensions may be wrong (files from other tools); read what is there.
+    sheet.reset_dimensions()
+    try:
+        for values in sheet.iter_rows(values_only=True):
+            yield [xlsx_text(value) for value in values]
+    except Exception as exc:  # a damaged sheet: report it where it stopped
+        raise ReadError(f"cannot read the sheet: {exc}") from exc

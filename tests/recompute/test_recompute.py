@@ -1,0 +1,179 @@
+"""Scores stay true: each kind of write rescores the leads it can affect, and only those."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count
+
+from projects.models import Lead
+from projects.services import lead_update
+from regions.models import ClusterIndustry, Endowment, IndustryLink, RegionIndustry
+from screening import invalidation
+from screening.models import LeadScore, ScoreHistory
+from screening.services.profiles import profile_save_version
+from screening.services.staleness import stale_lead_ids
+from screening.scoring.weights import SubScoreWeights
+from screening.tasks import rescore_chunk
+
+pytestmark = pytest.mark.django_db
+
+Snapshot = dict[int, tuple[dt.datetime, int, float]]
+
+
+def snapshot() -> Snapshot:
+    """Per lead: when its score was last written, how many history rows, its total."""
+    history = dict(
+        ScoreHistory.objects.values("lead_id").annotate(n=Count("id")).values_list("lead_id", "n")
+    )
+    return {
+        s.lead_id: (s.computed_at, history.get(s.lead_id, 0), s.total)
+        for s in LeadScore.objects.all()
+    }
+
+
+def rewritten(before: Snapshot, after: Snapshot) -> set[int]:
+    return {lead for lead in after if after[lead][:2] != before.get(lead, (None, 0))[:2]}
+
+
+def lead_ids(world, *prefixes: str) -> set[int]:  # type: ignore[no-untyped-def]
+    return {lead.pk for ext, lead in world.leads.items() if ext.split("-")[0] in prefixes}
+
+
+@pytest.fixture
+def scored(small_world, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    call_command("rescore", "--all", verbosity=0)
+    assert LeadScore.objects.count() == len(small_world.leads)
+    assert stale_lead_ids() == []
+    return small_world
+
+
+def write(django_capture_on_commit_callbacks, change: Callable[[], None]) -> None:  # type: ignore[no-untyped-def]
+    """Run a write in one transaction and the enqueued (eager) recomputation on commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            change()
+
+
+def test_it_rescores_only_the_edited_lead(scored, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    before = snapshot()
+    lead = scored.leads["A-0"]
+    write(django_capture_on_commit_callbacks,
+          lambda: lead_update(lead=Lead.objects.get(pk=lead.pk), user=None, jobs=5000))
+    after = snapshot()
+    assert rewritten(before, after) == {lead.pk}
+    assert after[lead.pk][2] != before[lead.pk][2]
+    assert stale_lead_ids() == []
+
+
+def test_a_cluster_edit_rescores_that_regions_leads_only(scored, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    before = snapshot()
+
+    def change() -> None:
+        member = ClusterIndustry.objects.create(
+            cluster=scored.cluster_a, industry=scored.leads["A-1"].industry, role="core"
+        )
+        invalidation.rows_written(ClusterIndustry, [member])
+
+    write(django_capture_on_commit_callbacks, change)
+    after = snapshot()
+    changed = rewritten(before, after)
+    assert changed, "adding the lead's industry to the region's cluster changes a score"
+    assert changed <= lead_ids(scored, "A")
+    assert stale_lead_ids() == []
+
+
+def test_an_endowment_edit_rescores_that_regions_leads_only(scored, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    before = snapshot()
+
+    def change() -> None:
+        port = Endowment.objects.get(region=scored.regions["B"], factor="port")
+        port.value = 1
+        port.save()
+        invalidation.rows_written(Endowment, [port])
+
+    write(django_capture_on_commit_callbacks, change)
+    after = snapshot()
+    changed = rewritten(before, after)
+    assert changed == lead_ids(scored, "B"), "every B lead needs a port and now has one"
+    assert all(after[k][2] > before[k][2] for k in changed)
+    assert stale_lead_ids() == []
+
+
+def test_a_region_industry_edit_recomputes_measures_and_writes_only_changed_scores(
+    scored, django_capture_on_commit_callbacks  # type: ignore[no-untyped-def]
+) -> None:
+    before = snapshot()
+
+    def change() -> None:
+        row = RegionIndustry.objects.get(region=scored.regions["C"], industry__code="I4")
+        row.employment = 5
+        row.save()
+        invalidation.rows_written(RegionIndustry, [row])
+
+    write(django_capture_on_commit_callbacks, change)
+    after = snapshot()
+    changed = rewritten(before, after)
+    assert changed, "shrinking an industry in C changes measures and some scores"
+    unchanged = set(after) - changed
+    assert all(after[k][2] == before[k][2] for k in unchanged)
+    assert stale_lead_ids() == []
+
+
+def test_a_link_edit_rescores_and_leaves_unaffected_scores_unwritten(
+    scored, django_capture_on_commit_callbacks  # type: ignore[no-untyped-def]
+) -> None:
+    before = snapshot()
+
+    def change() -> None:
+        link = IndustryLink.objects.get(supplier__code="I5", customer__code="I6")
+        link.weight = 0.05
+        link.save()
+        invalidation.rows_written(IndustryLink, [link])
+
+    write(django_capture_on_commit_callbacks, change)
+    after = snapshot()
+    changed = rewritten(before, after)
+    assert all(after[k][2] == before[k][2] for k in set(after) - changed)
+    assert stale_lead_ids() == []
+
+
+def test_a_new_weight_profile_changes_totals_under_it(scored, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    before = snapshot()
+    write(django_capture_on_commit_callbacks, lambda: profile_save_version(
+        name="chain-heavy", weights=SubScoreWeights(0.1, 0.8, 0.1),
+        region_id=scored.regions["C"].pk, user_id=None, reason="test"))
+    after = snapshot()
+    changed = rewritten(before, after)
+    assert changed and changed <= lead_ids(scored, "C")
+    assert stale_lead_ids() == []
+
+
+def test_a_chunk_delivered_twice_gives_the_same_result(scored, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    ids = sorted(lead_ids(scored, "A", "B", "C"))
+
+    def change() -> None:
+        Lead.objects.filter(pk__in=ids).update(jobs=777)
+        invalidation.leads_changed(ids)
+
+    write(django_capture_on_commit_callbacks, change)
+    first = snapshot()
+    assert rescore_chunk(ids) == 0, "a second delivery finds nothing to change"
+    assert snapshot() == first
+    assert stale_lead_ids() == []
+
+
+def test_verify_scores_passes_after_recomputation(scored) -> None:  # type: ignore[no-untyped-def]
+    call_command("verify_scores", verbosity=0)
+
+
+def test_verify_scores_fails_on_a_tampered_score(scored) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management.base import CommandError
+
+    LeadScore.objects.filter(lead=scored.leads["B-1"]).update(total=1.0)
+    with pytest.raises(CommandError, match="mismatch"):
+        call_command("verify_scores", verbosity=0)
