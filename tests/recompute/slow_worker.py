@@ -1,0 +1,39 @@
+"""A Celery worker whose first chunk stalls, so a test can kill it mid-chunk.
+
+Run as `python -m tests.recompute.slow_worker PIDFILE`: the pool process that starts a chunk
+writes its pid to PIDFILE and sleeps (only the first time: the file exists afterwards), then
+computes as usual. Production code has no test hooks; the patch lives here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "screening.settings")
+    django.setup()
+    from screening import tasks
+    from screening.celery import app
+
+    pidfile = Path(sys.argv[1])
+    real = tasks.rescore_leads_service
+
+    def stalling(lead_ids):  # type: ignore[no-untyped-def]
+        if not pidfile.exists():
+            pidfile.write_text(str(os.getpid()))
+            time.sleep(120)  # the test kills this process long before
+        return real(lead_ids)
+
+    tasks.rescore_leads_service = stalling
+    app.worker_main(["worker", "--pool=prefork", "--concurrency=1", "--loglevel=WARNING",
+                     "--without-gossip", "--without-mingle", "--without-heartbeat"])
+
+
+if __name__ == "__main__":
+    main()
