@@ -2,7 +2,8 @@
 
 Measures, on this machine: build_world for 300 regions x 1,000 industries; score_leads for
 1,000,000 leads (target >= 1,000,000 leads/s); score_lead_everywhere for one lead against
-3,000 regions (target <= 50 ms); explain_lead for one lead. Run:
+3,000 regions (target <= 50 ms); explain_lead for one lead. Exits 1 if a target is missed.
+Run:
 
     .venv/bin/python bench/bench_scoring.py [--leads N] [--repeat K]
 
@@ -34,6 +35,9 @@ from screening.scoring.engine import (
 )
 from screening.scoring.explain import explain_lead
 from screening.scoring.weights import PRESETS
+
+TARGET_LEADS_PER_SECOND = 1_000_000
+TARGET_EVERYWHERE_SECONDS = 0.050
 
 FACTORS = ["port", "industrial_land_ha", "power", "water", "rail", "airport", "highway",
            "gas", "labour", "university", "cold_chain", "bonded_zone"]  # fmt: skip
@@ -119,7 +123,7 @@ def best_of(repeat: int, fn: Callable[[], Any]) -> float:
     return min(times)
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
@@ -131,6 +135,7 @@ def main() -> None:
     print(f"build_world 300 regions x 1,000 industries: {time.perf_counter() - start:.2f} s")
     batch = synthetic_leads(world, args.leads)
     seconds = best_of(args.repeat, lambda: score_leads(world, batch, weights))
+    rate = args.leads / seconds
     print(f"score_leads {args.leads:,} leads: {seconds * 1e3:.0f} ms "
           f"= {args.leads / seconds:,.0f} leads/s (target >= 1,000,000)")  # fmt: skip
     seconds = best_of(args.repeat, lambda: explain_lead(world, batch, 0, "zh"))
@@ -143,7 +148,8 @@ def main() -> None:
     regions = np.arange(big.n_regions)
     seconds = best_of(args.repeat, lambda: score_lead_everywhere(big, one, 0, regions, weights))
     print(f"score_lead_everywhere one lead x 3,000 regions: {seconds * 1e3:.2f} ms (target <= 50)")
+    return 0 if rate >= TARGET_LEADS_PER_SECOND and seconds <= TARGET_EVERYWHERE_SECONDS else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -57,6 +57,16 @@ def profiles_changed() -> None:
     _enqueue_on_commit("rescore_stale", [])
 
 
+def leads_imported() -> None:
+    """An import created or updated leads in bulk.
+
+    The import's upsert already bumped score_revision on every lead whose scoring inputs
+    changed (and new leads have no score yet), so marking is done; only the recompute of the
+    stale scores is left to enqueue.
+    """
+    _enqueue_on_commit("rescore_stale", [])
+
+
 def _enqueue_on_commit(task_name: str, ids: list[int]) -> None:
     transaction.on_commit(lambda: _send(task_name, ids))
 

@@ -193,6 +193,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "screening.api.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Xuanshang API",
@@ -222,3 +223,6 @@ CURRENCY_TO_CNY.update(
 )
 # Leads per recompute task; large sets are split into chunks run as a group across workers.
 SCORE_CHUNK_SIZE = int(os.environ.get("SCORE_CHUNK_SIZE", "20000"))
+# Recomputations of at most this many leads store explanations at once; larger ones leave
+# them to be built on first read (screening/services/explanations.py).
+EXPLAIN_INLINE_MAX = int(os.environ.get("EXPLAIN_INLINE_MAX", "2000"))

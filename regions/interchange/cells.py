@@ -22,7 +22,7 @@ _QUOTED = re.compile(r"'+[=+\-@\t\r]")  # imported with one leading apostrophe f
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # also illegal in .xlsx
-_SEPARATOR = re.compile(r"[;；]")  # the full-width semicolon is typed by Chinese keyboards
+_FULL_WIDTH_SEMICOLON = "；"  # typed by Chinese keyboards; read as ";"
 _TRUE = frozenset({"1", "true", "yes"})
 _FALSE = frozenset({"0", "false", "no"})
 _MAX_FLOAT_DIGITS = 300
@@ -42,20 +42,42 @@ def unneutralise(text: str) -> str:
     return text[1:] if _QUOTED.match(text) else text
 
 
-def parse_cell(column: Column, raw: str) -> object:
-    """Read one cell; empty means unknown (NULL), blank text or an empty list, never zero."""
-    text = unneutralise(raw.strip())
-    if not text:
-        if column.value_required:
+CellReader = Callable[[str], object]
+
+
+def cell_reader(column: Column) -> CellReader:
+    """A function reading one cell of this column (made once per column: it runs per cell).
+
+    Empty means unknown (None), blank text, no flag or an empty list; never zero.
+    """
+    parse = _PARSERS[column.kind]
+    required = column.value_required
+    empty = column.empty
+    fresh_list = isinstance(empty, list)
+
+    def read(raw: str) -> object:
+        text = raw.strip()
+        if text[:1] == "'":
+            text = unneutralise(text)
+        if text:
+            return parse(column, text)
+        if required:
             raise CellError("a value is required")
-        return column.empty
-    return _PARSERS[column.kind](column, text)
+        return [] if fresh_list else empty
+
+    return read
+
+
+def parse_cell(column: Column, raw: str) -> object:
+    """Read one cell of a column (see `cell_reader`)."""
+    return cell_reader(column)(raw)
 
 
 def _text(column: Column, text: str) -> str:
-    bad = _CONTROL.search(text)
-    if bad:
-        raise CellError(f"contains a control character (U+{ord(bad.group()):04X})")
+    if not text.isprintable():  # rare: look for the control characters among the others
+        bad = _CONTROL.search(text)
+        if bad:
+            raise CellError(f"contains a control character (U+{ord(bad.group()):04X})")
     if column.max_length is not None and len(text) > column.max_length:
         raise CellError(
             f"too long: {len(text)} characters, the limit is {column.max_length} characters"
@@ -77,9 +99,11 @@ def _digits(value: Decimal) -> tuple[int, int]:
     """(digits before the point, digits after it), ignoring trailing zeros after the point."""
     _sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
-    while exponent < 0 and len(digits) > 1 and digits[-1] == 0:
-        digits, exponent = digits[:-1], exponent + 1
-    return max(0, len(digits) + exponent), max(0, -exponent)
+    length = len(digits)
+    while exponent < 0 and length > 1 and digits[length - 1] == 0:
+        length -= 1
+        exponent += 1
+    return max(0, length + exponent), max(0, -exponent)
 
 
 def _decimal(column: Column, text: str) -> Decimal:
@@ -134,8 +158,12 @@ def _flag(column: Column, text: str) -> bool:
 
 
 def _names(column: Column, text: str) -> list[str]:
-    items = (item.strip() for item in _SEPARATOR.split(text))
-    return [_text(column, item) for item in dict.fromkeys(item for item in items if item)]
+    names: list[str] = []
+    for item in text.replace(_FULL_WIDTH_SEMICOLON, ";").split(";"):
+        name = item.strip()
+        if name and name not in names:
+            names.append(_text(column, name))
+    return names
 
 
 def _codes(column: Column, text: str) -> tuple[str, ...]:

@@ -136,6 +136,10 @@ class Table:
     def by_name(self) -> dict[str, Column]:
         return {column.name: column for column in self.columns}
 
+    @cached_property
+    def ref_columns(self) -> tuple[Column, ...]:
+        return tuple(column for column in self.columns if column.ref)
+
     @property
     def column_names(self) -> list[str]:
         return [column.name for column in self.columns]

@@ -64,6 +64,10 @@ class Bundle:
     def __exit__(self, *exc: object) -> None:
         self.resources.close()
 
+    def in_import_order(self) -> list[TableSource]:
+        """The sources ordered so that every table comes after those its codes point to."""
+        return [self.sources[name] for name in TABLES if name in self.sources]
+
     def add(self, name: str, label: str, records: Callable[[], Iterator[list[str]]]) -> None:
         """Register a table file or sheet; an unknown or repeated table name is an error."""
         table = TABLES.get(name.strip().lower())
@@ -148,11 +152,13 @@ def _add_upload(bundle: Bundle, upload: IO[bytes]) -> None:
     if not is_zip:
         _add_csv(bundle, Path(label).stem, label, lambda: _borrowed(upload))
         return
-    archive = bundle.resources.enter_context(zipfile.ZipFile(upload))
-    if "xl/workbook.xml" in archive.namelist():
+    with zipfile.ZipFile(upload) as probe:
+        is_workbook = "xl/workbook.xml" in probe.namelist()
+    upload.seek(0)
+    if is_workbook:
         _add_workbook(bundle, label, upload)
     else:
-        _add_zip(bundle, archive)
+        _add_zip(bundle, bundle.resources.enter_context(zipfile.ZipFile(upload)))
 
 
 @contextmanager

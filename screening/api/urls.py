@@ -1,3 +1,42 @@
-"""REST API routes (filled in by the API issue)."""
+"""REST API routes, mounted under /api/ (see screening/urls.py).
 
-urlpatterns: list[object] = []
+/api/v1/…      the API (session or token authentication)
+/api/schema/   OpenAPI 3 document
+/api/docs/     Swagger UI, served from the packaged sidecar assets (no CDN)
+"""
+
+from __future__ import annotations
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from screening.api import views_auth, views_leads, views_reference, views_scores
+
+router = SimpleRouter()
+router.register("regions", views_reference.RegionViewSet, basename="region")
+router.register("industries", views_reference.IndustryViewSet, basename="industry")
+router.register("clusters", views_reference.ClusterViewSet, basename="cluster")
+router.register("links", views_reference.IndustryLinkViewSet, basename="link")
+router.register("endowments", views_reference.EndowmentViewSet, basename="endowment")
+router.register("leads", views_leads.LeadViewSet, basename="lead")
+router.register("scores", views_scores.LeadScoreViewSet, basename="score")
+router.register("score-runs", views_scores.ScoreRunViewSet, basename="score-run")
+
+lead_activities = views_leads.LeadActivityViewSet.as_view({"get": "list", "post": "create"})
+score_history = views_scores.ScoreHistoryViewSet.as_view({"get": "list"})
+
+v1 = [
+    path("", include(router.urls)),
+    path("leads/<int:lead_id>/activities/", lead_activities, name="lead-activities"),
+    path("leads/<int:lead_id>/score-history/", score_history, name="lead-score-history"),
+    path("shortlists/", views_scores.ShortlistView.as_view(), name="shortlist"),
+    path("auth/token/", views_auth.TokenView.as_view(), name="auth-token"),
+    path("me/", views_auth.MeView.as_view(), name="me"),
+]
+
+urlpatterns = [
+    path("v1/", include((v1, "api"), namespace="v1")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

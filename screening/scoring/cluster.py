@@ -167,6 +167,8 @@ def _best_clusters(
     """
     best = np.full(shape, -1, dtype=np.int64)
     base = np.zeros(shape)
+    if cluster_region.size == 0:
+        return best, base
     order = np.argsort(cluster_region, kind="stable")
     regions, starts = np.unique(cluster_region[order], return_index=True)
     for r, ks in zip(regions, np.split(order, starts[1:]), strict=True):
@@ -191,7 +193,12 @@ def related_clusters(
     Best = largest strength x relatedness; clusters of unknown strength come last.
     """
     ks = np.flatnonzero(cluster_region == region)
-    rel = relatedness_to(members[ks], phi)[:, industry]
+    # One industry's column of relatedness_to, without the full (k, I) @ (I, I) product.
+    weight = members[ks].sum(axis=1)
+    mean_phi = np.divide(
+        members[ks] @ phi[:, industry], weight, out=np.zeros(ks.size), where=weight > 0
+    )
+    rel = np.where(members[ks, industry] > 0, 1.0, mean_phi)
     score = np.nan_to_num(tables.strength[ks] * rel, nan=-1.0)
     order = np.argsort(-score, kind="stable")
     return [(int(ks[i]), float(rel[i])) for i in order if rel[i] > 0]

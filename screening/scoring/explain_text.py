@@ -54,6 +54,10 @@ T: dict[str, dict[str, str]] = {
     },
     "suppliers": {"zh": "本地供应商：{items}。", "en": "Local suppliers: {items}."},
     "customers": {"zh": "本地客户：{items}。", "en": "Local customers: {items}."},
+    "absent": {
+        "zh": "该产业在本地尚无，项目可补上这一环。",
+        "en": "The industry is absent here, so the lead fills a gap.",
+    },
     "weak": {
         "zh": "该产业在本地较弱（RCA {rca}），项目可补上这一环。",
         "en": "The industry is weak here (RCA {rca}), so the lead fills a gap.",
@@ -194,7 +198,8 @@ def _chain(data: dict[str, Any], lang: str) -> list[str]:
             _t("customers", lang, items=_link_items(chain["customers"], "sales_share", lang))
         )
     if chain["own_rca"] is not None:
-        key = "weak" if chain["own_rca"] < 1 else "strong_here"
+        rca = chain["own_rca"]
+        key = "absent" if rca == 0 else "weak" if rca < 1 else "strong_here"
         out.append(_t(key, lang, rca=f"{chain['own_rca']:.1f}"))
     if n_inputs:
         out.append(_t("inputs", lang, n=n_inputs, k=len(inputs["present"])))

@@ -22,6 +22,8 @@ MaskArray = NDArray[np.uint64]
 
 # Factors fit in a uint64 bitmask; bit 63 stays free so masks never look negative elsewhere.
 MAX_FACTORS = 63
+# Densities are rounded to this many decimals before they are ranked.
+DENSITY_DECIMALS = 12
 # Endowment factor compared with the lead's land need (hectares) instead of "> 0".
 LAND_FACTOR = "industrial_land_ha"
 
@@ -44,7 +46,9 @@ def known_density(
     """
     k = known.astype(np.float64)
     weight = k @ phi
-    dens = _divide_or_nan((mcp * k) @ phi, weight)
+    # Rounded so that equal densities tie exactly in the percentile reference whatever BLAS
+    # path computed them (a one-row product can differ from a many-row one in the last bit).
+    dens = np.round(_divide_or_nan((mcp * k) @ phi, weight), DENSITY_DECIMALS)
     coverage = np.nan_to_num(_divide_or_nan(weight, phi.sum(axis=0)[np.newaxis, :]))
     return dens, coverage
 

@@ -7,7 +7,7 @@ imports Django. Methods and citations: docs/scoring.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -70,7 +70,8 @@ class World:
 
     Per (R, I) cell: ``known`` size cell known; ``rca``, ``mcp`` (0/1), ``presence`` =
     min(1, RCA); ``density`` (Atlas, diagonal kept, known cells only; NaN = unknown),
-    ``density_coverage``, ``density_score`` (share of same-level cells with lower density).
+    ``density_coverage``, ``density_score`` (share of same-level cells with lower density;
+    ``density_reference[l]`` holds level l's sorted densities, the fixed reference).
     ``proximity[level_proximity[l]]`` is the phi used for level l.
     """
 
@@ -86,6 +87,7 @@ class World:
     density: FloatArray
     density_coverage: FloatArray
     density_score: FloatArray
+    density_reference: tuple[FloatArray, ...]
     endowment: EndowmentMasks
     supplier_share: FloatArray
     customer_share: FloatArray
@@ -186,13 +188,15 @@ def _specialisation(
 
 def _density_parts(
     mcp: FloatArray, known: BoolArray, prox: FloatArray, slots: IntArray, levels: _Levels
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Density, its coverage and its score against the same level's reference distribution."""
+) -> tuple[FloatArray, FloatArray, FloatArray, tuple[FloatArray, ...]]:
+    """Density, its coverage, its score and the per-level reference distributions."""
     dens, cov, score = (np.full(mcp.shape, np.nan) for _ in range(3))
+    references = []
     for level, rows in enumerate(levels.rows):
         dens[rows], cov[rows] = known_density(mcp[rows], known[rows], prox[slots[level]])
-        score[rows] = share_below(sorted_reference(dens[rows]), dens[rows])
-    return dens, cov, score
+        references.append(sorted_reference(dens[rows]))
+        score[rows] = share_below(references[-1], dens[rows])
+    return dens, cov, score, tuple(references)
 
 
 def build_world(inputs: WorldInputs) -> World:
@@ -210,7 +214,7 @@ def build_world(inputs: WorldInputs) -> World:
     rca, mcp, prox, slots, notes = _specialisation(
         sizes, levels, inputs.threshold, inputs.industry_codes
     )
-    dens, cov, dscore = _density_parts(mcp, known, prox, slots, levels)
+    dens, cov, dscore, references = _density_parts(mcp, known, prox, slots, levels)
     presence = np.minimum(rca, 1.0)
     s, c = link_shares(inputs.link_weight)
     per_level_phi = [prox[slots[level]] for level in range(len(levels.names))]
@@ -227,6 +231,7 @@ def build_world(inputs: WorldInputs) -> World:
         density=dens,
         density_coverage=cov,
         density_score=dscore,
+        density_reference=references,
         endowment=endowment_masks(inputs.endowment, inputs.factor_names),
         supplier_share=s,
         customer_share=c,
@@ -242,3 +247,54 @@ def build_world(inputs: WorldInputs) -> World:
         region_has_clusters=np.isin(np.arange(len(inputs.region_codes)), inputs.cluster_region),
         warnings=tuple(notes),
     )
+
+
+def with_industry_present(world: World, region: int, industry: int) -> World:
+    """The world as if `industry` were present (RCA >= threshold) in `region`: a scenario.
+
+    Proximity, link shares, clusters and the normalisation references are held fixed; only the
+    region's presence row, and the density and chain cells that depend on it, change. Under
+    these conditions no density score or upstream/downstream availability in the region can
+    fall (both are non-decreasing in presence), so no lead's local fit falls unless its density
+    was unknown before (it then leaves the neutral value). A full rebuild with more employment
+    also moves RCA and phi elsewhere and is not covered by that guarantee.
+    """
+    mcp, known, presence = world.mcp.copy(), world.known.copy(), world.presence.copy()
+    mcp[region, industry], known[region, industry], presence[region, industry] = 1.0, True, 1.0
+    row = slice(region, region + 1)
+    phi = world.phi_for_region(region)
+    dens, cov = known_density(mcp[row], known[row], phi)
+    reference = world.density_reference[world.region_level[region]]
+    chain_row = chain_cells(presence[row], known[row], world.supplier_share, world.customer_share)
+    return replace(
+        world,
+        mcp=mcp,
+        known=known,
+        presence=presence,
+        density=_with_row(world.density, region, dens),
+        density_coverage=_with_row(world.density_coverage, region, cov),
+        density_score=_with_row(world.density_score, region, share_below(reference, dens)),
+        chain=_with_chain_row(world.chain, region, chain_row),
+    )
+
+
+def _with_row(matrix: FloatArray, region: int, row: FloatArray) -> FloatArray:
+    out = matrix.copy()
+    out[region] = row[0]
+    return out
+
+
+def _with_chain_row(cells: ChainCells, region: int, row: ChainCells) -> ChainCells:
+    per_cell = {
+        name: _with_row(getattr(cells, name), region, getattr(row, name))
+        for name in (
+            "upstream",
+            "downstream",
+            "side_sum",
+            "side_count",
+            "gap_factor",
+            "coverage_sum",
+            "self_confidence",
+        )
+    }
+    return replace(cells, **per_cell)

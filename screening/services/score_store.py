@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,6 +44,7 @@ class StampRows:
     region_version: np.ndarray
     measures_version: np.ndarray
     computed_at: dt.datetime
+    weights: np.ndarray  # (n, 3) profile weights each total was computed with
 
     def frame(self) -> pd.DataFrame:
         data = {name: getattr(self, name) for name in
@@ -79,18 +82,34 @@ def changed_mask(new: pd.DataFrame, old: pd.DataFrame) -> np.ndarray:
     return mask
 
 
-def store_scores(rows: StampRows, *, explain: Callable[[int], dict[str, object]]) -> int:
+def json_safe(value: Any) -> Any:
+    """NaN and infinities become None: PostgreSQL's jsonb (rightly) rejects them."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def store_scores(
+    rows: StampRows, *, explain: Callable[[int], dict[str, object]] | None
+) -> int:
     """Write changed scores (with explanation and history) and move unchanged stamps forward.
 
-    `explain(i)` gives the explanation of row i; it is called for changed rows only.
+    `explain(i)` gives the explanation of row i; it is called for changed rows only. Without
+    it the explanation is stored empty, to be built on first read.
     Returns the number of changed scores.
     """
     new = rows.frame()
     changed = changed_mask(new, stored_scores(new["lead_id"].tolist()))
     if changed.any():
         full = new[changed].copy()
-        full["explanation"] = [json.dumps(explain(int(i)), ensure_ascii=False)
-                               for i in np.flatnonzero(changed)]
+        full["explanation"] = [
+            json.dumps(json_safe(explain(int(i))) if explain else {}, ensure_ascii=False)
+            for i in np.flatnonzero(changed)
+        ]
         full["computed_at"] = rows.computed_at
         _upsert(full)
     if (~changed).any():

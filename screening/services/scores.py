@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from screening.scoring.engine import ScoreArrays, score_leads
 from screening.scoring.explain import explain_lead
-from screening.scoring.weights import PRESETS
+from screening.scoring.weights import PRESETS, SubScoreWeights
 from screening.services.batches import LeadRows, read_lead_rows
 from screening.services.profiles import profiles_in_force
 from screening.services.score_store import StampRows, store_scores
@@ -42,8 +43,15 @@ def rescore_leads(lead_ids: Sequence[int]) -> RescoreResult:
     if len(rows.frame) == 0:
         return RescoreResult(0, 0)
     computed = compute_rows(rows, loaded)
+    weights = computed.weights
+    # Small recomputations (an edit) store explanations at once; bulk ones leave them to be
+    # built on first read (screening.services.explanations), see there for why.
+    inline = len(rows.frame) <= settings.EXPLAIN_INLINE_MAX
     with transaction.atomic():
-        changed = store_scores(computed, explain=lambda i: _explanation(loaded, rows, i))
+        changed = store_scores(
+            computed,
+            explain=(lambda i: _explanation(loaded, rows, i, weights[i])) if inline else None,
+        )
     return RescoreResult(scored=len(rows.frame), changed=changed)
 
 
@@ -67,6 +75,7 @@ def compute_rows(rows: LeadRows, loaded: LoadedWorld) -> StampRows:
         region_version=np.array([region_versions.get(int(r), 1) for r in region_ids], dtype=np.int64),
         measures_version=np.full(len(region_ids), loaded.version.measures_version, dtype=np.int64),
         computed_at=timezone.now(),
+        weights=weights,
     )
 
 
@@ -76,5 +85,8 @@ def weighted_total(scores: ScoreArrays, weights: np.ndarray) -> np.ndarray:
     return np.einsum("ij,ij->i", subs, weights)
 
 
-def _explanation(loaded: LoadedWorld, rows: LeadRows, i: int) -> dict[str, object]:
-    return explain_lead(loaded.world, rows.batch, i).to_dict()
+def _explanation(
+    loaded: LoadedWorld, rows: LeadRows, i: int, weights: np.ndarray
+) -> dict[str, object]:
+    profile_weights = SubScoreWeights.normalised(*(float(w) for w in weights))
+    return explain_lead(loaded.world, rows.batch, i, weights=profile_weights).to_dict()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 
 from projects.models import Lead
 from projects.services import lead_update
@@ -177,3 +177,27 @@ def test_verify_scores_fails_on_a_tampered_score(scored) -> None:  # type: ignor
     LeadScore.objects.filter(lead=scored.leads["B-1"]).update(total=1.0)
     with pytest.raises(CommandError, match="mismatch"):
         call_command("verify_scores", verbosity=0)
+
+
+def test_a_bulk_rescore_leaves_explanations_to_first_read(small_world, settings) -> None:  # type: ignore[no-untyped-def]
+    from screening.services.explanations import explanation_for
+
+    settings.EXPLAIN_INLINE_MAX = 0
+    call_command("rescore", "--all", verbosity=0)
+    lead = Lead.objects.get(external_id="A-1")
+    assert LeadScore.objects.get(lead=lead).explanation == {}
+    explanation = explanation_for(lead)
+    assert explanation is not None and explanation["sentences"]["en"]
+    assert LeadScore.objects.get(lead=lead).explanation == explanation, "stored on first read"
+    settings.EXPLAIN_INLINE_MAX = 10_000
+    LeadScore.objects.all().delete()
+    call_command("rescore", "--all", verbosity=0)
+    assert LeadScore.objects.get(lead=lead).explanation == explanation, "same as inline"
+
+
+def test_a_stale_score_has_no_explanation_to_show(scored) -> None:  # type: ignore[no-untyped-def]
+    from screening.services.explanations import explanation_for
+
+    lead = scored.leads["C-2"]
+    Lead.objects.filter(pk=lead.pk).update(score_revision=F("score_revision") + 1)
+    assert explanation_for(Lead.objects.get(pk=lead.pk)) is None

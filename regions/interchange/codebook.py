@@ -1,0 +1,70 @@
+"""The codes an import may refer to: those in the database plus those the import itself adds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from regions.interchange.formats import INDUSTRY, REGION, Column
+from regions.models import Cluster, Industry, Region
+
+ClusterKey = tuple[str, str]  # (region code, cluster code)
+
+
+@dataclass
+class CodeBook:
+    """Code → id maps of the stored regions, industries and clusters, and the codes the files
+    being imported define. Small (one entry per region, industry or cluster)."""
+
+    regions: dict[str, int] = field(default_factory=dict)
+    industries: dict[str, int] = field(default_factory=dict)
+    clusters: dict[ClusterKey, int] = field(default_factory=dict)
+    new_regions: set[str] = field(default_factory=set)
+    new_industries: set[str] = field(default_factory=set)
+    new_clusters: set[ClusterKey] = field(default_factory=set)
+
+    @classmethod
+    def from_db(cls) -> CodeBook:
+        book = cls()
+        book.refresh()
+        return book
+
+    def refresh(self) -> None:
+        """Re-read the id maps (after a write added regions, industries or clusters)."""
+        self.regions = dict(Region.objects.values_list("code", "id"))
+        self.industries = dict(Industry.objects.values_list("code", "id"))
+        self.clusters = {
+            (region_code, code): pk
+            for region_code, code, pk in Cluster.objects.values_list("region__code", "code", "id")
+        }
+
+    def knows(self, ref: str, code: str) -> bool:
+        """Whether a region or industry code exists in the database or in this import."""
+        if ref == REGION:
+            return code in self.regions or code in self.new_regions
+        assert ref == INDUSTRY
+        return code in self.industries or code in self.new_industries
+
+    def knows_cluster(self, key: ClusterKey) -> bool:
+        return key in self.clusters or key in self.new_clusters
+
+    def region_codes(self) -> dict[int, str]:
+        return {pk: code for code, pk in self.regions.items()}
+
+    def industry_codes(self) -> dict[int, str]:
+        return {pk: code for code, pk in self.industries.items()}
+
+    def id_of(self, ref: str, code: str) -> int:
+        """The id of a stored region or industry (after the import wrote the new ones)."""
+        return self.regions[code] if ref == REGION else self.industries[code]
+
+    def model_values(self, columns: Iterable[Column], values: dict[str, Any]) -> dict[str, Any]:
+        """Model attribute → value for these columns of a parsed row, codes turned into ids."""
+        return {
+            column.target: self.id_of(column.ref, values[column.name])
+            if column.ref
+            else values[column.name]
+            for column in columns
+            if column.target
+        }

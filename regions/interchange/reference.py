@@ -1,0 +1,205 @@
+"""Importing the reference tables (everything but leads): read, check, compare, write.
+
+These tables are small (one row per region, industry, link, cluster member, …), so each is
+read whole into memory, checked against the others, compared with the stored rows and written
+with one bulk upsert per table. An optional column left out of the file leaves the stored
+values alone; a present but empty cell stores unknown (NULL) or blank text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from regions.interchange.codebook import CodeBook
+from regions.interchange.formats import Column, Table
+from regions.interchange.readers import TableSource
+from regions.interchange.report import ImportReport, TableCounts
+from regions.interchange.stored import Row, key_of, stored_by_key
+from regions.interchange.validate import (
+    DuplicateKeys,
+    GroupAgreement,
+    ParsedRow,
+    TableParser,
+    check_distinct,
+    check_refs,
+    check_tree,
+)
+from regions.models import ClusterIndustry
+
+
+@dataclass
+class TablePlan:
+    """A reference table as read from its file, and what writing it would change."""
+
+    table: Table
+    label: str
+    present: frozenset[str]
+    rows: list[ParsedRow]
+    stored: dict[tuple[Any, ...], Row] = field(default_factory=dict)
+    writes: list[ParsedRow] = field(default_factory=list)  # rows to create or update
+    removed: list[tuple[Any, ...]] = field(default_factory=list)  # cluster members to drop
+
+    def changed_region_codes(self) -> set[str]:
+        """Regions whose clusters, anchors or endowments this plan changes."""
+        codes = {row.values["region_code"] for row in self.writes}
+        return codes | {key[0] for key in self.removed}
+
+
+def read_reference(source: TableSource, book: CodeBook, report: ImportReport) -> TablePlan:
+    """Parse a reference table and run the checks that need only this file."""
+    table, label = source.table, source.label
+    parser = TableParser(source, report)
+    duplicates = DuplicateKeys(table, label, report)
+    agreement = GroupAgreement(table, label, report)
+    rows = []
+    for row in parser.rows():
+        duplicates.check(row)
+        agreement.check(row)
+        check_distinct(table, label, row, report)
+        rows.append(row)
+    _note_defined_codes(table, rows, book)
+    return TablePlan(table, label, parser.present, rows, stored=stored_by_key(table))
+
+
+def _note_defined_codes(table: Table, rows: list[ParsedRow], book: CodeBook) -> None:
+    """Codes this import defines, so other files (and parents later in the file) may use them."""
+    if table.name == "regions":
+        book.new_regions.update(row.values["code"] for row in rows if row.values.get("code"))
+    elif table.name == "industries":
+        book.new_industries.update(row.values["code"] for row in rows if row.values.get("code"))
+    elif table.name == "clusters":
+        book.new_clusters.update(
+            (row.values["region_code"], row.values["cluster_code"])
+            for row in rows
+            if row.values.get("region_code") and row.values.get("cluster_code")
+        )
+
+
+def check_reference(plan: TablePlan, book: CodeBook, report: ImportReport) -> None:
+    """The checks across files: codes must exist; parents must not loop."""
+    for row in plan.rows:
+        check_refs(plan.table, plan.label, row, book, report)
+    if plan.table.tree:
+        stored_parents = {row["code"]: row["parent_code"] for row in plan.stored.values()}
+        check_tree(plan.label, plan.rows, stored_parents, report)
+
+
+def classify(plan: TablePlan, counts: TableCounts) -> None:
+    """Sort the rows into created, updated and unchanged by comparing with the stored rows.
+
+    Only the columns present in the file are compared. For clusters, stored members of a
+    cluster in the file that the file no longer lists are to be removed.
+    """
+    compared = sorted(plan.present - set(plan.table.key))
+    for row in plan.rows:
+        old = plan.stored.get(key_of(plan.table, row.values))
+        if old is None:
+            counts.created += 1
+        elif any(row.values[name] != old[name] for name in compared):
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+            continue
+        plan.writes.append(row)
+    if plan.table.group:
+        plan.removed = _dropped_members(plan)
+        counts.removed = len(plan.removed)
+
+
+def _dropped_members(plan: TablePlan) -> list[tuple[Any, ...]]:
+    listed = {key_of(plan.table, row.values) for row in plan.rows}
+    groups = {key[:2] for key in listed}
+    return sorted(key for key in plan.stored if key[:2] in groups and key not in listed)
+
+
+def write_reference(plan: TablePlan, book: CodeBook) -> None:
+    """Write the created and updated rows (and drop removed cluster members)."""
+    if not plan.writes and not plan.removed:
+        return
+    if plan.table.tree:
+        _write_tree(plan, book)
+    elif plan.table.name == "clusters":
+        _write_clusters(plan, book)
+    elif plan.table.name == "anchor_firms":
+        _upsert(plan, plan.writes, book, lambda v: {"cluster_id": _cluster_id(book, v)})
+    else:
+        _upsert(plan, plan.writes, book)
+
+
+def _targets(plan: TablePlan) -> list[Column]:
+    return [column for column in plan.table.columns if column.target and column.name in plan.present]
+
+
+def _upsert(plan: TablePlan, rows: list[ParsedRow], book: CodeBook,
+            extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> None:
+    """One bulk INSERT … ON CONFLICT (business key) DO UPDATE of the present columns."""
+    table, model = plan.table, plan.table.model
+    columns = _targets(plan)
+    objects = [
+        model(**book.model_values(columns, row.values), **(extra(row.values) if extra else {}))
+        for row in rows
+    ]
+    update = [column.target for column in columns if column.name not in table.key]
+    if update:
+        model._default_manager.bulk_create(
+            objects, batch_size=1000, update_conflicts=True,
+            unique_fields=list(table.unique_fields), update_fields=update,
+        )
+    else:  # nothing but the key is in the file: every write is a new row
+        model._default_manager.bulk_create(objects, batch_size=1000)
+
+
+def _write_tree(plan: TablePlan, book: CodeBook) -> None:
+    """Upsert the rows, then set parents (a parent may be a row written in the same step)."""
+    _upsert(plan, plan.writes, book)
+    book.refresh()
+    if "parent_code" not in plan.present:
+        return
+    ids = book.regions if plan.table.name == "regions" else book.industries
+    model = plan.table.model
+    parented = [
+        model(pk=ids[row.values["code"]], parent_id=ids.get(row.values["parent_code"]))
+        for row in plan.writes
+    ]
+    model._default_manager.bulk_update(parented, ["parent"], batch_size=1000)
+
+
+def _cluster_id(book: CodeBook, values: dict[str, Any]) -> int:
+    return book.clusters[(values["region_code"], values["cluster_code"])]
+
+
+def _write_clusters(plan: TablePlan, book: CodeBook) -> None:
+    """Upsert each changed cluster once, then replace its member set with the file's rows."""
+    first_of_group: dict[tuple[Any, ...], ParsedRow] = {}
+    for row in plan.writes:
+        first_of_group.setdefault(key_of(plan.table, row.values)[:2], row)
+    _upsert(plan, list(first_of_group.values()), book)
+    book.refresh()
+    _drop_members(plan.removed, book)
+    role = plan.table.by_name["role"]
+    members = [
+        ClusterIndustry(
+            cluster_id=_cluster_id(book, row.values),
+            industry_id=book.industries[row.values["industry_code"]],
+            role=row.values[role.name],
+        )
+        for row in plan.writes
+    ]
+    ClusterIndustry.objects.bulk_create(
+        members, batch_size=1000, update_conflicts=True,
+        unique_fields=["cluster", "industry"], update_fields=["role"],
+    )
+
+
+def _drop_members(removed: list[tuple[Any, ...]], book: CodeBook) -> None:
+    if not removed:
+        return
+    condition = Q()
+    for region_code, cluster_code, industry_code in removed:
+        condition |= Q(cluster_id=book.clusters[(region_code, cluster_code)],
+                       industry_id=book.industries[industry_code])
+    ClusterIndustry.objects.filter(condition).delete()

@@ -1,0 +1,140 @@
+"""The stored data in file terms: one dict per row, with codes instead of ids.
+
+Export writes these rows; the importer compares a file's rows with them to tell created,
+updated and unchanged rows apart. Rows are sorted by business key in Python (code-point order,
+the same on every database), so exports are deterministic.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+from django.db.models.functions import Collate
+
+from projects.models import Lead
+from regions.interchange.formats import TABLES, Table
+from regions.models import (
+    AnchorFirm,
+    ClusterIndustry,
+    Endowment,
+    Industry,
+    IndustryLink,
+    Region,
+    RegionIndustry,
+)
+
+Row = dict[str, Any]
+
+# For each reference table: the model rows come from and the ORM path of each column.
+_PATHS: dict[str, tuple[type[Model], dict[str, str]]] = {
+    "regions": (Region, {"code": "code", "name": "name", "name_en": "name_en",
+                         "level": "level", "parent_code": "parent__code"}),
+    "industries": (Industry, {"code": "code", "name": "name", "name_en": "name_en",
+                              "parent_code": "parent__code"}),
+    "region_industries": (RegionIndustry, {
+        "region_code": "region__code", "industry_code": "industry__code",
+        "employment": "employment", "output": "output", "firms": "firms", "year": "year",
+        "source": "source"}),
+    "industry_links": (IndustryLink, {
+        "supplier_code": "supplier__code", "customer_code": "customer__code",
+        "weight": "weight", "source": "source"}),
+    "clusters": (ClusterIndustry, {
+        "region_code": "cluster__region__code", "cluster_code": "cluster__code",
+        "name": "cluster__name", "industry_code": "industry__code", "role": "role",
+        "name_en": "cluster__name_en", "priority": "cluster__priority",
+        "source": "cluster__source"}),
+    "anchor_firms": (AnchorFirm, {
+        "region_code": "cluster__region__code", "cluster_code": "cluster__code",
+        "name": "name", "name_en": "name_en", "source": "source"}),
+    "endowments": (Endowment, {"region_code": "region__code", "factor": "factor",
+                               "value": "value", "source": "source"}),
+}
+
+# Lead model fields read for a lead row, besides its input industries.
+_LEAD_FIELDS = ("id", "external_id", "company", "industry_id", "region_id", "capex",
+                "currency", "jobs", "land_ha", "needs", "stage", "status", "received_on",
+                "products", "investor_origin", "investor_type", "status_reason", "source")
+LEAD_CHUNK = 5_000
+
+
+def key_of(table: Table, row: Row) -> tuple[Any, ...]:
+    return tuple(row[name] for name in table.key)
+
+
+def stored_rows(table: Table) -> list[Row]:
+    """All stored rows of a reference table (not leads), sorted by business key."""
+    model, paths = _PATHS[table.name]
+    columns = list(paths)
+    rows = [
+        {column: _blank_if_none(column, value) for column, value in zip(columns, values,
+                                                                        strict=True)}
+        for values in model._default_manager.values_list(*paths.values())
+    ]
+    rows.sort(key=lambda row: key_of(table, row))
+    return rows
+
+
+def _blank_if_none(column: str, value: object) -> object:
+    # A missing parent is "" in file terms, as an empty parent_code cell reads.
+    return "" if value is None and column == "parent_code" else value
+
+
+def stored_by_key(table: Table) -> dict[tuple[Any, ...], Row]:
+    return {key_of(table, row): row for row in stored_rows(table)}
+
+
+class LeadRows:
+    """Stored leads as file rows; ids are turned into codes with the given maps."""
+
+    def __init__(self, region_codes: dict[int, str], industry_codes: dict[int, str]) -> None:
+        self.region_codes = region_codes
+        self.industry_codes = industry_codes
+
+    def by_external_id(self, external_ids: Iterable[str]) -> dict[str, Row]:
+        """The stored rows of these leads (those that exist), with their ids under "id"."""
+        values = Lead.objects.filter(external_id__in=list(external_ids)).values(*_LEAD_FIELDS)
+        rows = self._rows(list(values))
+        return {row["external_id"]: row for row in rows}
+
+    def all_in_order(self) -> Iterator[list[Row]]:
+        """Every stored lead, by external_id in code-point order, in chunks."""
+        ordered = Lead.objects.order_by(_code_point_order("external_id")).values(*_LEAD_FIELDS)
+        chunk: list[dict[str, Any]] = []
+        for values in ordered.iterator(chunk_size=LEAD_CHUNK):
+            chunk.append(values)
+            if len(chunk) == LEAD_CHUNK:
+                yield self._rows(chunk)
+                chunk = []
+        if chunk:
+            yield self._rows(chunk)
+
+    def _rows(self, values: list[dict[str, Any]]) -> list[Row]:
+        inputs = _input_codes([row["id"] for row in values], self.industry_codes)
+        for row in values:
+            row["industry_code"] = self.industry_codes[row.pop("industry_id")]
+            row["region_code"] = self.region_codes[row.pop("region_id")]
+            row["input_codes"] = inputs.get(row["id"], ())
+        return values
+
+
+def _input_codes(lead_ids: list[int], industry_codes: dict[int, str]) -> dict[int, tuple[str, ...]]:
+    through = Lead.input_industries.through
+    codes: dict[int, list[str]] = defaultdict(list)
+    pairs = through.objects.filter(lead_id__in=lead_ids).values_list("lead_id", "industry_id")
+    for lead_id, industry_id in pairs:
+        codes[lead_id].append(industry_codes[industry_id])
+    return {lead_id: tuple(sorted(found)) for lead_id, found in codes.items()}
+
+
+def _code_point_order(field_name: str) -> Any:
+    """Order by code point on every database (PostgreSQL's default collation is not)."""
+    if connection.vendor == "postgresql":
+        return Collate(field_name, "C")
+    return field_name
+
+
+REFERENCE_TABLES = [table for table in TABLES.values() if table.name in _PATHS]

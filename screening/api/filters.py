@@ -1,0 +1,138 @@
+"""django-filter filter sets for the list endpoints.
+
+Ids are filtered as plain integers (no lookup of the referenced row): an unknown id simply
+matches nothing, and a list request costs no extra query per filter.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
+
+from projects.models import ActivityKind, InvestorType, Lead, LeadActivity, Stage, Status
+from regions.models import Cluster, Endowment, Industry, IndustryLink, Region, RegionLevel
+from screening.models import LeadScore, ScoreRun
+
+# PostgreSQL bigint range: larger ids cannot exist, and must not reach the database.
+MAX_ID = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(filters.NumberFilter):
+    field_class = IdField
+
+
+class RegionFilter(filters.FilterSet):
+    level = filters.ChoiceFilter(choices=RegionLevel.choices)
+    parent = IdFilter(field_name="parent_id")
+    is_root = filters.BooleanFilter(field_name="parent", lookup_expr="isnull")
+    code = filters.CharFilter()
+    name = filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Region
+        fields: tuple[str, ...] = ()
+
+
+class IndustryFilter(filters.FilterSet):
+    parent = IdFilter(field_name="parent_id")
+    is_root = filters.BooleanFilter(field_name="parent", lookup_expr="isnull")
+    code = filters.CharFilter()
+    name = filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Industry
+        fields: tuple[str, ...] = ()
+
+
+class ClusterFilter(filters.FilterSet):
+    region = IdFilter(field_name="region_id")
+    industry = IdFilter(field_name="members__industry_id", distinct=True)
+    priority = filters.BooleanFilter()
+    code = filters.CharFilter()
+
+    class Meta:
+        model = Cluster
+        fields: tuple[str, ...] = ()
+
+
+class IndustryLinkFilter(filters.FilterSet):
+    supplier = IdFilter(field_name="supplier_id")
+    customer = IdFilter(field_name="customer_id")
+    industry = IdFilter(method="filter_either_side", label="supplier or customer")
+
+    class Meta:
+        model = IndustryLink
+        fields: tuple[str, ...] = ()
+
+    def filter_either_side(
+        self, queryset: QuerySet[IndustryLink], name: str, value: int
+    ) -> QuerySet[IndustryLink]:
+        return queryset.filter(Q(supplier_id=value) | Q(customer_id=value))
+
+
+class EndowmentFilter(filters.FilterSet):
+    region = IdFilter(field_name="region_id")
+    factor = filters.CharFilter()
+
+    class Meta:
+        model = Endowment
+        fields: tuple[str, ...] = ()
+
+
+class LeadFilter(filters.FilterSet):
+    region = IdFilter(field_name="region_id")
+    industry = IdFilter(field_name="industry_id")
+    owner = IdFilter(field_name="owner_id")
+    stage = filters.MultipleChoiceFilter(choices=Stage.choices)
+    status = filters.MultipleChoiceFilter(choices=Status.choices)
+    investor_type = filters.ChoiceFilter(choices=InvestorType.choices)
+    external_id = filters.CharFilter()
+    company = filters.CharFilter(lookup_expr="icontains")
+    received_after = filters.DateFilter(field_name="received_on", lookup_expr="gte")
+    received_before = filters.DateFilter(field_name="received_on", lookup_expr="lte")
+    min_score = filters.NumberFilter(field_name="score__total", lookup_expr="gte")
+
+    class Meta:
+        model = Lead
+        fields: tuple[str, ...] = ()
+
+
+class LeadActivityFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=ActivityKind.choices)
+    happened_after = filters.DateFilter(field_name="happened_on", lookup_expr="gte")
+    happened_before = filters.DateFilter(field_name="happened_on", lookup_expr="lte")
+
+    class Meta:
+        model = LeadActivity
+        fields: tuple[str, ...] = ()
+
+
+class LeadScoreFilter(filters.FilterSet):
+    region = IdFilter(field_name="lead__region_id")
+    industry = IdFilter(field_name="lead__industry_id")
+    stage = filters.MultipleChoiceFilter(field_name="lead__stage", choices=Stage.choices)
+    status = filters.MultipleChoiceFilter(field_name="lead__status", choices=Status.choices)
+    min_total = filters.NumberFilter(field_name="total", lookup_expr="gte")
+    min_confidence = filters.NumberFilter(field_name="confidence", lookup_expr="gte")
+
+    class Meta:
+        model = LeadScore
+        fields: tuple[str, ...] = ()
+
+
+class ScoreRunFilter(filters.FilterSet):
+    state = filters.MultipleChoiceFilter(choices=ScoreRun.State.choices)
+
+    class Meta:
+        model = ScoreRun
+        fields: tuple[str, ...] = ()

@@ -1,0 +1,106 @@
+"""Reference data endpoints: regions, industries, clusters, industry links, endowments.
+
+Every role reads them (they are not secret); only admins write, and each write marks the
+scores it affects stale in the same transaction (screening/api/writes.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.serializers import BaseSerializer
+
+from regions.models import Cluster, Endowment, Industry, IndustryLink, Region
+from screening.api import filters, serializers
+from screening.api.pagination import PagePagination
+from screening.api.permissions import ReferenceData
+from screening.api.schema import ApiSchema
+from screening.api.writes import cluster_save, reference_delete, reference_save
+
+
+class ApiViewMixin:
+    """JSON in and out, the shared error body in the schema, integer ids in paths.
+
+    Token authentication is listed first so an anonymous request gets 401 with a
+    WWW-Authenticate header (DRF takes that header from the first authenticator).
+    """
+
+    authentication_classes = (TokenAuthentication, SessionAuthentication)
+    schema = ApiSchema()
+    parser_classes = (JSONParser,)
+    renderer_classes = (JSONRenderer,)
+    lookup_value_regex = r"[0-9]+"
+
+
+class ReferenceViewSet(ApiViewMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+    permission_classes = (ReferenceData,)
+    pagination_class = PagePagination
+    http_method_names = ("get", "post", "put", "patch", "delete", "head", "options")
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        reference_save(serializer)
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        reference_save(serializer)
+
+    def perform_destroy(self, instance: Model) -> None:
+        reference_delete(instance)
+
+
+@extend_schema_view(list=extend_schema(summary="Regions (province, city, county, zone)"))
+class RegionViewSet(ReferenceViewSet):
+    queryset = Region.objects.all()
+    serializer_class = serializers.RegionSerializer
+    filterset_class = filters.RegionFilter
+    ordering_fields = ("id", "code", "name", "level")
+    ordering = ("code",)
+
+
+@extend_schema_view(list=extend_schema(summary="Industries of the taxonomy"))
+class IndustryViewSet(ReferenceViewSet):
+    queryset = Industry.objects.all()
+    serializer_class = serializers.IndustrySerializer
+    filterset_class = filters.IndustryFilter
+    ordering_fields = ("id", "code", "name")
+    ordering = ("code",)
+
+
+@extend_schema_view(list=extend_schema(summary="Clusters with member industries and anchors"))
+class ClusterViewSet(ReferenceViewSet):
+    serializer_class = serializers.ClusterSerializer
+    filterset_class = filters.ClusterFilter
+    ordering_fields = ("id", "code", "name", "priority")
+    ordering = ("region__code", "code")
+
+    def get_queryset(self) -> QuerySet[Cluster]:
+        return Cluster.objects.prefetch_related("members__industry", "anchors")
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        cluster_save(serializer)
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        cluster_save(serializer)
+
+
+@extend_schema_view(list=extend_schema(summary="Supplier → customer links between industries"))
+class IndustryLinkViewSet(ReferenceViewSet):
+    queryset = IndustryLink.objects.all()
+    serializer_class = serializers.IndustryLinkSerializer
+    filterset_class = filters.IndustryLinkFilter
+    ordering_fields = ("id", "weight")
+    ordering = ("id",)
+
+
+@extend_schema_view(list=extend_schema(summary="Factor endowments of regions"))
+class EndowmentViewSet(ReferenceViewSet):
+    queryset = Endowment.objects.all()
+    serializer_class = serializers.EndowmentSerializer
+    filterset_class = filters.EndowmentFilter
+    ordering_fields = ("id", "factor", "value")
+    ordering = ("region__code", "factor")

@@ -1,0 +1,45 @@
+"""A lead's explanation: stored with its score, or computed on first read and then stored.
+
+Writing an explanation costs about a millisecond of Python per lead, which a full rescore of a
+million leads cannot afford; so large recomputations store the numbers only (explanation {})
+and the explanation is built the first time someone opens the lead. It is a pure function of
+the same inputs as the score, so building it later gives exactly what the bulk path would have
+stored — as long as the score is not stale, which is checked first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from projects.models import Lead
+from screening.models import LeadScore
+from screening.scoring.explain import explain_lead
+from screening.scoring.weights import SubScoreWeights
+from screening.services.batches import read_lead_rows
+from screening.services.profiles import profiles_in_force
+from screening.services.score_store import json_safe
+from screening.services.staleness import is_stale, measures_version
+from screening.world import current_world
+
+
+def explanation_for(lead: Lead) -> dict[str, Any] | None:
+    """The stored explanation of a lead's current score, built and stored if missing.
+
+    None when the lead has no score yet or its score is stale (the UI says "recomputing").
+    """
+    score = LeadScore.objects.filter(lead=lead).select_related("profile").first()
+    if score is None:
+        return None
+    profile = profiles_in_force().for_region(lead.region_id)
+    if is_stale(lead, measures=measures_version(), profile_id=profile.pk):
+        return None
+    if score.explanation:
+        return score.explanation  # type: ignore[no-any-return]
+    loaded = current_world()
+    rows = read_lead_rows([lead.pk], loaded)
+    weights = SubScoreWeights.normalised(*profile.weights())
+    explanation = json_safe(explain_lead(loaded.world, rows.batch, 0, weights=weights).to_dict())
+    LeadScore.objects.filter(pk=score.pk, computed_at=score.computed_at).update(
+        explanation=explanation
+    )
+    return explanation

@@ -1,0 +1,179 @@
+"""The scoring properties the issue asks for, each pinned by a test (no database).
+
+(1) chain completion: missing link > region with the industry strong, > region with no chain
+    (test_chain.py::test_it_scores_the_missing_link_above_the_strong_region_and_the_empty_one);
+(2) adding related industries never lowers local fit (held-reference framing; see below);
+(3) a region meeting the lead's needs beats an otherwise identical one that does not;
+(4) a larger lead strengthens a cluster at least as much
+    (test_cluster.py::test_a_larger_lead_strengthens_the_cluster_at_least_as_much);
+(5) a lead's scores never depend on which other leads exist;
+(6) two regions with identical data give identical scores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from screening.scoring.engine import LeadBatch, build_world, lead_parts, score_leads
+from screening.scoring.weights import PRESETS
+from screening.scoring.world import with_industry_present
+from tests.scoring.engine_worlds import make_world, random_inputs, random_leads, score
+from tests.scoring.test_engine import WORKED_X
+
+BALANCED = PRESETS["balanced"]
+
+
+def _all_leads_in(world, region: int, needs: int) -> LeadBatch:
+    n_i = world.n_industries
+    return LeadBatch(
+        region=np.full(n_i, region, dtype=np.int64),
+        industry=np.arange(n_i, dtype=np.int64),
+        jobs=np.full(n_i, 100.0),
+        capex=np.full(n_i, np.nan),
+        land_ha=np.full(n_i, 10.0),
+        needs=np.full(n_i, needs, dtype=np.uint64),
+        inputs_indptr=np.zeros(n_i + 1, dtype=np.int64),
+        inputs_indices=np.zeros(0, dtype=np.int32),
+    )
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_making_a_related_industry_present_never_lowers_local_fit(seed):
+    """Property 2, held-reference framing. Held fixed: proximity phi, link shares, clusters,
+    endowments and the normalisation reference (each level's density distribution), i.e. the
+    world against which a region is compared. Changed: one region's presence of one industry q
+    it lacked (0 -> 1; unknown cells become known). Then the density of every industry in
+    that region, its score and so its local fit cannot fall, for every lead industry whose
+    density was known before. Random worlds with unknown cells and endowments."""
+    world = build_world(random_inputs(seed))
+    rng = np.random.default_rng(seed)
+    for region in rng.choice(world.n_regions, size=4, replace=False):
+        batch = _all_leads_in(world, int(region), needs=int(rng.integers(0, 16)))
+        before = lead_parts(world, batch).local
+        for q in np.flatnonzero(world.mcp[region] == 0):
+            after = lead_parts(with_industry_present(world, int(region), int(q)), batch).local
+            defined = np.isfinite(world.density[region])
+            assert np.all(after[defined] >= before[defined] - 1e-12)
+            related = defined & (world.phi_for_region(int(region))[q] > 0)
+            related[q] = False
+            assert np.all(after[related] > before[related] - 1e-12)
+
+
+def test_making_a_related_industry_present_raises_upstream_and_downstream_too():
+    world = build_world(random_inputs(11))
+    region = 2
+    for q in np.flatnonzero(world.mcp[region] == 0):
+        scenario = with_industry_present(world, region, int(q))
+        for side in ("upstream", "downstream"):
+            old, new = getattr(world.chain, side)[region], getattr(scenario.chain, side)[region]
+            ok = np.isnan(old) | (new >= old - 1e-12)
+            assert ok.all()
+
+
+def test_adding_a_related_industry_raises_local_fit_with_full_recompute_in_this_example():
+    """Property 2, full-recompute example (worked reference world). R4 lacks I2; adding 100
+    jobs of I2 there and rebuilding everything (RCA, phi, references) raises the local fit of
+    every industry related to I2 in R4 or leaves it equal. This is an example, not a
+    guarantee: see the next test."""
+    before = make_world(WORKED_X)
+    size = WORKED_X.copy()
+    size[3, 1] += 100
+    after = make_world(size)
+    related = [p for p in range(8) if p != 1 and before.phi_for_region(3)[1, p] > 0]
+    leads = [{"region": "R4", "industry": p} for p in related]
+    old, new = score(before, *leads), score(after, *leads)
+    assert np.all(new.local_fit >= old.local_fit)
+    assert np.any(new.local_fit > old.local_fit)
+
+
+def test_full_recompute_can_lower_a_related_score_because_phi_and_rca_move():
+    """The limit of property 2, stated honestly: adding I4 to R6 and rebuilding changes phi
+    (I4 now co-occurs with R6's industries elsewhere in the matrix) and R6's shares, and I2's
+    density score in R6 falls. The guarantee is the held-reference one above."""
+    before = make_world(WORKED_X)
+    size = WORKED_X.copy()
+    size[5, 3] += 20
+    after = make_world(size)
+    assert after.mcp[5, 3] == 1 and before.phi_for_region(5)[3, 1] > 0
+    assert after.density_score[5, 1] < before.density_score[5, 1]
+
+
+def test_a_region_with_the_needed_port_scores_higher_on_local_fit():
+    """Property 3: R1 and R7 have identical employment rows and endowments except the port
+    (R1 has one, R7 has none). A lead needing a port scores exactly 40 points (the needs
+    weight) higher on local fit in R1, and higher in total."""
+    size = np.vstack([WORKED_X, WORKED_X[0]])
+    endowment = np.ones((7, 2))
+    endowment[6, 0] = 0.0
+    world = make_world(size, factors=["port", "power"], endowment=endowment)
+    lead = {"industry": "I3", "jobs": 50, "needs": ["port", "power"]}
+    scores = score(world, {**lead, "region": "R1"}, {**lead, "region": "R7"})
+    assert scores.local_fit[0] - scores.local_fit[1] == pytest.approx(100 * 0.4 * 0.5)
+    assert scores.total[0] > scores.total[1]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_leads_scores_do_not_depend_on_the_other_leads(seed):
+    """Property 5: scoring a batch, each lead alone, a shuffled batch and the batch with extra
+    leads gives bit-identical numbers for every lead."""
+    world = build_world(random_inputs(seed))
+    batch = random_leads(world, 400, seed=seed + 100)
+    together = score_leads(world, batch, BALANCED)
+    order = np.random.default_rng(seed).permutation(len(batch))
+    shuffled = score_leads(world, batch.take(order), BALANCED)
+    extra = random_leads(world, 50, seed=seed + 200)
+    columns = ("region", "industry", "jobs", "capex", "land_ha", "needs", "inputs_indices")
+    both = LeadBatch(
+        **{f: np.concatenate([getattr(batch, f), getattr(extra, f)]) for f in columns},
+        inputs_indptr=np.concatenate(
+            [batch.inputs_indptr, extra.inputs_indptr[1:] + batch.inputs_indptr[-1]]
+        ),
+    )
+    widened = score_leads(world, both, BALANCED)
+    for field in ("local_fit", "chain_completion", "cluster_strength", "total", "confidence"):
+        values = getattr(together, field)
+        assert np.array_equal(getattr(shuffled, field), values[order])
+        assert np.array_equal(getattr(widened, field)[: len(batch)], values)
+        for i in range(0, len(batch), 37):
+            alone = score_leads(world, batch.take(np.array([i])), BALANCED)
+            assert getattr(alone, field)[0] == values[i]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_two_regions_with_identical_data_give_identical_scores(seed):
+    """Property 6: a copy of region 0 (same employment row, endowments and clusters) is
+    appended as a new region; every lead profile scores identically in both."""
+    inputs = random_inputs(seed)
+    n_k = len(inputs.cluster_codes)
+    copies = np.flatnonzero(inputs.cluster_region == 0)
+    new_codes = [f"{inputs.cluster_codes[k]}_copy" for k in copies]
+    twin = replace(
+        inputs,
+        region_codes=[*inputs.region_codes, "TWIN"],
+        region_levels=[*inputs.region_levels, inputs.region_levels[0]],
+        region_parent=np.append(inputs.region_parent, -1),
+        size=np.vstack([inputs.size, inputs.size[0]]),
+        endowment=np.vstack([inputs.endowment, inputs.endowment[0]]),
+        cluster_region=np.concatenate(
+            [inputs.cluster_region, np.full(copies.size, len(inputs.region_codes))]
+        ),
+        cluster_codes=[*inputs.cluster_codes, *new_codes],
+        cluster_names={**inputs.cluster_names, **{c: (c, c) for c in new_codes}},
+        cluster_members=np.vstack([inputs.cluster_members, inputs.cluster_members[copies]]),
+    )
+    assert len(twin.cluster_codes) == n_k + copies.size
+    world = build_world(twin)
+    leads = random_leads(world, 300, seed=seed)
+    here = score_leads(world, leads.take(np.arange(300)), BALANCED)
+    at_zero = score_leads(world, _placed(leads, 0), BALANCED)
+    at_twin = score_leads(world, _placed(leads, world.n_regions - 1), BALANCED)
+    assert np.isfinite(here.total).all()
+    for field in ("local_fit", "chain_completion", "cluster_strength", "total", "confidence"):
+        assert np.array_equal(getattr(at_zero, field), getattr(at_twin, field))
+
+
+def _placed(batch: LeadBatch, region: int) -> LeadBatch:
+    return replace(batch, region=np.full(len(batch), region, dtype=np.int64))

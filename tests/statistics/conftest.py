@@ -1,0 +1,14 @@
+"""Hand-made fixture files for the statistics adapters (small, self-written, checked by hand)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
