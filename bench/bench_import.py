@@ -36,9 +36,14 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")) or "bench" not in url.rsplit("/", 1)[-1]:
-        print("skipped: set DATABASE_URL to a scratch PostgreSQL database whose name contains "
-              "'bench', e.g. postgres://postgres@127.0.0.1:5432/xs_bench (its leads are deleted)")
+    if (
+        not url.startswith(("postgres://", "postgresql://"))
+        or "bench" not in url.rsplit("/", 1)[-1]
+    ):
+        print(
+            "skipped: set DATABASE_URL to a scratch PostgreSQL database whose name contains "
+            "'bench', e.g. postgres://postgres@127.0.0.1:5432/xs_bench (its leads are deleted)"
+        )
         return 0
     _setup_django()
     csv_path = _leads_csv(args.count, args.seed)
@@ -47,8 +52,10 @@ def main() -> int:
     _measured_import(csv_path, "re-import (all unchanged)", empty_first=False)
     peak = _peak_rss_bytes()
     print(f"peak memory (ru_maxrss, self + children): {peak / 2**20:.0f} MiB")
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}"
+    )
     return 0 if first <= TARGET_SECONDS and peak <= TARGET_BYTES else 1
 
 
@@ -79,8 +86,10 @@ def _leads_csv(count: int, seed: int) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     write_leads_csv(path, generate_leads_fast(seed=seed, count=count))
-    print(f"generated {count} leads in {time.perf_counter() - started:.1f} s "
-          f"({path.stat().st_size / 2**20:.0f} MiB)")
+    print(
+        f"generated {count} leads in {time.perf_counter() - started:.1f} s "
+        f"({path.stat().st_size / 2**20:.0f} MiB)"
+    )
     return path
 
 
@@ -107,8 +116,10 @@ def _measured_import(path: Path, label: str, *, empty_first: bool) -> float:
     if not report.ok:
         raise SystemExit(report.as_text())
     counts = report.counts["leads"]
-    print(f"{label}: {seconds:.1f} s  (created {counts.created}, updated {counts.updated}, "
-          f"unchanged {counts.unchanged})")
+    print(
+        f"{label}: {seconds:.1f} s  (created {counts.created}, updated {counts.updated}, "
+        f"unchanged {counts.unchanged})"
+    )
     return seconds
 
 

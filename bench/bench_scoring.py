@@ -15,6 +15,7 @@ per industry), 12 endowment factors with 5% unknown, 5 clusters of ~25 industrie
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -129,6 +130,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     weights = PRESETS["balanced"]
+    print("load average (1, 5, 15 min): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
 
     start = time.perf_counter()
     world = build_world(synthetic_world(300, 1000))

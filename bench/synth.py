@@ -119,8 +119,11 @@ def _endowments(cur, rng, n_regions: int) -> None:  # type: ignore[no-untyped-de
 
 
 def load_leads(n_leads: int, n_regions: int = 300, n_industries: int = 1000, seed: int = 11,
-               with_inputs: bool = True) -> None:
-    """n leads (ids 1..n) spread over the regions, some with input industries."""
+               with_inputs: bool = True, hot_share: float = 0.0) -> None:
+    """n leads (ids 1..n) spread over the regions, some with input industries.
+
+    hot_share of them go to region id 2 (the "hot" region a cluster-edit benchmark edits).
+    """
     from django.db import connection
 
     rng = np.random.default_rng(seed)
@@ -130,6 +133,7 @@ def load_leads(n_leads: int, n_regions: int = 300, n_industries: int = 1000, see
             n = min(block, n_leads - start)
             ids = np.arange(start + 1, start + n + 1)
             region = rng.integers(2, n_regions + 2, n)
+            region[rng.random(n) < hot_share] = 2
             industry = rng.integers(1, n_industries + 1, n)
             jobs = rng.integers(10, 3000, n)
             capex = rng.integers(500, 500_000, n)

@@ -23,7 +23,7 @@ from projects import services
 from projects.forms import NoteForm, OwnerForm, StageForm, StatusForm
 from projects.models import Lead, Stage
 from projects.views.common import add_service_errors, editable_lead, role_required
-from projects.views.inbox_query import owners_for, rows_for
+from projects.views.inbox_query import owners_for, region_scope, rows_for
 from projects.views.scorecard import timeline
 from screening.access import Role
 
@@ -53,7 +53,7 @@ def respond(request: HttpRequest, lead: Lead, *, forms: dict[str, BaseForm] | No
     context = workflow_context(request, lead, forms)
     context |= {"done": "" if failed else done, "editable": True}
     if request.POST.get("ctx", request.GET.get("ctx")) == "row":
-        context |= {"row": rows_for(request.user, [lead])[0], "owners": owners_for(request.user),
+        context |= {"row": rows_for(request.user, [lead])[0], "owners": owners_for(region_scope(request.user)),
                     "stages": Stage.choices, "panel": "panel" in request.POST or failed}
         return render(request, "projects/_lead_row.html", context)
     context["timeline"] = timeline(lead)
@@ -148,7 +148,7 @@ def lead_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """The inbox row with its action panel (status and note forms) opened, or closed again."""
     lead = editable_lead(request, pk)
     context = workflow_context(request, lead) | {
-        "row": rows_for(request.user, [lead])[0], "owners": owners_for(request.user),
+        "row": rows_for(request.user, [lead])[0], "owners": owners_for(region_scope(request.user)),
         "stages": Stage.choices, "panel": "close" not in request.GET,
     }
     return render(request, "projects/_lead_row.html", context)

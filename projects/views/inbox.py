@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from projects.forms import SORT_LABELS, InboxFilterForm
 from projects.models import Stage
 from projects.views.common import role_required
-from projects.views.inbox_query import clusters_for, inbox_page, owners_for
+from projects.views.inbox_query import clusters_for, inbox_page, owners_for, region_scope
 from screening.access import visible_leads
 
 
@@ -17,8 +17,9 @@ from screening.access import visible_leads
 @role_required()
 def inbox(request: HttpRequest) -> HttpResponse:
     """The full page, or only the results when htmx asks for them (filters, sort, pages)."""
-    owners = owners_for(request.user)
-    form = InboxFilterForm(request.GET, clusters=clusters_for(request.user), owners=owners)
+    scope = region_scope(request.user)
+    owners = owners_for(scope)
+    form = InboxFilterForm(request.GET, clusters=clusters_for(scope), owners=owners)
     form.is_valid()  # collects errors; the valid filters still apply
     page = inbox_page(request.user, visible_leads(request.user), form)
     context = {

@@ -44,19 +44,22 @@ class InboxPage:
         return self.number > 1
 
 
-def clusters_for(user: AnyUser) -> QuerySet[Cluster]:
+def region_scope(user: AnyUser) -> list[int] | None:
+    """The region ids an officer works for (with descendants); None for all regions."""
+    return None if sees_all_regions(user) else officer_region_ids(user)
+
+
+def clusters_for(scope: list[int] | None) -> QuerySet[Cluster]:
     """Clusters the filter offers: all for managers and admins, an officer's regions' own."""
     clusters = Cluster.objects.select_related("region").order_by("region__code", "code")
-    if sees_all_regions(user):
-        return clusters
-    return clusters.filter(region_id__in=officer_region_ids(user))
+    return clusters if scope is None else clusters.filter(region_id__in=scope)
 
 
-def owners_for(user: AnyUser) -> list[User]:
+def owners_for(scope: list[int] | None) -> list[User]:
     """Officers a lead can be assigned to: those sharing the user's regions, or all officers."""
     officers = User.objects.filter(is_active=True, groups__name="officer")
-    if not sees_all_regions(user):
-        officers = officers.filter(officer_regions__region_id__in=officer_region_ids(user))
+    if scope is not None:
+        officers = officers.filter(officer_regions__region_id__in=scope)
     return list(officers.distinct().order_by("username"))
 
 

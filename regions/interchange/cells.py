@@ -209,7 +209,7 @@ def format_cell(kind: Kind, value: object) -> str:
     elif kind is Kind.FLAG:
         text = "1" if value else "0"
     elif kind in (Kind.NAMES, Kind.CODES):
-        text = ";".join(value)  # type: ignore[call-overload]
+        text = ";".join(value)  # type: ignore[arg-type]
     else:
         text = str(value)
     return neutralise(text)

@@ -64,8 +64,7 @@ def _write_folder(folder: Path) -> dict[str, int]:
         with (folder / table.filename).open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(table.column_names)
-            written[table.name] = _write_rows(table, lambda cells: writer.writerow(cells),
-                                              csv_cells)
+            written[table.name] = _write_rows(table, writer.writerow, csv_cells)
     return written
 
 
@@ -76,8 +75,10 @@ def _xlsx_cells(table: Table, row: Row) -> list[Any]:
 def _write_workbook(path: Path) -> dict[str, int]:
     lead_count = Lead.objects.count()
     if lead_count > XLSX_MAX_ROWS:
-        raise ExportError(f"{lead_count} leads do not fit on one sheet (at most "
-                          f"{XLSX_MAX_ROWS} rows); export to a folder of CSV files instead")
+        raise ExportError(
+            f"{lead_count} leads do not fit on one sheet (at most "
+            f"{XLSX_MAX_ROWS} rows); export to a folder of CSV files instead"
+        )
     book = openpyxl.Workbook(write_only=True)
     written = {}
     for table in TABLES.values():

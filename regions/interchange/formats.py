@@ -10,6 +10,7 @@ numbers and dates, blank for text, never zero.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -108,6 +109,12 @@ _EMPTY: dict[Kind, object] = {
 }
 
 
+def targets(columns: Iterable[Column], *, besides: Iterable[str] = ()) -> list[str]:
+    """The model attributes these columns are written to, leaving out the named columns."""
+    skipped = set(besides)
+    return [c.target for c in columns if c.target is not None and c.name not in skipped]
+
+
 @dataclass(frozen=True)
 class Table:
     """One table of the bundle: its columns, business key and the rules across columns.
@@ -149,9 +156,7 @@ class Table:
         return [column.name for column in self.columns if not column.optional]
 
 
-def _col(
-    name: str, kind: Kind, model: type[Model], field_name: str, **options: object
-) -> Column:
+def _col(name: str, kind: Kind, model: type[Model], field_name: str, **options: object) -> Column:
     return Column(name, kind, model_field(model, field_name), **options)  # type: ignore[arg-type]
 
 
@@ -160,9 +165,7 @@ def _region_code(name: str = "region_code", target: str | None = "region_id") ->
 
 
 def _industry_code(name: str = "industry_code", target: str | None = "industry_id") -> Column:
-    return _col(
-        name, Kind.TEXT, Industry, "code", target=target, value_required=True, ref=INDUSTRY
-    )
+    return _col(name, Kind.TEXT, Industry, "code", target=target, value_required=True, ref=INDUSTRY)
 
 
 def _source(model: type[Model]) -> Column:
@@ -224,9 +227,7 @@ INDUSTRY_LINKS = Table(
     columns=(
         _industry_code("supplier_code", "supplier_id"),
         _industry_code("customer_code", "customer_id"),
-        _col(
-            "weight", Kind.FLOAT, IndustryLink, "weight", target="weight", value_required=True
-        ),
+        _col("weight", Kind.FLOAT, IndustryLink, "weight", target="weight", value_required=True),
         _source(IndustryLink),
     ),
     distinct=("supplier_code", "customer_code", "an industry cannot supply itself"),
@@ -284,8 +285,9 @@ LEADS = Table(
     key=("external_id",),
     unique_fields=("external_id",),
     columns=(
-        _col("external_id", Kind.TEXT, Lead, "external_id", target="external_id",
-             value_required=True),
+        _col(
+            "external_id", Kind.TEXT, Lead, "external_id", target="external_id", value_required=True
+        ),
         _col("company", Kind.TEXT, Lead, "company", target="company", value_required=True),
         _industry_code(),
         _region_code(),
@@ -299,12 +301,25 @@ LEADS = Table(
         _col("status", Kind.CHOICE, Lead, "status", target="status", value_required=True),
         _col("received_on", Kind.DATE, Lead, "received_on", target="received_on"),
         _col("products", Kind.TEXT, Lead, "products", target="products", optional=True),
-        _col("investor_origin", Kind.TEXT, Lead, "investor_origin", target="investor_origin",
-             optional=True),
-        _col("investor_type", Kind.CHOICE, Lead, "investor_type", target="investor_type",
-             optional=True),
-        _col("status_reason", Kind.TEXT, Lead, "status_reason", target="status_reason",
-             optional=True),
+        _col(
+            "investor_origin",
+            Kind.TEXT,
+            Lead,
+            "investor_origin",
+            target="investor_origin",
+            optional=True,
+        ),
+        _col(
+            "investor_type",
+            Kind.CHOICE,
+            Lead,
+            "investor_type",
+            target="investor_type",
+            optional=True,
+        ),
+        _col(
+            "status_reason", Kind.TEXT, Lead, "status_reason", target="status_reason", optional=True
+        ),
         _source(Lead),
     ),
 )
@@ -326,6 +341,5 @@ TABLES: dict[str, Table] = {
 
 # Lead columns whose change makes the lead's stored score stale (score_revision + 1).
 LEAD_SCORING_COLUMNS = frozenset(
-    {"industry_code", "region_code", "capex", "currency", "jobs", "land_ha", "needs",
-     "input_codes"}
+    {"industry_code", "region_code", "capex", "currency", "jobs", "land_ha", "needs", "input_codes"}
 )

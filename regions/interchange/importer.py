@@ -29,8 +29,9 @@ _MEASURE_TABLES = {"regions", "industries", "region_industries", "industry_links
 _REGION_TABLES = {"clusters", "anchor_firms", "endowments"}
 
 
-def import_bundle(source: Source, *, dry_run: bool,
-                  progress: Progress | None = None) -> ImportReport:
+def import_bundle(
+    source: Source, *, dry_run: bool, progress: Progress | None = None
+) -> ImportReport:
     """Import a folder of CSVs, a .zip of CSVs, one .csv or an .xlsx (path or open file).
 
     Any subset of the tables may be present. Rows are matched on their business key (codes;

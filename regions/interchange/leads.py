@@ -4,8 +4,8 @@ The validate pass reads the file in chunks of 5,000 rows, checks every cell, dup
 external ids and codes, and compares each valid row with the stored lead. What it keeps in
 memory is small: the first row number of each external id (for duplicate messages) and the
 current chunk. The rows that need writing (created or updated, with a flag saying what
-changed) go to a spool: a private temporary file, one pickled chunk at a time. The write pass
-reads the spool back: on PostgreSQL into COPY and one upsert (`leads_copy`), elsewhere into
+changed) go to a spool: a private temporary CSV file. The write pass reads the spool back: on
+PostgreSQL its bytes go straight into COPY and one upsert (`leads_copy`), elsewhere into
 `bulk_create(update_conflicts=True)` per chunk.
 
 A lead whose scoring inputs changed (industry, region, capex, currency, jobs, land, needs,
@@ -14,17 +14,22 @@ input industries) gets score_revision + 1, which marks its stored score stale.
 
 from __future__ import annotations
 
-import pickle  # noqa: S403 (only reads back the spool this process wrote)
+import csv
+import datetime as dt
+import io
+import json
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from itertools import islice
-from typing import IO, Any
+from typing import Any
 
 from django.db import connection
 
 from projects.models import Lead
+from regions.interchange.cells import format_decimal
 from regions.interchange.codebook import CodeBook
-from regions.interchange.formats import LEAD_SCORING_COLUMNS, LEADS
+from regions.interchange.formats import LEAD_SCORING_COLUMNS, LEADS, Kind, targets
 from regions.interchange.readers import TableSource
 from regions.interchange.report import ImportReport, Progress, TableCounts
 from regions.interchange.stored import LEAD_CHUNK, LeadRows, Row
@@ -42,35 +47,95 @@ def chunked(items: Iterable[Any], size: int = LEAD_CHUNK) -> Iterator[list[Any]]
         yield chunk
 
 
+def _date_text(value: dt.date | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def _number_text(value: Decimal | int | None) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value) if isinstance(value, Decimal) else str(value)
+
+
+# How a spool cell is written: plain text; needs as a JSON list; input codes joined by ";".
+_SPOOL_TEXT: dict[Kind, Callable[[Any], str]] = {
+    Kind.TEXT: str,
+    Kind.CHOICE: str,
+    Kind.DECIMAL: _number_text,
+    Kind.INTEGER: _number_text,
+    Kind.DATE: _date_text,
+    Kind.NAMES: lambda names: json.dumps(names, ensure_ascii=False),
+    Kind.CODES: ";".join,
+}
+# And read back (only the ORM writer reads it; PostgreSQL's COPY reads the bytes itself).
+_SPOOL_VALUE: dict[Kind, Callable[[str], Any]] = {
+    Kind.TEXT: str,
+    Kind.CHOICE: str,
+    Kind.DECIMAL: lambda text: Decimal(text) if text else None,
+    Kind.INTEGER: lambda text: int(text) if text else None,
+    Kind.DATE: lambda text: dt.date.fromisoformat(text) if text else None,
+    Kind.NAMES: json.loads,
+    Kind.CODES: lambda text: tuple(text.split(";")) if text else (),
+}
+
+
 class Spool:
-    """Rows to write, pickled to a temporary file a chunk at a time (deleted on close)."""
+    """The rows to write, as CSV in a private temporary file (deleted on close).
+
+    A spool row is the flag, then every lead column in file order: codes (not ids, which new
+    regions and industries do not have yet), unknown as an empty cell, an absent optional
+    column as its empty value. PostgreSQL COPYs the bytes as they are.
+    """
 
     def __init__(self) -> None:
-        self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self.raw = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self.text = io.TextIOWrapper(self.raw, encoding="utf-8", newline="")
+        self.writer = csv.writer(self.text)
         self.rows = 0
+        self._columns = [(c.name, c.empty, _SPOOL_TEXT[c.kind]) for c in LEADS.columns]
 
-    def add(self, batch: Batch) -> None:
-        if batch:
-            pickle.dump(batch, self.file, protocol=pickle.HIGHEST_PROTOCOL)
-            self.rows += len(batch)
+    def add(self, values: dict[str, Any], flag: int) -> None:
+        cells = [text(values.get(name, empty)) for name, empty, text in self._columns]
+        self.writer.writerow([flag, *cells])
+        self.rows += 1
+
+    def blocks(self, size: int = 1 << 20) -> Iterator[tuple[bytes, int]]:
+        """The spool's bytes for COPY, each block with about how many rows are sent by then
+        (estimated from the bytes, for progress bars)."""
+        self.text.flush()
+        total = self.raw.seek(0, io.SEEK_END) or 1
+        self.raw.seek(0)
+        while block := self.raw.read(size):
+            yield block, self.rows * self.raw.tell() // total
 
     def batches(self) -> Iterator[Batch]:
-        self.file.seek(0)
-        while True:
-            try:
-                yield pickle.load(self.file)  # noqa: S301 (our own spool file)
-            except EOFError:
-                return
+        """The spooled rows read back as values, a chunk at a time."""
+        self.text.flush()
+        self.text.seek(0)
+        decode = [(c.name, _SPOOL_VALUE[c.kind]) for c in LEADS.columns]
+        rows = (
+            (
+                {name: read(cell) for (name, read), cell in zip(decode, cells[1:], strict=True)},
+                int(cells[0]),
+            )
+            for cells in csv.reader(self.text)
+        )
+        yield from chunked(rows)
 
     def close(self) -> None:
-        self.file.close()
+        self.text.close()
 
 
 class LeadImport:
     """Validating, then writing, one leads file."""
 
-    def __init__(self, source: TableSource, book: CodeBook, report: ImportReport,
-                 progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        source: TableSource,
+        book: CodeBook,
+        report: ImportReport,
+        progress: Progress | None = None,
+    ) -> None:
         self.source = source
         self.book = book
         self.report = report
@@ -91,15 +156,15 @@ class LeadImport:
                 check_refs(LEADS, self.source.label, row, self.book, self.report)
             self.present = parser.present
             if self.report.ok:  # once anything is wrong nothing is written: stop comparing
-                self.spool.add(self._classify(chunk, stored, counts))
+                self._classify(chunk, stored, counts)
             done += len(chunk)
             self._tick("validate", done)
         self.present = parser.present
 
-    def _classify(self, chunk: list[ParsedRow], leads: LeadRows, counts: TableCounts) -> Batch:
+    def _classify(self, chunk: list[ParsedRow], leads: LeadRows, counts: TableCounts) -> None:
+        """Count each row as created, updated or unchanged; spool the ones to write."""
         stored = leads.by_external_id(row.values["external_id"] for row in chunk)
         compared = sorted(self.present - {"external_id"})
-        batch = []
         for row in chunk:
             flag = _flag(row.values, stored.get(row.values["external_id"]), compared)
             if flag & CREATE:
@@ -109,8 +174,7 @@ class LeadImport:
             else:
                 counts.unchanged += 1
                 continue
-            batch.append((row.values, flag))
-        return batch
+            self.spool.add(row.values, flag)
 
     def write(self) -> None:
         """Write the spooled rows (call after the reference tables are written)."""
@@ -119,20 +183,16 @@ class LeadImport:
         if connection.vendor == "postgresql":
             from regions.interchange.leads_copy import copy_leads
 
-            copy_leads(self._batches(), self.present, self.book)
+            copy_leads(self.spool, self.present, lambda rows: self._tick("write", rows))
         else:
-            for batch in self._batches():
+            done = 0
+            for batch in self.spool.batches():
                 write_batch(batch, self.present, self.book)
+                done += len(batch)
+                self._tick("write", done)
 
     def close(self) -> None:
         self.spool.close()
-
-    def _batches(self) -> Iterator[Batch]:
-        done = 0
-        for batch in self.spool.batches():
-            yield batch
-            done += len(batch)
-            self._tick("write", done)
 
     def _tick(self, phase: str, done: int) -> None:
         if self.progress is not None:
@@ -159,18 +219,25 @@ def write_batch(batch: Batch, present: frozenset[str], book: CodeBook) -> None:
         return
     columns = [column for column in LEADS.columns if column.target and column.name in present]
     revisions = dict(
-        Lead.objects.filter(external_id__in=[values["external_id"] for values, _ in batch])
-        .values_list("external_id", "score_revision")
+        Lead.objects.filter(
+            external_id__in=[values["external_id"] for values, _ in batch]
+        ).values_list("external_id", "score_revision")
     )
     leads = [
-        Lead(**book.model_values(columns, values),
-             score_revision=_revision(revisions.get(values["external_id"]), flag))
+        Lead(
+            **book.model_values(columns, values),
+            score_revision=_revision(revisions.get(values["external_id"]), flag),
+        )
         for values, flag in batch
     ]
-    update = [c.target for c in columns if c.name != "external_id"]
-    Lead.objects.bulk_create(leads, batch_size=500, update_conflicts=True,
-                             unique_fields=["external_id"],
-                             update_fields=[*update, "score_revision", "updated_at"])
+    update = targets(columns, besides=["external_id"])
+    Lead.objects.bulk_create(
+        leads,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["external_id"],
+        update_fields=[*update, "score_revision", "updated_at"],
+    )
     _replace_inputs([values for values, flag in batch if flag & INPUTS], book)
 
 
@@ -185,8 +252,9 @@ def _replace_inputs(rows: list[dict[str, Any]], book: CodeBook) -> None:
         return
     through = Lead.input_industries.through
     ids = dict(
-        Lead.objects.filter(external_id__in=[values["external_id"] for values in rows])
-        .values_list("external_id", "id")
+        Lead.objects.filter(external_id__in=[values["external_id"] for values in rows]).values_list(
+            "external_id", "id"
+        )
     )
     through.objects.filter(lead_id__in=ids.values()).delete()
     through.objects.bulk_create(

@@ -73,8 +73,9 @@ class Bundle:
         table = TABLES.get(name.strip().lower())
         if table is None:
             expected = ", ".join(TABLES)
-            self.report.error(label, None, "", "", f"unknown table {name!r}; expected one of: "
-                              f"{expected}")
+            self.report.error(
+                label, None, "", "", f"unknown table {name!r}; expected one of: {expected}"
+            )
         elif table.name in self.sources:
             other = self.sources[table.name].label
             self.report.error(label, None, "", "", f"a second file for {table.name} ({other})")
@@ -118,8 +119,14 @@ def _add_path(bundle: Bundle, path: Path) -> None:
     elif suffix == ".xlsx":
         _add_workbook(bundle, path.name, path)
     else:
-        bundle.report.error(path.name, None, "", "", "unsupported file: expected a folder of "
-                            ".csv files, a .zip of them, one .csv or an .xlsx workbook")
+        bundle.report.error(
+            path.name,
+            None,
+            "",
+            "",
+            "unsupported file: expected a folder of "
+            ".csv files, a .zip of them, one .csv or an .xlsx workbook",
+        )
 
 
 def _add_folder(bundle: Bundle, folder: Path) -> None:
@@ -139,7 +146,7 @@ def _add_zip(bundle: Bundle, archive: zipfile.ZipFile) -> None:
             continue
         if name.lower().endswith(".csv"):
             opener = lambda i=info: archive.open(i)  # noqa: E731
-            _add_csv(bundle, Path(name).stem, info.filename, opener)  # type: ignore[arg-type]
+            _add_csv(bundle, Path(name).stem, info.filename, opener)
         else:
             bundle.report.warn(info.filename, "ignored: not a .csv file")
 
@@ -171,8 +178,14 @@ def _borrowed(upload: IO[bytes]) -> Iterator[IO[bytes]]:
 def _add_csv(bundle: Bundle, name: str, label: str, opener: BinaryOpener) -> None:
     encoding = detect_encoding(opener)
     if encoding is None:
-        bundle.report.error(label, None, "", "", "cannot read the text: the file is neither "
-                            "UTF-8 nor GBK/GB18030; please save it as UTF-8 CSV")
+        bundle.report.error(
+            label,
+            None,
+            "",
+            "",
+            "cannot read the text: the file is neither "
+            "UTF-8 nor GBK/GB18030; please save it as UTF-8 CSV",
+        )
         return
     if encoding != _ENCODINGS[0]:
         bundle.report.warn(label, GBK_WARNING)
@@ -180,7 +193,7 @@ def _add_csv(bundle: Bundle, name: str, label: str, opener: BinaryOpener) -> Non
 
 
 def detect_encoding(opener: BinaryOpener) -> str | None:
-    """"utf-8-sig" if the whole file is UTF-8 (BOM optional), else "gb18030" if it decodes
+    """ "utf-8-sig" if the whole file is UTF-8 (BOM optional), else "gb18030" if it decodes
     strictly as that, else None. Reads the file once, a megabyte at a time."""
     for encoding in _ENCODINGS:
         if _decodes(opener, encoding):
@@ -221,7 +234,7 @@ def _add_workbook(bundle: Bundle, label: str, source: Path | IO[bytes]) -> None:
     for sheet_name in book.sheetnames:
         sheet = book[sheet_name]
         records = lambda s=sheet: _sheet_records(s)  # noqa: E731
-        bundle.add(sheet_name, f"{label}[{sheet_name}]", records)  # type: ignore[arg-type]
+        bundle.add(sheet_name, f"{label}[{sheet_name}]", records)
 
 
 def _sheet_records(sheet: Any) -> Iterator[list[str]]:

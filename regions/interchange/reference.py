@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Q
 
 from regions.interchange.codebook import CodeBook
-from regions.interchange.formats import Column, Table
+from regions.interchange.formats import Column, Table, targets
 from regions.interchange.readers import TableSource
 from regions.interchange.report import ImportReport, TableCounts
 from regions.interchange.stored import Row, key_of, stored_by_key
@@ -131,11 +131,17 @@ def write_reference(plan: TablePlan, book: CodeBook) -> None:
 
 
 def _targets(plan: TablePlan) -> list[Column]:
-    return [column for column in plan.table.columns if column.target and column.name in plan.present]
+    return [
+        column for column in plan.table.columns if column.target and column.name in plan.present
+    ]
 
 
-def _upsert(plan: TablePlan, rows: list[ParsedRow], book: CodeBook,
-            extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> None:
+def _upsert(
+    plan: TablePlan,
+    rows: list[ParsedRow],
+    book: CodeBook,
+    extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> None:
     """One bulk INSERT … ON CONFLICT (business key) DO UPDATE of the present columns."""
     table, model = plan.table, plan.table.model
     columns = _targets(plan)
@@ -143,11 +149,14 @@ def _upsert(plan: TablePlan, rows: list[ParsedRow], book: CodeBook,
         model(**book.model_values(columns, row.values), **(extra(row.values) if extra else {}))
         for row in rows
     ]
-    update = [column.target for column in columns if column.name not in table.key]
+    update = targets(columns, besides=table.key)
     if update:
         model._default_manager.bulk_create(
-            objects, batch_size=1000, update_conflicts=True,
-            unique_fields=list(table.unique_fields), update_fields=update,
+            objects,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=list(table.unique_fields),
+            update_fields=update,
         )
     else:  # nothing but the key is in the file: every write is a new row
         model._default_manager.bulk_create(objects, batch_size=1000)
@@ -190,8 +199,11 @@ def _write_clusters(plan: TablePlan, book: CodeBook) -> None:
         for row in plan.writes
     ]
     ClusterIndustry.objects.bulk_create(
-        members, batch_size=1000, update_conflicts=True,
-        unique_fields=["cluster", "industry"], update_fields=["role"],
+        members,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["cluster", "industry"],
+        update_fields=["role"],
     )
 
 
@@ -200,6 +212,8 @@ def _drop_members(removed: list[tuple[Any, ...]], book: CodeBook) -> None:
         return
     condition = Q()
     for region_code, cluster_code, industry_code in removed:
-        condition |= Q(cluster_id=book.clusters[(region_code, cluster_code)],
-                       industry_id=book.industries[industry_code])
+        condition |= Q(
+            cluster_id=book.clusters[(region_code, cluster_code)],
+            industry_id=book.industries[industry_code],
+        )
     ClusterIndustry.objects.filter(condition).delete()

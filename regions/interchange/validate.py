@@ -13,7 +13,7 @@ from typing import Any
 
 from regions.interchange.cells import CellError, CellReader, cell_reader
 from regions.interchange.codebook import CodeBook
-from regions.interchange.formats import TABLES, Column, Kind, Table
+from regions.interchange.formats import TABLES, Kind, Table
 from regions.interchange.readers import ReadError, TableSource
 from regions.interchange.report import ImportReport
 
@@ -70,9 +70,13 @@ class TableParser:
                 self.report.error(self.label, 1, name, name, "the column appears twice")
             elif name not in self.table.by_name:
                 expected = ", ".join(self.table.column_names)
-                self.report.error(self.label, 1, name, name,
-                                  f"unknown column; the columns of {self.table.filename} are: "
-                                  f"{expected}")
+                self.report.error(
+                    self.label,
+                    1,
+                    name,
+                    name,
+                    f"unknown column; the columns of {self.table.filename} are: {expected}",
+                )
             else:
                 self._columns.append((index, name, cell_reader(self.table.by_name[name])))
             seen.add(name)
@@ -91,9 +95,14 @@ class TableParser:
             except CellError as exc:
                 self.report.error(self.label, number, name, raw, str(exc))
                 ok = False
-        if width > self._width and any(cell.strip() for cell in cells[self._width:]):
-            self.report.error(self.label, number, f"(column {self._width + 1})", "",
-                              "a value to the right of the last named column")
+        if width > self._width and any(cell.strip() for cell in cells[self._width :]):
+            self.report.error(
+                self.label,
+                number,
+                f"(column {self._width + 1})",
+                "",
+                "a value to the right of the last named column",
+            )
             ok = False
         return ParsedRow(number, values, ok)
 
@@ -113,14 +122,22 @@ class DuplicateKeys:
 
     def check(self, row: ParsedRow) -> None:
         values = row.values
-        key = (values.get(self.key[0]),) if len(self.key) == 1 else \
-            tuple(values.get(name) for name in self.key)
+        key = (
+            (values.get(self.key[0]),)
+            if len(self.key) == 1
+            else tuple(values.get(name) for name in self.key)
+        )
         if any(part in (None, "") for part in key):
             return
         first = self.first_row.setdefault(key[0] if len(key) == 1 else key, row.number)
         if first != row.number:
-            self.report.error(self.label, row.number, ", ".join(self.key),
-                              " / ".join(str(part) for part in key), f"duplicate of row {first}")
+            self.report.error(
+                self.label,
+                row.number,
+                ", ".join(self.key),
+                " / ".join(str(part) for part in key),
+                f"duplicate of row {first}",
+            )
             row.ok = False
 
 
@@ -139,11 +156,19 @@ class GroupAgreement:
         group = tuple(row.values.get(name) for name in self.table.group)
         first = self.first.setdefault(group, row)
         for name in self.table.group_columns:
-            if name in row.values and name in first.values and \
-                    row.values[name] != first.values[name]:
-                self.report.error(self.label, row.number, name, str(row.values[name]),
-                                  f"differs from row {first.number} of the same cluster; "
-                                  "cluster-level columns must repeat the same value")
+            if (
+                name in row.values
+                and name in first.values
+                and row.values[name] != first.values[name]
+            ):
+                self.report.error(
+                    self.label,
+                    row.number,
+                    name,
+                    str(row.values[name]),
+                    f"differs from row {first.number} of the same cluster; "
+                    "cluster-level columns must repeat the same value",
+                )
                 row.ok = False
 
 
@@ -158,36 +183,47 @@ def check_distinct(table: Table, label: str, row: ParsedRow, report: ImportRepor
         row.ok = False
 
 
-def check_refs(table: Table, label: str, row: ParsedRow, book: CodeBook,
-               report: ImportReport) -> None:
+def check_refs(
+    table: Table, label: str, row: ParsedRow, book: CodeBook, report: ImportReport
+) -> None:
     """Every code must exist in the database or in this import's regions/industries file."""
     for column in table.ref_columns:
         value = row.values.get(column.name)
-        if not value:
+        if not value or column.ref is None:
             continue
         codes = value if column.kind is Kind.CODES else (value,)
         for code in codes:
             if not book.knows(column.ref, code):
-                report.error(label, row.number, column.name, code,
-                             f"unknown {column.ref} code (not in the database or in "
-                             f"{_REF_FILES[column.ref]})")
+                report.error(
+                    label,
+                    row.number,
+                    column.name,
+                    code,
+                    f"unknown {column.ref} code (not in the database or in "
+                    f"{_REF_FILES[column.ref]})",
+                )
                 row.ok = False
     if table.name == "anchor_firms":
         _check_anchor_cluster(label, row, book, report)
 
 
-def _check_anchor_cluster(label: str, row: ParsedRow, book: CodeBook,
-                          report: ImportReport) -> None:
+def _check_anchor_cluster(label: str, row: ParsedRow, book: CodeBook, report: ImportReport) -> None:
     key = (row.values.get("region_code"), row.values.get("cluster_code"))
     if all(key) and not book.knows_cluster(key):  # type: ignore[arg-type]
-        report.error(label, row.number, "cluster_code", str(key[1]),
-                     f"unknown cluster of region {key[0]} (not in the database or in "
-                     f"{TABLES['clusters'].filename})")
+        report.error(
+            label,
+            row.number,
+            "cluster_code",
+            str(key[1]),
+            f"unknown cluster of region {key[0]} (not in the database or in "
+            f"{TABLES['clusters'].filename})",
+        )
         row.ok = False
 
 
-def check_tree(label: str, rows: list[ParsedRow], stored_parents: dict[str, str],
-               report: ImportReport) -> None:
+def check_tree(
+    label: str, rows: list[ParsedRow], stored_parents: dict[str, str], report: ImportReport
+) -> None:
     """Parents (stored, overridden by the file) must not loop: A → B → A.
 
     A row that is its own parent is reported by `check_distinct`, not again here.
@@ -205,8 +241,13 @@ def check_tree(label: str, rows: list[ParsedRow], stored_parents: dict[str, str]
         shown = " → ".join([*cycle, cycle[0]])
         for code in cycle:
             if code in numbers:
-                report.error(label, numbers[code], "parent_code", parents[code],
-                             f"the parent chain loops: {shown}")
+                report.error(
+                    label,
+                    numbers[code],
+                    "parent_code",
+                    parents[code],
+                    f"the parent chain loops: {shown}",
+                )
 
 
 def _cycles(parents: dict[str, str], starts: list[str]) -> list[list[str]]:
@@ -222,6 +263,6 @@ def _cycles(parents: dict[str, str], starts: list[str]) -> list[list[str]]:
             on_path.add(node)
             node = parents.get(node, "")
         if node in on_path:
-            found.append(path[path.index(node):])
+            found.append(path[path.index(node) :])
         done.update(path)
     return found

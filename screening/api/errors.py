@@ -13,8 +13,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.encoding import force_str
+from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -114,3 +115,10 @@ def _protected_message(exc: ProtectedError | RestrictedError) -> str:
     return _("Still in use by %(what)s; remove or move those first.") % {
         "what": ", ".join(names) or _("other records")
     }
+
+
+@csrf_exempt  # it changes nothing; CSRF's HTML 403 would hide the API's own 404
+def not_found(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
+    """Any other path under /api/: a 404 in the same body, not Django's HTML page."""
+    body = _body("not_found", force_str(exceptions.NotFound.default_detail), {})
+    return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from projects.models import ActivityKind, Lead, LeadActivity, Stage, Status
+from projects.models import ActivityKind, InvestorType, Lead, LeadActivity, Stage, Status
 from screening.models import LeadScore, ScoreHistory, ScoreRun, ScoringProfile
 from screening.services.profiles import ProfilesInForce, profiles_in_force
 from screening.services.staleness import is_stale, measures_version
@@ -64,7 +64,10 @@ class ScoreSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class LeadSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    needs = serializers.ListField(child=serializers.CharField())
+    needs = serializers.ListField(child=serializers.CharField(), read_only=True)
+    investor_type = serializers.ChoiceField(
+        choices=InvestorType.choices, allow_blank=True, read_only=True
+    )
     score = serializers.SerializerMethodField()
 
     class Meta:

@@ -7,11 +7,12 @@
 
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from screening.api import views_auth, views_leads, views_reference, views_scores
+from screening.api.errors import not_found
 
 router = SimpleRouter()
 router.register("regions", views_reference.RegionViewSet, basename="region")
@@ -39,4 +40,5 @@ urlpatterns = [
     path("v1/", include((v1, "api"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^", not_found),  # unknown API paths answer in the API's error body
 ]

@@ -164,20 +164,42 @@ def _best_clusters(
 
     Clusters of unknown strength are chosen only when no other is known (base NaN then).
     Ties go to the cluster listed first, so the choice never depends on anything but the data.
+    Relatedness is computed for up to CLUSTER_BLOCK clusters of whole regions at a time: one
+    large matrix product instead of one small product per region.
     """
     best = np.full(shape, -1, dtype=np.int64)
     base = np.zeros(shape)
-    if cluster_region.size == 0:
-        return best, base
-    order = np.argsort(cluster_region, kind="stable")
-    regions, starts = np.unique(cluster_region[order], return_index=True)
-    for r, ks in zip(regions, np.split(order, starts[1:]), strict=True):
-        rel = relatedness_to(members[ks], proximity[region_level[r]])
+    # Clusters grouped by (level, region), keeping their listed order within a region.
+    levels = region_level[cluster_region]
+    order = np.lexsort((np.arange(cluster_region.size), cluster_region, levels))
+    for block in _whole_region_blocks(cluster_region[order], levels[order]):
+        ks = order[block]
+        rel = relatedness_to(members[ks], proximity[region_level[cluster_region[ks[0]]]])
         candidates = strength[ks, np.newaxis] * rel
-        pick = np.argmax(np.nan_to_num(candidates, nan=-1.0), axis=0)
-        best[r] = ks[pick]
-        base[r] = candidates[pick, np.arange(shape[1])]
+        regions, starts = np.unique(cluster_region[ks], return_index=True)
+        for r, rows in zip(regions, np.split(np.arange(ks.size), starts[1:]), strict=True):
+            pick = np.argmax(np.nan_to_num(candidates[rows], nan=-1.0), axis=0)
+            best[r] = ks[rows[pick]]
+            base[r] = candidates[rows[pick], np.arange(shape[1])]
     return best, base
+
+
+def _whole_region_blocks(sorted_regions: IntArray, sorted_levels: IntArray) -> list[slice]:
+    """Slices of at most CLUSTER_BLOCK entries (more only for one large region) that never
+    split a region nor mix levels; the inputs are grouped by level, then region."""
+    n = sorted_regions.size
+    bounds = [*np.flatnonzero(np.diff(sorted_regions, prepend=-1)).tolist(), n]
+    level_starts = set(np.flatnonzero(np.diff(sorted_levels, prepend=-1)).tolist())
+    blocks, begin = [], 0
+    for i in range(1, len(bounds)):
+        region_start = bounds[i - 1]
+        too_big = bounds[i] - begin > CLUSTER_BLOCK
+        if region_start > begin and (too_big or region_start in level_starts):
+            blocks.append(slice(begin, region_start))
+            begin = region_start
+    if n:
+        blocks.append(slice(begin, n))
+    return blocks
 
 
 def related_clusters(

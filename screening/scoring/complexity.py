@@ -122,6 +122,30 @@ def proximity(mcp: FloatArray) -> FloatArray:
     return phi
 
 
+@dataclass(frozen=True)
+class Relatedness:
+    """The part of the measures that scoring needs: RCA, presence and proximity."""
+
+    rca: FloatArray
+    mcp: FloatArray
+    proximity: FloatArray
+    warnings: tuple[str, ...]
+
+
+def relatedness(
+    x: FloatArray, threshold: float = 1.0, *, industry_codes: Sequence[object] | None = None
+) -> Relatedness:
+    """RCA, presence and proximity without the ECI/PCI eigenproblem.
+
+    Scoring never uses ECI or PCI, and the eigensolver is the most expensive step on large
+    matrices, so the scoring World is built from this rather than compute_complexity.
+    """
+    rca_matrix = rca(_as_size_matrix(x))
+    mcp = presence(rca_matrix, threshold)
+    notes = _empty_warnings(mcp.sum(axis=1), mcp.sum(axis=0), threshold, None, industry_codes)
+    return Relatedness(rca_matrix, mcp, proximity(mcp), tuple(notes))
+
+
 def density(mcp: FloatArray, phi: FloatArray) -> FloatArray:
     """Atlas density d[c,p] = sum_q M[c,q] phi[q,p] / sum_q phi[q,p]; 0-1 share.
 

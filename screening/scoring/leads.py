@@ -21,6 +21,17 @@ if TYPE_CHECKING:
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
+_DTYPES: dict[str, type[np.generic]] = {
+    "region": np.int64,
+    "industry": np.int64,
+    "jobs": np.float64,
+    "capex": np.float64,
+    "land_ha": np.float64,
+    "needs": np.uint64,
+    "inputs_indptr": np.int64,
+    "inputs_indices": np.int32,
+}
+
 
 @dataclass(frozen=True)
 class LeadBatch:
@@ -42,6 +53,12 @@ class LeadBatch:
     inputs_indices: NDArray[np.int32]
 
     def __post_init__(self) -> None:
+        # Coerce dtypes once (free when they already match): int64 flat indices cannot
+        # overflow, and uint64 masks never mix with signed integers.
+        for name, dtype in _DTYPES.items():
+            object.__setattr__(
+                self, name, np.asarray(getattr(self, name)).astype(dtype, copy=False)
+            )
         n = self.region.shape[0]
         for name in ("industry", "jobs", "capex", "land_ha", "needs"):
             if getattr(self, name).shape != (n,):

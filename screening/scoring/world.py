@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from screening.scoring.chain import ChainCells, chain_cells, link_shares
 from screening.scoring.cluster import ClusterTables, cluster_tables
-from screening.scoring.complexity import compute_complexity
+from screening.scoring.complexity import relatedness
 from screening.scoring.local_fit import (
     EndowmentMasks,
     endowment_masks,
@@ -95,6 +95,7 @@ class World:
     clusters: ClusterTables
     region_has_clusters: BoolArray
     warnings: tuple[str, ...] = field(default=())
+    measures: Measures | None = field(default=None, repr=False, compare=False)
 
     @property
     def n_regions(self) -> int:
@@ -162,7 +163,7 @@ def _specialisation(
     """RCA, presence and phi per level (small levels borrow from the main level)."""
     rca, mcp = np.zeros(sizes.shape), np.zeros(sizes.shape)
     main_rows = levels.rows[levels.main]
-    main = compute_complexity(sizes[main_rows], threshold, industry_codes=codes)
+    main = relatedness(sizes[main_rows], threshold, industry_codes=codes)
     prox, slots, notes = [main.proximity], np.zeros(len(levels.names), dtype=np.int64), []
     notes += [f"{levels.names[levels.main]}: {w}" for w in main.warnings]
     rca[main_rows], mcp[main_rows] = main.rca, main.mcp
@@ -171,7 +172,7 @@ def _specialisation(
         if level == levels.main:
             continue
         if rows.size >= MIN_REGIONS_FOR_OWN_PROXIMITY:
-            own = compute_complexity(sizes[rows], threshold, industry_codes=codes)
+            own = relatedness(sizes[rows], threshold, industry_codes=codes)
             rca[rows], mcp[rows] = own.rca, own.mcp
             slots[level] = len(prox)
             prox.append(own.proximity)
@@ -199,14 +200,48 @@ def _density_parts(
     return dens, cov, score, tuple(references)
 
 
-def build_world(inputs: WorldInputs) -> World:
-    """Precompute every region-level measure once per data version.
+@dataclass(frozen=True)
+class Measures:
+    """The part of the World that depends only on sizes, chain links and region levels.
 
-    Complexity (RCA, presence, phi) is computed per region level, since a province and its
-    cities are not comparable units. Unknown size cells enter complexity as 0 (as its interface
-    requires) but are excluded from density, chain shares and cluster employment, and lower
-    the confidence of every score that leans on them.
+    A change to one region's clusters or endowments leaves it as it is, so the caller can
+    keep it per data version and rebuild only the cheap region-level parts (build_world's
+    `measures` argument).
     """
+
+    size: FloatArray
+    link_weight: FloatArray
+    region_levels: tuple[str, ...]
+    threshold: float
+    level_names: tuple[str, ...]
+    region_level: IntArray
+    level_proximity: IntArray
+    proximity: FloatArray
+    known: BoolArray
+    rca: FloatArray
+    mcp: FloatArray
+    presence: FloatArray
+    density: FloatArray
+    density_coverage: FloatArray
+    density_score: FloatArray
+    density_reference: tuple[FloatArray, ...]
+    supplier_share: FloatArray
+    customer_share: FloatArray
+    chain: ChainCells
+    warnings: tuple[str, ...]
+
+    def fits(self, inputs: WorldInputs) -> bool:
+        """True when `inputs` has the same sizes, links, levels and threshold."""
+        return (
+            self.threshold == inputs.threshold
+            and self.region_levels == tuple(inputs.region_levels)
+            and np.array_equal(self.size, inputs.size, equal_nan=True)
+            and np.array_equal(self.link_weight, inputs.link_weight)
+        )
+
+
+def build_measures(inputs: WorldInputs) -> Measures:
+    """Relatedness, density and chain cells: the expensive, shared part of the World."""
     _check_inputs(inputs)
     known = ~np.isnan(inputs.size)
     sizes = np.where(known, inputs.size, 0.0)
@@ -217,9 +252,11 @@ def build_world(inputs: WorldInputs) -> World:
     dens, cov, dscore, references = _density_parts(mcp, known, prox, slots, levels)
     presence = np.minimum(rca, 1.0)
     s, c = link_shares(inputs.link_weight)
-    per_level_phi = [prox[slots[level]] for level in range(len(levels.names))]
-    return World(
-        inputs=inputs,
+    return Measures(
+        size=inputs.size,
+        link_weight=inputs.link_weight,
+        region_levels=tuple(inputs.region_levels),
+        threshold=inputs.threshold,
         level_names=levels.names,
         region_level=levels.region_level,
         level_proximity=slots,
@@ -232,20 +269,55 @@ def build_world(inputs: WorldInputs) -> World:
         density_coverage=cov,
         density_score=dscore,
         density_reference=references,
-        endowment=endowment_masks(inputs.endowment, inputs.factor_names),
         supplier_share=s,
         customer_share=c,
         chain=chain_cells(presence, known, s, c),
+        warnings=tuple(notes),
+    )
+
+
+def build_world(inputs: WorldInputs, measures: Measures | None = None) -> World:
+    """Precompute every region-level measure once per data version.
+
+    Complexity (RCA, presence, phi) is computed per region level, since a province and its
+    cities are not comparable units. Unknown size cells enter complexity as 0 (as its interface
+    requires) but are excluded from density, chain shares and cluster employment, and lower
+    the confidence of every score that leans on them. `measures` from an earlier build is
+    reused when it fits these inputs (same sizes, links and levels); otherwise it is rebuilt.
+    """
+    _check_inputs(inputs)
+    m = measures if measures is not None and measures.fits(inputs) else build_measures(inputs)
+    sizes = np.where(m.known, inputs.size, 0.0)
+    per_level_phi = [m.proximity[m.level_proximity[level]] for level in range(len(m.level_names))]
+    return World(
+        inputs=inputs,
+        level_names=m.level_names,
+        region_level=m.region_level,
+        level_proximity=m.level_proximity,
+        proximity=m.proximity,
+        known=m.known,
+        rca=m.rca,
+        mcp=m.mcp,
+        presence=m.presence,
+        density=m.density,
+        density_coverage=m.density_coverage,
+        density_score=m.density_score,
+        density_reference=m.density_reference,
+        endowment=endowment_masks(inputs.endowment, inputs.factor_names),
+        supplier_share=m.supplier_share,
+        customer_share=m.customer_share,
+        chain=m.chain,
         clusters=cluster_tables(
             sizes,
-            known,
-            levels.region_level,
+            m.known,
+            m.region_level,
             per_level_phi,
             np.asarray(inputs.cluster_region, dtype=np.int64),
             np.asarray(inputs.cluster_members, dtype=np.float64),
         ),
         region_has_clusters=np.isin(np.arange(len(inputs.region_codes)), inputs.cluster_region),
-        warnings=tuple(notes),
+        warnings=m.warnings,
+        measures=m,
     )
 
 
@@ -268,6 +340,7 @@ def with_industry_present(world: World, region: int, industry: int) -> World:
     chain_row = chain_cells(presence[row], known[row], world.supplier_share, world.customer_share)
     return replace(
         world,
+        measures=None,  # the scenario's cells no longer match the shared measures
         mcp=mcp,
         known=known,
         presence=presence,

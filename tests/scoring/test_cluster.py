@@ -15,12 +15,15 @@ phi(Z, X) = 0 and phi(Z, Y) = 1/3: Z's relatedness to the cluster is (0 + 0.5/3)
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
+from screening.scoring import cluster as cluster_module
 from screening.scoring.cluster import SIZE_HALF_SATURATION, size_effect
-from screening.scoring.engine import NEUTRAL_CLUSTER, LeadBatch, lead_parts
-from tests.scoring.engine_worlds import make_world, score
+from screening.scoring.engine import NEUTRAL_CLUSTER, LeadBatch, build_world, lead_parts
+from tests.scoring.engine_worlds import make_world, random_inputs, score
 
 SIZE = [[60, 40, 0], [10, 0, 90], [20, 20, 60], [10, 40, 50]]
 CLUSTER = (0, "K", {"X": 1.0, "Y": 0.5})
@@ -138,3 +141,14 @@ def test_it_picks_the_regions_best_cluster_for_the_industry():
     assert world.clusters.best[0].tolist() == [1, 1, 1]
     scores = score(world, {"region": "R1", "industry": "Z", "jobs": 4})
     assert scores.cluster_strength[0] == pytest.approx(100 * (1 / 9) * 0.5)
+
+
+def test_block_size_does_not_change_any_cluster_measure(monkeypatch):
+    # Two levels of six regions each; blocks of one cluster vs the default block size.
+    inputs = replace(random_inputs(2, n_regions=12), region_levels=["city"] * 6 + ["county"] * 6)
+    default = build_world(inputs).clusters
+    monkeypatch.setattr(cluster_module, "CLUSTER_BLOCK", 1)
+    tiny = build_world(inputs).clusters
+    assert np.array_equal(default.best, tiny.best)
+    assert np.allclose(default.base, tiny.base, equal_nan=True)
+    assert np.allclose(default.lq, tiny.lq) and np.array_equal(default.strong, tiny.strong)

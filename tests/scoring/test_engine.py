@@ -219,3 +219,24 @@ def test_share_below_counts_strictly_lower_reference_values():
     got = share_below(reference, np.array([0.0, 0.5, 1.0, np.nan]))
     assert got[:3] == pytest.approx([0.0, 3 / 6, 1.0])
     assert np.isnan(got[3])
+
+
+def test_lead_batches_coerce_caller_dtypes():
+    world = build_world(random_inputs(12))
+    batch = random_leads(world, 50, seed=13)
+    loose = LeadBatch(
+        region=batch.region.astype(np.int32),
+        industry=batch.industry.astype(np.int16),
+        jobs=batch.jobs.astype(np.float32),
+        capex=batch.capex,
+        land_ha=batch.land_ha,
+        needs=batch.needs.astype(np.int64),
+        inputs_indptr=batch.inputs_indptr.astype(np.int32),
+        inputs_indices=batch.inputs_indices.astype(np.int64),
+    )
+    assert loose.needs.dtype == np.uint64 and loose.region.dtype == np.int64
+    a = score_leads(world, batch, PRESETS["balanced"])
+    b = score_leads(world, loose, PRESETS["balanced"])
+    assert np.array_equal(a.local_fit, b.local_fit) and np.array_equal(
+        a.chain_completion, b.chain_completion
+    )

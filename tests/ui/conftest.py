@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -11,6 +12,12 @@ from screening.world import forget_world
 from tests.ui.scenario import Scenario, build_scenario
 
 ROLES = ("officer_jinan", "officer_qingdao", "manager", "admin", "nobody")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    """Hashing five users' passwords with PBKDF2 per test is most of the setup time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -21,15 +21,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="folder, .zip, .csv or .xlsx")
         parser.add_argument(
-            "--dry-run", action="store_true",
+            "--dry-run",
+            action="store_true",
             help="check everything and report what would change; write nothing",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         progress = terminal_progress()
         with progress or nullcontext():
-            report = import_bundle(options["path"], dry_run=options["dry_run"],
-                                   progress=progress)
+            report = import_bundle(options["path"], dry_run=options["dry_run"], progress=progress)
         self.stdout.write(report.as_text())
         if not report.ok:
             raise CommandError(f"nothing was written: {report.error_count} problem(s) found")

@@ -8,6 +8,7 @@ command refuses to run with DEBUG off unless told otherwise.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from regions.interchange.formats import TABLES
 from regions.interchange.importer import import_bundle
 from regions.interchange.progress import terminal_progress
 from regions.interchange.report import ImportReport
@@ -38,25 +40,47 @@ class Command(BaseCommand):
     help = "Load the Shandong demo data, generated leads and demo users (idempotent)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                            help=f"seed of the generated leads (default {DEFAULT_SEED})")
-        parser.add_argument("--leads", type=int, default=2000,
-                            help="number of generated leads (default 2000)")
-        parser.add_argument("--allow-without-debug", action="store_true",
-                            help="create the demo users even though DEBUG is off")
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help=f"seed of the generated leads (default {DEFAULT_SEED})",
+        )
+        parser.add_argument(
+            "--leads", type=int, default=2000, help="number of generated leads (default 2000)"
+        )
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="create the demo users even though DEBUG is off",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["allow_without_debug"]:
-            raise CommandError("loaddemo creates users with a published password; refusing "
-                               "with DEBUG off (pass --allow-without-debug on a demo server)")
-        self._import("demo files", DATA_DIR)
+            raise CommandError(
+                "loaddemo creates users with a published password; refusing "
+                "with DEBUG off (pass --allow-without-debug on a demo server)"
+            )
         with tempfile.TemporaryDirectory() as folder:
+            self._import("demo files", self._demo_tables(Path(folder) / "demo"))
             path = Path(folder) / "leads.csv"
             write_leads_csv(path, generate_leads(seed=options["seed"], count=options["leads"]))
             self._import(f"{options['leads']} generated leads", path)
         self._users()
         if "rescore" in get_commands():
             call_command("rescore", "--all", stdout=self.stdout)
+
+    def _demo_tables(self, folder: Path) -> Path:
+        """The demo folder's interchange tables, copied to `folder` (other files are skipped:
+        the folder also holds analysts' derived tables)."""
+        folder.mkdir()
+        names = {table.filename for table in TABLES.values()}
+        for path in sorted(DATA_DIR.glob("*.csv")):
+            if path.name in names:
+                shutil.copyfile(path, folder / path.name)
+            else:
+                self.stdout.write(f"skipped {path.name}: not an interchange table")
+        return folder
 
     def _import(self, what: str, path: Path) -> None:
         progress = terminal_progress()
@@ -68,14 +92,18 @@ class Command(BaseCommand):
 
     def _users(self) -> None:
         created = ensure_demo_users()
-        self.stdout.write(f"demo users: {', '.join(created) + ' created' if created else 'unchanged'}")
+        self.stdout.write(
+            f"demo users: {', '.join(created) + ' created' if created else 'unchanged'}"
+        )
         for username, (group, _superuser, region) in DEMO_USERS.items():
             where = f", region {region}" if region else ""
             self.stdout.write(f"  {username} / {DEMO_PASSWORD}  ({group}{where})")
-        self.stdout.write(self.style.WARNING(
-            "These are demo credentials with a published password: never use them on a server "
-            "that holds real data."
-        ))
+        self.stdout.write(
+            self.style.WARNING(
+                "These are demo credentials with a published password: never use them on a server "
+                "that holds real data."
+            )
+        )
 
 
 def _summary(report: ImportReport) -> str:

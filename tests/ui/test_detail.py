@@ -1,0 +1,173 @@
+"""The lead page: fields, score card with its explanation, where else it fits, duplicates, edits."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from projects.models import Lead
+from screening import invalidation
+from screening.models import LeadScore
+from screening.services.scores import rescore_leads
+from tests.ui.scenario import Scenario
+
+
+def detail(client: Client, lead: Lead, **headers: str) -> str:
+    response = client.get(reverse("lead_detail", kwargs={"pk": lead.pk}), **headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_it_shows_every_field(scenario: Scenario, officer: Client) -> None:
+    lead = scenario.leads["battery"]
+    body = detail(officer, lead)
+    for text in ("宁德时代（示例）", "广东深圳", "民营", "动力电池电芯与模组", "正极材料",
+                 "800000 CNY", "港口", "招商引资线索（测试）", "2026年1月5日", "T-000"):
+        assert text in body, text
+    english = detail(officer, lead, HTTP_ACCEPT_LANGUAGE="en")
+    for text in ("800,000 CNY", "3,000", "Jan. 5, 2026", "Private", "Cathode materials"):
+        assert text in english, text
+
+
+def test_the_score_card_explains_in_plain_sentences(scenario: Scenario, officer: Client) -> None:
+    lead = scenario.leads["battery"]
+    score = LeadScore.objects.get(lead=lead)
+    body = detail(officer, lead)
+    assert f">{score.total:.0f}</span>" in body
+    assert f"置信度 {100 * score.confidence:.0f}%" in body
+    for sentence in score.explanation["sentences"]["zh"][1:]:
+        assert sentence.replace("“", "&ldquo;") in body or sentence in body
+    assert "济南新能源汽车产业集群" in body  # the cluster it grows
+    assert "✗ 港口" in body  # an unmet need
+
+
+def test_the_explanation_follows_the_language(scenario: Scenario, officer: Client) -> None:
+    lead = scenario.leads["battery"]
+    score = LeadScore.objects.get(lead=lead)
+    body = detail(officer, lead, HTTP_ACCEPT_LANGUAGE="en")
+    assert score.explanation["sentences"]["en"][1] in body
+    assert "Why this score" in body and "Jinan new-energy vehicle cluster" in body
+
+
+def test_a_stale_score_is_marked_and_polled_until_fresh(
+    scenario: Scenario, officer: Client
+) -> None:
+    lead = scenario.leads["battery"]
+    invalidation.leads_changed([lead.pk])
+    card = officer.get(reverse("lead_scorecard", kwargs={"pk": lead.pk})).content.decode()
+    assert "正在重新计算" in card and 'hx-trigger="every 2s"' in card
+    rescore_leads([lead.pk])
+    card = officer.get(reverse("lead_scorecard", kwargs={"pk": lead.pk})).content.decode()
+    assert "正在重新计算" not in card and "every 2s" not in card
+
+
+def test_where_else_scores_it_in_the_sibling_regions(scenario: Scenario, officer: Client) -> None:
+    lead = scenario.leads["battery"]
+    response = officer.get(reverse("lead_elsewhere", kwargs={"pk": lead.pk}))
+    placements = response.context["placements"]
+    assert {p.region.code for p in placements} == {r.code for r in scenario.cities.values()}
+    totals = [p.total for p in placements]
+    assert totals == sorted(totals, reverse=True)
+    here = next(p for p in placements if p.is_target)
+    assert here.total == pytest.approx(LeadScore.objects.get(lead=lead).total, abs=1e-6)
+
+
+def test_it_warns_when_another_region_courts_the_same_company(
+    scenario: Scenario, officer: Client, client_for: object
+) -> None:
+    body = detail(officer, scenario.leads["dup_jn"])
+    assert "同一企业也是其他地区的线索" in body
+    assert "青岛市" in body
+    qingdao = scenario.leads["dup_qd"]
+    assert reverse("lead_detail", kwargs={"pk": qingdao.pk}) not in body  # not theirs to open
+    assert "同一企业也是其他地区的线索" not in detail(officer, scenario.leads["battery"])
+
+
+def test_a_manager_sees_the_page_without_the_edit_controls(
+    scenario: Scenario, manager: Client
+) -> None:
+    body = detail(manager, scenario.leads["battery"])
+    assert "编辑线索" not in body and 'action="/leads/' not in body
+    assert "只有所属地区的招商人员可以修改" in body
+
+
+def test_the_timeline_lists_notes_and_stage_moves(scenario: Scenario, officer: Client) -> None:
+    lead = scenario.leads["battery"]
+    officer.post(reverse("lead_note", kwargs={"pk": lead.pk}), {"kind": "visit", "text": "实地考察"})
+    body = detail(officer, lead)
+    assert "实地考察" in body and "考察" in body
+    assert "创建于" in body  # the first stage change
+
+
+def edit_data(lead: Lead, **changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "company": lead.company, "investor_origin": lead.investor_origin,
+        "investor_type": lead.investor_type, "industry": lead.industry_id,
+        "products": lead.products, "input_industries": list(
+            lead.input_industries.values_list("pk", flat=True)),
+        "region": lead.region_id, "capex": lead.capex or "", "currency": lead.currency,
+        "jobs": lead.jobs or "", "land_ha": lead.land_ha or "", "power_mw": lead.power_mw or "",
+        "needs": lead.needs, "source": lead.source, "received_on": lead.received_on,
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_owner_edits_a_field_and_the_score_goes_stale(
+    scenario: Scenario, officer: Client, django_capture_on_commit_callbacks: object
+) -> None:
+    lead = scenario.leads["battery"]
+    revision = lead.score_revision
+    url = reverse("lead_edit", kwargs={"pk": lead.pk})
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = officer.post(url, edit_data(lead, jobs=5000, needs=["port"]))
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert (lead.jobs, lead.needs) == (5000, ["port"])
+    assert lead.score_revision > revision
+    assert LeadScore.objects.get(lead=lead).lead_revision == lead.score_revision  # recomputed
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"capex": "-5"}, "capex"),
+        ({"jobs": "many"}, "jobs"),
+        ({"company": ""}, "company"),
+        ({"received_on": "2026-02-30"}, "received_on"),
+        ({"needs": ["no-such-factor"]}, "needs"),
+    ],
+)
+def test_bad_input_is_shown_beside_the_field_and_changes_nothing(
+    scenario: Scenario, officer: Client, changes: dict[str, object], field: str
+) -> None:
+    lead = scenario.leads["battery"]
+    before = Lead.objects.values().get(pk=lead.pk)
+    response = officer.post(reverse("lead_edit", kwargs={"pk": lead.pk}),
+                            edit_data(lead, **changes))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert f'id="id_{field}-error"' in response.content.decode()
+    assert Lead.objects.values().get(pk=lead.pk) == before
+
+
+def test_an_officer_cannot_aim_a_lead_at_another_region(
+    scenario: Scenario, officer: Client
+) -> None:
+    lead = scenario.leads["battery"]
+    response = officer.post(reverse("lead_edit", kwargs={"pk": lead.pk}),
+                            edit_data(lead, region=scenario.cities["QD"].pk))
+    assert "region" in response.context["form"].errors
+    lead.refresh_from_db()
+    assert lead.region == scenario.cities["JN"]
+
+
+def test_a_blank_amount_is_stored_as_unknown(scenario: Scenario, officer: Client) -> None:
+    lead = scenario.leads["parts"]
+    officer.post(reverse("lead_edit", kwargs={"pk": lead.pk}), edit_data(lead, capex=""))
+    lead.refresh_from_db()
+    assert lead.capex is None
+    assert scenario.leads["battery"].capex == Decimal(800000)
