@@ -85,7 +85,7 @@ def lead_move_stage(*, lead: Lead, user: AbstractBaseUser | None, to_stage: str)
         raise ValidationError({"stage": _("Unknown stage %(stage)s.") % {"stage": to_stage}})
     missing = missing_for_stage(lead, to_stage)
     if missing:
-        labels = ", ".join(str(Lead._meta.get_field(n).verbose_name) for n in missing)
+        labels = ", ".join(str(getattr(Lead._meta.get_field(n), "verbose_name", n)) for n in missing)
         raise ValidationError(
             {"stage": _("Fill in %(fields)s before moving to this stage.") % {"fields": labels}}
         )

@@ -8,6 +8,7 @@ superuser counts as admin). A user in several groups gets the union.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
@@ -25,17 +26,18 @@ class Role(StrEnum):
 AnyUser = AbstractBaseUser | AnonymousUser
 
 
-def roles(user: AnyUser) -> set[Role]:
+def roles(user: Any) -> set[Role]:
+    """The user's roles, cached on the user object for the request."""
     if not user.is_authenticated:
         return set()
-    cached = getattr(user, "_xs_roles", None)
+    cached: set[Role] | None = getattr(user, "_xs_roles", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+        return cached
+    names = set(user.groups.values_list("name", flat=True))
     found = {role for role in Role if role.value in names}
-    if user.is_superuser:  # type: ignore[union-attr]
+    if user.is_superuser:
         found.add(Role.ADMIN)
-    user._xs_roles = found  # type: ignore[union-attr]
+    user._xs_roles = found
     return found
 
 

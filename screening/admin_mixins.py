@@ -6,18 +6,17 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import Model, QuerySet
-from django.forms import BaseFormSet
 from django.http import HttpRequest
 
 from screening import invalidation
 
 
-class MarksScoresStaleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MarksScoresStaleAdmin(admin.ModelAdmin):
     """Saves, inline saves and deletes in the admin call screening.invalidation in the same
     transaction (the admin wraps each change view in one)."""
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
-        old = type(obj).objects.filter(pk=obj.pk).first() if obj.pk else None
+        old = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
         super().save_model(request, obj, form, change)
         invalidation.rows_written(type(obj), [o for o in (old, obj) if o is not None])
 
@@ -29,9 +28,12 @@ class MarksScoresStaleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         invalidation.rows_written(queryset.model, list(queryset))
         super().delete_queryset(request, queryset)
 
-    def save_formset(self, request: HttpRequest, form: Any, formset: BaseFormSet, change: bool) -> None:  # type: ignore[type-arg]
-        deleted = list(getattr(formset, "deleted_objects", []) or [])
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         formset.save()
-        touched = [*formset.new_objects, *(o for o, _ in formset.changed_objects), *deleted]  # type: ignore[attr-defined]
+        touched = [
+            *formset.new_objects,
+            *(obj for obj, _ in formset.changed_objects),
+            *formset.deleted_objects,
+        ]
         if touched:
-            invalidation.rows_written(formset.model, touched)  # type: ignore[attr-defined]
+            invalidation.rows_written(formset.model, touched)

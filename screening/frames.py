@@ -32,7 +32,7 @@ def _read_frame_copy(sql: str, params: list[Any] | tuple[Any, ...], columns: lis
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
         query = raw.mogrify(sql, params) if params else sql
-        with raw.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:  # type: ignore[union-attr]
+        with raw.copy(f"COPY ({query!s}) TO STDOUT WITH (FORMAT csv)") as copy:
             for chunk in copy:
                 buffer.write(chunk)
     buffer.seek(0)

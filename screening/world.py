@@ -7,6 +7,8 @@ chunks reads regions, sizes, links, clusters and endowments once, not per lead.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,7 +104,7 @@ def load_world(version: WorldVersion, previous: LoadedWorld | None = None) -> Lo
         link_weight=reuse.world.inputs.link_weight if reuse else _link_matrix(industry_pos),
         factor_names=factors,
         endowment=_endowment_matrix(region_pos, factor_pos),
-        **_cluster_arrays(region_pos, industry_pos),
+        **_cluster_arrays(region_pos, industry_pos),  # type: ignore[arg-type]
     )
     return LoadedWorld(
         world=build_world(inputs, measures=reuse.world.measures if reuse else None),
@@ -116,8 +118,8 @@ def load_world(version: WorldVersion, previous: LoadedWorld | None = None) -> Lo
 
 
 def _same_measures(
-    previous: LoadedWorld | None, version: WorldVersion, regions: list[dict[str, object]],
-    industries: list[dict[str, object]],
+    previous: LoadedWorld | None, version: WorldVersion, regions: Sequence[Mapping[str, Any]],
+    industries: Sequence[Mapping[str, Any]],
 ) -> bool:
     """Whether `previous` was built from the same shared data (and the same units)."""
     return (

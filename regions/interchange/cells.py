@@ -26,6 +26,7 @@ _FULL_WIDTH_SEMICOLON = "；"  # typed by Chinese keyboards; read as ";"
 _TRUE = frozenset({"1", "true", "yes"})
 _FALSE = frozenset({"0", "false", "no"})
 _MAX_FLOAT_DIGITS = 300
+_INTEGER_DIGITS = 18
 
 
 class CellError(ValueError):
@@ -106,9 +107,19 @@ def _digits(value: Decimal) -> tuple[int, int]:
     return max(0, length + exponent), max(0, -exponent)
 
 
+def _plain_digits(text: str) -> tuple[int, int] | None:
+    """`_digits` of plain notation ("41000", "4.20") read off the text; None for any other
+    notation (signs, exponents, junk), which takes the general path."""
+    head, _point, tail = text.partition(".")
+    if (head.isdecimal() or not head) and (tail.isdecimal() or not tail) and (head or tail):
+        return len(head.lstrip("0")), len(tail.rstrip("0"))
+    return None
+
+
 def _decimal(column: Column, text: str) -> Decimal:
-    value = _number(text)
-    whole, places = _digits(value)
+    plain = _plain_digits(text)
+    value = _number(text) if plain is None else Decimal(text)
+    whole, places = _digits(value) if plain is None else plain
     allowed_places = column.limit.decimal_places or 0  # type: ignore[attr-defined]
     allowed_whole = (column.limit.max_digits or 0) - allowed_places  # type: ignore[attr-defined]
     if places > allowed_places:
@@ -119,6 +130,11 @@ def _decimal(column: Column, text: str) -> Decimal:
 
 
 def _integer(column: Column, text: str) -> int:
+    if text.isdecimal() and len(text) <= _INTEGER_DIGITS:  # the common case, fast
+        number = int(text)
+        if number > column.integer_max:
+            raise CellError(f"too large: the limit is {column.integer_max}")
+        return number
     value = _number(text)
     whole, places = _digits(value)
     if places:

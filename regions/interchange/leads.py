@@ -64,7 +64,7 @@ _SPOOL_TEXT: dict[Kind, Callable[[Any], str]] = {
     Kind.DECIMAL: _number_text,
     Kind.INTEGER: _number_text,
     Kind.DATE: _date_text,
-    Kind.NAMES: lambda names: json.dumps(names, ensure_ascii=False),
+    Kind.NAMES: json.JSONEncoder(ensure_ascii=False).encode,
     Kind.CODES: ";".join,
 }
 # And read back (only the ORM writer reads it; PostgreSQL's COPY reads the bytes itself).
@@ -174,7 +174,8 @@ class LeadImport:
             else:
                 counts.unchanged += 1
                 continue
-            self.spool.add(row.values, flag)
+            if not self.report.dry_run:
+                self.spool.add(row.values, flag)
 
     def write(self) -> None:
         """Write the spooled rows (call after the reference tables are written)."""

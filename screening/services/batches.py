@@ -6,6 +6,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -65,8 +66,8 @@ def _read_in_chunks(sql: str, ids: list[int], columns: list[str]) -> pd.DataFram
 def to_batch(frame: pd.DataFrame, inputs: pd.DataFrame, loaded: LoadedWorld) -> LeadBatch:
     """Translate database ids into World positions; amounts stay NaN where unknown."""
     n = len(frame)
-    region = frame["region_id"].map(loaded.region_pos).to_numpy(dtype=np.int64)
-    industry = frame["industry_id"].map(loaded.industry_pos).to_numpy(dtype=np.int64)
+    region: np.ndarray = frame["region_id"].map(loaded.region_pos).to_numpy(dtype=np.int64)
+    industry: np.ndarray = frame["industry_id"].map(loaded.industry_pos).to_numpy(dtype=np.int64)
     indptr, indices = _inputs_csr(frame["id"].to_numpy(dtype=np.int64), inputs, loaded)
     return LeadBatch(
         region=region,
@@ -90,8 +91,8 @@ def _capex_in_cny(frame: pd.DataFrame) -> np.ndarray:
     return capex * rate
 
 
-def _needs_bits(raw: object, factor_pos: dict[str, int]) -> int:
-    names = json.loads(raw) if isinstance(raw, str) else (raw or [])
+def _needs_bits(raw: Any, factor_pos: dict[str, int]) -> int:
+    names: list[str] = json.loads(raw) if isinstance(raw, str) else list(raw or [])
     bits = 0
     for name in names:
         pos = factor_pos.get(name)

@@ -34,7 +34,7 @@ def explanation_for(lead: Lead) -> dict[str, Any] | None:
     if is_stale(lead, measures=measures_version(), profile_id=profile.pk):
         return None
     if score.explanation:
-        return score.explanation  # type: ignore[no-any-return]
+        return dict(score.explanation)
     loaded = current_world()
     rows = read_lead_rows([lead.pk], loaded)
     weights = SubScoreWeights.normalised(*profile.weights())

@@ -60,7 +60,11 @@ def profile_save_version(
 ) -> ScoringProfile:
     """Save new weights as the next version of `name` and put it in force for its scope."""
     latest = ScoringProfile.objects.filter(name=name).aggregate(v=Max("version"))["v"] or 0
-    ScoringProfile.objects.filter(is_active=True, region_id=region_id).update(is_active=False)
+    in_scope = ScoringProfile.objects.filter(is_active=True)
+    in_scope = (
+        in_scope.filter(region__isnull=True) if region_id is None else in_scope.filter(region_id=region_id)
+    )
+    in_scope.update(is_active=False)
     profile = ScoringProfile.objects.create(
         name=name, version=latest + 1, region_id=region_id,
         local_fit=weights.local_fit, chain_completion=weights.chain_completion,

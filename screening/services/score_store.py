@@ -124,17 +124,22 @@ def _upsert(full: pd.DataFrame) -> None:
         _upsert_orm(full)
 
 
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return frame.to_dict("records")  # type: ignore[return-value]
+
+
 def _upsert_orm(full: pd.DataFrame) -> None:
     objects = [
         LeadScore(
-            lead_id=int(r.lead_id), region_id=int(r.region_id), local_fit=r.local_fit,
-            chain_completion=r.chain_completion, cluster_strength=r.cluster_strength,
-            total=r.total, confidence=r.confidence, explanation=json.loads(r.explanation),
-            profile_id=int(r.profile_id), lead_revision=int(r.lead_revision),
-            region_version=int(r.region_version), measures_version=int(r.measures_version),
-            computed_at=r.computed_at,
+            lead_id=int(r["lead_id"]), region_id=int(r["region_id"]),
+            local_fit=float(r["local_fit"]), chain_completion=float(r["chain_completion"]),
+            cluster_strength=float(r["cluster_strength"]), total=float(r["total"]),
+            confidence=float(r["confidence"]), explanation=json.loads(r["explanation"]),
+            profile_id=int(r["profile_id"]), lead_revision=int(r["lead_revision"]),
+            region_version=int(r["region_version"]), measures_version=int(r["measures_version"]),
+            computed_at=r["computed_at"],
         )
-        for r in full.itertuples(index=False)
+        for r in _records(full)
     ]
     update = ["region", *SCORE_FIELDS, "explanation", "profile", "lead_revision",
               "region_version", "measures_version", "computed_at"]
@@ -161,10 +166,10 @@ def _update_stamps(rows: pd.DataFrame) -> None:
         _update_stamps_postgres(rows)
         return
     objects = [
-        LeadScore(lead_id=int(r.lead_id), profile_id=int(r.profile_id),
-                  lead_revision=int(r.lead_revision), region_version=int(r.region_version),
-                  measures_version=int(r.measures_version))
-        for r in rows.itertuples(index=False)
+        LeadScore(lead_id=int(r["lead_id"]), profile_id=int(r["profile_id"]),
+                  lead_revision=int(r["lead_revision"]), region_version=int(r["region_version"]),
+                  measures_version=int(r["measures_version"]))
+        for r in _records(rows)
     ]
     LeadScore.objects.bulk_update(objects, ["profile", "lead_revision", "region_version",
                                             "measures_version"], batch_size=2000)

@@ -80,7 +80,9 @@ def test_it_hides_another_regions_lead_from_an_officer(
 ) -> None:
     """Guessing an id of another region's lead gives 404, as for an id that does not exist."""
     client = api("officer_a")
-    response = getattr(client, method)(f"{V1}/leads/{world.lead_b.pk}/{suffix}", body, format="json")
+    response = getattr(client, method)(
+        f"{V1}/leads/{world.lead_b.pk}/{suffix}", body, format="json"
+    )
     missing = getattr(client, method)(f"{V1}/leads/999999/{suffix}", body, format="json")
     assert response.status_code == missing.status_code == 404
     assert error_of(response) == error_of(missing)

@@ -50,9 +50,7 @@ def test_it_forbids_writes_to_non_admins(world: World, api: Api, persona: str) -
     assert not Region.objects.filter(code="SD-JN").exists()
 
 
-def test_it_creates_an_endowment_and_marks_the_regions_scores_stale(
-    world: World, api: Api
-) -> None:
+def test_it_creates_an_endowment_and_marks_the_regions_scores_stale(world: World, api: Api) -> None:
     before = world.city_b.score_version
     body = {"region": world.city_b.pk, "factor": "rail", "value": 1}
     response = api("admin").post(f"{V1}/endowments/", body, format="json")

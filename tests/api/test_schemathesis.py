@@ -10,6 +10,7 @@ shrinking, and a wall-clock budget per role.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,7 +45,7 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-SEEN: list[tuple[str, int]] = []
+SEEN: list[tuple[str, int]] = []  # (operation, status) of every call in the current run
 MODES = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
 
 
@@ -129,7 +130,7 @@ def run_operation(operation: Any, headers: dict[str, str], deadline: float) -> s
 
     try:
         check()
-    except Exception as exc:  # noqa: BLE001 - collect every operation's failure, report all
+    except Exception as exc:
         return f"{operation.label}: {exc}"[:2000]
     return None
 
@@ -147,6 +148,7 @@ def test_it_keeps_every_response_within_the_schema(
     store_score(world.lead_b)
     ScoreRun.objects.create(reason="seed", total=10, done=4)
     cache.clear()  # the token endpoint's throttle counts across tests
+    SEEN.clear()
     token, _ = Token.objects.get_or_create(user=world.users[persona])
     headers = {"Authorization": f"Token {token.key}"}
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app)
@@ -162,9 +164,10 @@ def test_it_keeps_every_response_within_the_schema(
             failures.append(failure)
         # DELETE /auth/token/ revokes it; later operations should still be authenticated.
         Token.objects.get_or_create(key=token.key, defaults={"user": token.user})
-    import collections
-    print(persona, time.monotonic() - started, collections.Counter(c for _, c in SEEN))
-    print(sorted(collections.Counter(SEEN).items()))
-    SEEN.clear()
     assert not failures, "\n\n".join(failures)
-    assert time.monotonic() - started < SECONDS_PER_ROLE + 10
+    # Guard against a vacuous pass (e.g. every request rejected as unauthenticated).
+    succeeded = {label for label, code in SEEN if 200 <= code < 300}
+    assert len(succeeded) >= len(operations) // 2, sorted(succeeded)
+    skipped = {op.label for op in operations} - {label for label, _ in SEEN}
+    if skipped:
+        warnings.warn(f"time budget used up; not run: {sorted(skipped)}", stacklevel=1)

@@ -71,8 +71,14 @@ def test_it_lists_score_history_newest_first(world: World, api: Api) -> None:
     profile = ensure_default_profile()
     for total in (40.0, 55.0):
         ScoreHistory.objects.create(
-            lead=world.lead_a, local_fit=total, chain_completion=total, cluster_strength=total,
-            total=total, confidence=0.5, profile=profile, measures_version=1,
+            lead=world.lead_a,
+            local_fit=total,
+            chain_completion=total,
+            cluster_strength=total,
+            total=total,
+            confidence=0.5,
+            profile=profile,
+            measures_version=1,
             computed_at=timezone.now(),
         )
     rows = api("officer_a").get(f"{V1}/leads/{world.lead_a.pk}/score-history/").json()
@@ -80,7 +86,7 @@ def test_it_lists_score_history_newest_first(world: World, api: Api) -> None:
 
 
 def test_it_ranks_a_shortlist_under_the_profile_in_force(world: World, api: Api) -> None:
-    fit, chain, middle = scored_leads(world)
+    fit, _, middle = scored_leads(world)
     response = api("manager").get(f"{V1}/shortlists/", {"region": world.city_a.pk, "k": 2})
     assert response.status_code == 200
     body = response.json()
@@ -104,7 +110,7 @@ def test_it_reranks_a_shortlist_under_overridden_weights(world: World, api: Api)
 
 
 def test_it_reranks_by_preset(world: World, api: Api) -> None:
-    fit, chain, _ = scored_leads(world)
+    _, chain, _ = scored_leads(world)
     response = api("admin").get(f"{V1}/shortlists/", {"preset": "chain_first", "k": 1})
     assert shortlist_ids(response) == [chain.pk]
 

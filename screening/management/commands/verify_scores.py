@@ -44,7 +44,7 @@ class Command(BaseCommand):
             b = np.round(stored[field].to_numpy(dtype=float), COMPARE_DECIMALS)
             for lead_id in fresh.index[a != b]:
                 problems.append(
-                    f"lead {lead_id}: {field} stored {stored.at[lead_id, field]} "
-                    f"!= fresh {fresh.at[lead_id, field]}"
+                    f"lead {lead_id}: {field} stored {stored.at[lead_id, field]!s} "
+                    f"!= fresh {fresh.at[lead_id, field]!s}"
                 )
         return problems

@@ -1,0 +1,139 @@
+"""Saved shortlists: a ranked list of leads frozen at the moment a manager saved it.
+
+A saved shortlist records what was decided on: the scope, the profile version and the weights
+actually used, and per lead its rank, sub-scores, total, confidence, rank band and
+explanation text as they were then. Later rescoring never touches these rows; only the
+manager's decision and comment on an entry change (shortlists.services.entry_decide).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ScopeKind(models.TextChoices):
+    REGION = "region", _("地区")
+    CLUSTER = "cluster", _("产业集群")
+    CHAIN = "chain", _("产业链")
+
+
+class Decision(models.TextChoices):
+    PURSUE = "pursue", _("重点跟进")
+    HOLD = "hold", _("暂缓")
+    DROP = "drop", _("放弃")
+
+
+class SavedShortlist(models.Model):
+    name = models.CharField(_("名称"), max_length=120)
+    scope_kind = models.CharField(_("范围类型"), max_length=10, choices=ScopeKind.choices)
+    # The scope's objects, kept for "what has moved since"; the label keeps what they were
+    # called when saved, so a renamed or deleted region does not rewrite the record.
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cluster = models.ForeignKey(
+        "regions.Cluster", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    industry = models.ForeignKey(
+        "regions.Industry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scope_label = models.CharField(_("范围"), max_length=300)
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    profile = models.ForeignKey(
+        "screening.ScoringProfile", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("评分方案版本"),
+    )
+    # The weights the ranking used (normalised to sum 1): the profile's, or what-if weights.
+    local_fit_weight = models.FloatField()
+    chain_completion_weight = models.FloatField()
+    cluster_strength_weight = models.FloatField()
+    cutoff = models.PositiveIntegerField(_("入围名额"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("saved shortlist")
+        verbose_name_plural = _("saved shortlists")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(local_fit_weight__gte=0)
+                & Q(chain_completion_weight__gte=0)
+                & Q(cluster_strength_weight__gte=0),
+                name="shortlist_weights_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def weights(self) -> tuple[float, float, float]:
+        return (self.local_fit_weight, self.chain_completion_weight, self.cluster_strength_weight)
+
+    def uses_profile_weights(self) -> bool:
+        """True when the ranking used the profile's own weights (not what-if weights)."""
+        from screening.services.profiles import normalised
+
+        mine, theirs = self.weights(), normalised(self.profile)
+        return all(abs(a - b) < 1e-6 for a, b in zip(mine, theirs, strict=True))
+
+
+class ShortlistEntry(models.Model):
+    """One lead of a saved shortlist as it stood when saved (all but decision/comment frozen)."""
+
+    shortlist = models.ForeignKey(SavedShortlist, on_delete=models.CASCADE, related_name="entries")
+    lead = models.ForeignKey(
+        "projects.Lead", null=True, on_delete=models.SET_NULL, related_name="shortlist_entries"
+    )
+    rank = models.PositiveIntegerField(_("名次"))
+    external_id = models.CharField(max_length=64)
+    company = models.CharField(_("企业"), max_length=200)
+    region_name = models.CharField(_("目标地区"), max_length=100)
+    industry_name = models.CharField(_("产业"), max_length=120)
+    stage = models.CharField(_("阶段"), max_length=16)
+    capex = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    jobs = models.PositiveIntegerField(null=True, blank=True)
+    local_fit = models.FloatField()
+    chain_completion = models.FloatField()
+    cluster_strength = models.FloatField()
+    total = models.FloatField()
+    confidence = models.FloatField()
+    rank_p05 = models.PositiveIntegerField(null=True)
+    rank_p95 = models.PositiveIntegerField(null=True)
+    p_top_k = models.FloatField(null=True)
+    crosses_cutoff = models.BooleanField(default=False)
+    explanation_zh = models.TextField(blank=True)
+    explanation_en = models.TextField(blank=True)
+    decision = models.CharField(_("决定"), max_length=10, choices=Decision.choices, blank=True)
+    comment = models.TextField(_("意见"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["shortlist", "rank"]
+        verbose_name = _("shortlist entry")
+        verbose_name_plural = _("shortlist entries")
+        constraints = [
+            models.UniqueConstraint(fields=["shortlist", "rank"], name="shortlist_entry_rank"),
+            models.UniqueConstraint(
+                fields=["shortlist", "lead"], condition=Q(lead__isnull=False),
+                name="shortlist_entry_lead",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=["", *Decision.values]), name="shortlist_decision_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shortlist_id} #{self.rank}: {self.company}"
+
+    def explanation(self, lang: str) -> str:
+        return self.explanation_en if lang == "en" and self.explanation_en else self.explanation_zh
