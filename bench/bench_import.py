@@ -95,9 +95,11 @@ def _leads_csv(count: int, seed: int) -> Path:
 
 def _load_reference_data() -> None:
     from regions.interchange.importer import import_bundle
-    from screening.demo.generate import DATA_DIR
+    from regions.management.commands.loaddemo import copy_demo_tables
 
-    report = import_bundle(DATA_DIR, dry_run=False)
+    folder = OUT / "demo_tables"
+    copy_demo_tables(folder)
+    report = import_bundle(folder, dry_run=False)
     if not report.ok:
         raise SystemExit(report.as_text())
 

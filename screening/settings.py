@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "screening",
     "regions",
     "projects",
+    "shortlists",
 ]
 
 MIDDLEWARE = [

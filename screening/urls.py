@@ -10,5 +10,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("api/", include("screening.api.urls")),
+    path("shortlists/", include("shortlists.urls")),
     path("", include("projects.urls")),
 ]

@@ -75,13 +75,6 @@ class SavedShortlist(models.Model):
     def weights(self) -> tuple[float, float, float]:
         return (self.local_fit_weight, self.chain_completion_weight, self.cluster_strength_weight)
 
-    def uses_profile_weights(self) -> bool:
-        """True when the ranking used the profile's own weights (not what-if weights)."""
-        from screening.services.profiles import normalised
-
-        mine, theirs = self.weights(), normalised(self.profile)
-        return all(abs(a - b) < 1e-6 for a, b in zip(mine, theirs, strict=True))
-
 
 class ShortlistEntry(models.Model):
     """One lead of a saved shortlist as it stood when saved (all but decision/comment frozen)."""

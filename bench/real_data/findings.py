@@ -25,10 +25,10 @@ def _us_findings(h: dict[str, Any]) -> list[str]:
     lift = h["top1000_within"] / h["base_within"]
     return [
         f"1. **Co-location and the DPS clusters agree, but not everywhere.** Industries of one "
-        f"cluster are {ratio:.1f}x as proximate as industries of different clusters. The "
-        "resource-bound clusters (nonmetal mining, power generation, trailers and appliances) "
-        "have almost no internal proximity: their members go where the resource or the market "
-        "is, not near one another. Local fit (phi) and cluster membership are complementary "
+        f"cluster are {ratio:.1f}x as proximate as industries of different clusters. A few "
+        "clusters (nonmetal mining, power generation, leather, trailers and appliances) have "
+        "almost no internal proximity: their members go where a resource or a market is, not "
+        "near one another. Local fit (phi) and cluster membership are complementary "
         "evidence, as the engine treats them.",
         f"2. **Strong IO links cluster, but most cross cluster borders.** "
         f"{pct(h['top1000_within'])} of the 1,000 strongest links fall within one DPS cluster, "
@@ -61,9 +61,10 @@ def _us_findings(h: dict[str, Any]) -> list[str]:
         "2017 Use table. Whatever its cause, a chain map built blindly from the table would "
         "inherit it; `import_io_table` prints each industry's strongest partners so a person "
         "sees such links before they enter the scores.",
-        f"6. **The Cluster Mapping flags come out right.** All {h['known_total']} well-known "
-        f"area-clusters checked by name are strong ({h['known_strong']} under the engine's "
-        "rule). Dropping the establishment test and using totals over published cells, as the "
+        f"6. **The Cluster Mapping flags come out right.** Of the {h['known_total']} well-known "
+        f"area-clusters checked by name, {h['known_strong']} are strong under the engine's "
+        f"rule and {h['known_strong_full']} under the full rule. Dropping the establishment "
+        "test and using totals over published cells, as the "
         f"engine does, flags {h['strong_engine']:,} area-clusters against {h['strong_full']:,} "
         "under the full rule, with the same verdict on almost all of them.",
         f"7. **Scoring is cheap; building the world is most of a full rescore.** score_leads "

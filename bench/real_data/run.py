@@ -41,17 +41,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["us", "china"])
     parser.add_argument("--write-demo-weights", action="store_true")
     parser.add_argument("--out", type=Path, default=REPORT)
+    parser.add_argument("--data", type=Path, default=DATA, help=f"default {DATA}")
     args = parser.parse_args(argv)
-    missing = [name for name in NEEDED if not (DATA / name).is_dir()]
+    missing = [name for name in NEEDED if not (args.data / name).is_dir()]
     if missing:
         print(
-            f"Skipped: real data not found in {DATA} (missing {', '.join(missing)}). "
-            "These benchmarks need the shared data folder next to the repository."
+            f"Skipped: real data not found in {args.data} (missing {', '.join(missing)}). "
+            "These benchmarks need the shared data folder next to the repository "
+            "(<repo>/../shared/data); REPORT.md was left as it is."
         )
         return 0
     started, load = time.perf_counter(), os.getloadavg()
-    us = us_section(DATA, args.leads) if args.only in (None, "us") else None
-    china = china_section(DATA) if args.only in (None, "china") else None
+    us = us_section(args.data, args.leads) if args.only in (None, "us") else None
+    china = china_section(args.data) if args.only in (None, "china") else None
     if china is not None and args.write_demo_weights and china.demo_weights is not None:
         china.demo_weights.to_csv(DEMO / "nbs_link_weights.csv", index=False)
         print(f"Wrote {DEMO / 'nbs_link_weights.csv'}")

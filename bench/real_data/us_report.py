@@ -433,6 +433,7 @@ def _clusters(us: UsData, world: Any, headline: dict[str, Any]) -> list[str]:
             )
         )
     headline["known_strong"] = sum(1 for row in rows if row[5] == "yes")
+    headline["known_strong_full"] = sum(1 for row in rows if row[6] == "yes")
     headline["known_total"] = len(rows)
     return [
         "### Cluster Mapping 'strong' flags recomputed",

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from projects import services
 from projects.forms import NoteForm, OwnerForm, StageForm, StatusForm
-from projects.models import Lead, Stage
+from projects.models import STAGE_ORDER, Lead, Stage
 from projects.views.common import add_service_errors, editable_lead, role_required
 from projects.views.inbox_query import owners_for, region_scope, rows_for
 from projects.views.scorecard import timeline
@@ -54,7 +54,7 @@ def respond(request: HttpRequest, lead: Lead, *, forms: dict[str, BaseForm] | No
     context |= {"done": "" if failed else done, "editable": True}
     if request.POST.get("ctx", request.GET.get("ctx")) == "row":
         context |= {"row": rows_for(request.user, [lead])[0], "owners": owners_for(region_scope(request.user)),
-                    "stages": Stage.choices, "panel": "panel" in request.POST or failed}
+                    "stages": Stage.choices, "panel": "panel" in request.POST}
         return render(request, "projects/_lead_row.html", context)
     context["timeline"] = timeline(lead)
     return render(request, "projects/_workflow.html", context)
@@ -67,6 +67,8 @@ def workflow_context(request: HttpRequest, lead: Lead,
     ids = auto_id(lead)
     return {
         "lead": lead,
+        "stage_choices": Stage.choices,
+        "stage_index": STAGE_ORDER.index(lead.stage),
         "stage_form": forms.get("stage") or StageForm(initial={"stage": lead.stage}, auto_id=ids),
         "status_form": forms.get("status") or StatusForm(
             initial={"status": lead.status, "reason": lead.status_reason, "lost_to": lead.lost_to},

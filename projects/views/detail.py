@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from projects import services
 from projects.forms import LeadForm
-from projects.models import Lead, STAGE_ORDER
+from projects.models import Lead
 from projects.views.actions import workflow_context
 from projects.views.common import (
     add_service_errors,
@@ -38,8 +38,6 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": timeline(lead),
         "duplicates": same_company_elsewhere(request.user, lead),
         "inputs": list(lead.input_industries.order_by("code")),
-        "stage_index": STAGE_ORDER.index(lead.stage),
-        "stage_order": lead._meta.get_field("stage").choices,
     }
     return render(request, "projects/lead_detail.html", context)
 

@@ -6,6 +6,7 @@ every response against the schema), so each operation lists the errors it can re
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
@@ -23,6 +24,12 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class ApiSchema(AutoSchema):
+    def get_description(self) -> str:  # type: ignore[override]
+        """The action's docstring, else the view class's own (not one inherited from a mixin)."""
+        action = getattr(self.view, getattr(self.view, "action", None) or self.method.lower(), None)
+        own = type(self.view).__dict__.get("__doc__")
+        return inspect.cleandoc(getattr(action, "__doc__", None) or own or "")
+
     def get_tags(self) -> list[str]:
         """Group operations by resource: /api/v1/leads/{id}/stage/ -> "leads"."""
         parts = [p for p in self.path.split("/") if p and not p.startswith("{")]

@@ -11,8 +11,16 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from screening.api import views_auth, views_leads, views_reference, views_scores
+from screening.api import (
+    views_auth,
+    views_imports,
+    views_leads,
+    views_reference,
+    views_scores,
+)
 from screening.api.errors import not_found
+
+UPLOAD_TOKEN = r"[0-9a-f]{32}"  # noqa: S105 - an upload's file token, not a secret
 
 router = SimpleRouter()
 router.register("regions", views_reference.RegionViewSet, basename="region")
@@ -32,6 +40,17 @@ v1 = [
     path("leads/<int:lead_id>/activities/", lead_activities, name="lead-activities"),
     path("leads/<int:lead_id>/score-history/", score_history, name="lead-score-history"),
     path("shortlists/", views_scores.ShortlistView.as_view(), name="shortlist"),
+    path("imports/", views_imports.ImportListView.as_view(), name="imports"),
+    re_path(
+        rf"^imports/(?P<token>{UPLOAD_TOKEN})/$",
+        views_imports.ImportStatusView.as_view(),
+        name="import-status",
+    ),
+    re_path(
+        rf"^imports/(?P<token>{UPLOAD_TOKEN})/confirm/$",
+        views_imports.ImportConfirmView.as_view(),
+        name="import-confirm",
+    ),
     path("auth/token/", views_auth.TokenView.as_view(), name="auth-token"),
     path("me/", views_auth.MeView.as_view(), name="me"),
 ]

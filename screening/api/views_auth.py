@@ -38,6 +38,8 @@ class TokenSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class TokenView(ApiViewMixin, APIView):
+    """Your API token: POST username and password to get it, DELETE to revoke it."""
+
     extra_error_statuses: ClassVar[dict[str, str]] = {"429": "Too many attempts; wait a minute."}
 
     def get_permissions(self) -> list[BasePermission]:
@@ -65,6 +67,8 @@ class TokenView(ApiViewMixin, APIView):
 
 
 class MeView(ApiViewMixin, APIView):
+    """The signed-in user, their roles and (for officers) their regions."""
+
     permission_classes = (IsAuthenticated,)
 
     @extend_schema(summary="Who am I: roles and officer regions", responses=MeSerializer)

@@ -39,6 +39,8 @@ class ApiViewMixin:
 
 
 class ReferenceViewSet(ApiViewMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+    """Reference data: every role reads, admins write."""
+
     permission_classes = (ReferenceData,)
     pagination_class = PagePagination
     http_method_names = ("get", "post", "put", "patch", "delete", "head", "options")
@@ -55,6 +57,8 @@ class ReferenceViewSet(ApiViewMixin, viewsets.ModelViewSet):  # type: ignore[typ
 
 @extend_schema_view(list=extend_schema(summary="Regions (province, city, county, zone)"))
 class RegionViewSet(ReferenceViewSet):
+    """Provinces, cities, counties and zones; `parent` forms the tree."""
+
     queryset = Region.objects.all()
     serializer_class = serializers.RegionSerializer
     filterset_class = filters.RegionFilter
@@ -64,6 +68,8 @@ class RegionViewSet(ReferenceViewSet):
 
 @extend_schema_view(list=extend_schema(summary="Industries of the taxonomy"))
 class IndustryViewSet(ReferenceViewSet):
+    """Industries of the agency's taxonomy; `parent` forms the levels."""
+
     queryset = Industry.objects.all()
     serializer_class = serializers.IndustrySerializer
     filterset_class = filters.IndustryFilter
@@ -73,6 +79,8 @@ class IndustryViewSet(ReferenceViewSet):
 
 @extend_schema_view(list=extend_schema(summary="Clusters with member industries and anchors"))
 class ClusterViewSet(ReferenceViewSet):
+    """Industry clusters of regions, with member industries and anchor firms."""
+
     serializer_class = serializers.ClusterSerializer
     filterset_class = filters.ClusterFilter
     ordering_fields = ("id", "code", "name", "priority")
@@ -90,6 +98,8 @@ class ClusterViewSet(ReferenceViewSet):
 
 @extend_schema_view(list=extend_schema(summary="Supplier → customer links between industries"))
 class IndustryLinkViewSet(ReferenceViewSet):
+    """Supplier → customer links between industries (chain maps, IO tables)."""
+
     queryset = IndustryLink.objects.all()
     serializer_class = serializers.IndustryLinkSerializer
     filterset_class = filters.IndustryLinkFilter
@@ -99,6 +109,8 @@ class IndustryLinkViewSet(ReferenceViewSet):
 
 @extend_schema_view(list=extend_schema(summary="Factor endowments of regions"))
 class EndowmentViewSet(ReferenceViewSet):
+    """Factor endowments of regions (port, industrial land, power price, …)."""
+
     queryset = Endowment.objects.all()
     serializer_class = serializers.EndowmentSerializer
     filterset_class = filters.EndowmentFilter

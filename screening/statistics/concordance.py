@@ -30,8 +30,9 @@ import pandas as pd
 from screening.statistics.iotables import IOTable
 
 CONCORDANCE_COLUMNS = ["table_code", "industry_code", "weight"]
-# Weights of one table sector may exceed 1 by rounding only.
-SUM_TOLERANCE = 1e-6
+# Weights of one table sector may exceed 1 by rounding only (six 0.166667 sum to 1.000002;
+# people write 0.3334 three times).
+SUM_TOLERANCE = 1e-3
 # Name similarity (Jaccard of words or character pairs) a draft match needs.
 NAME_MATCH_CUTOFF = 0.5
 _STOP_WORDS = frozenset(

@@ -113,7 +113,8 @@ def _numeric(frame: pd.DataFrame, label: str) -> pd.DataFrame:
     if bad.to_numpy().any():
         rows, cols = np.nonzero(bad.to_numpy())
         where = ", ".join(
-            f"({frame.index[r]}, {frame.columns[c]})" for r, c in zip(rows, cols, strict=True)
+            f"({frame.index[int(r)]}, {frame.columns[int(c)]})"
+            for r, c in zip(rows, cols, strict=True)
         )
         raise ValueError(f"{label}: non-numeric cell(s) at {where[:300]}")
     return out.fillna(0.0)
@@ -164,7 +165,7 @@ def _published_total(
         values = frame.loc[codes, label]
     else:
         return default
-    return pd.to_numeric(values, errors="raise").astype(np.float64).rename(label)
+    return pd.to_numeric(pd.Series(values), errors="raise").astype(np.float64).rename(label)
 
 
 def _column_or_blank(frame: pd.DataFrame, column: str, codes: list[str]) -> pd.Series:
@@ -213,7 +214,7 @@ def read_bea_make_use(
     make, notes = _clip_negative(make, "Make")
     use, more = _clip_negative(use, "Use")
     if "T005" in use_frame.index:
-        totals = pd.to_numeric(use_frame.loc["T005", industries]).astype(np.float64)
+        totals = pd.to_numeric(pd.Series(use_frame.loc["T005", industries])).astype(np.float64)
     else:
         totals = use.sum(axis=0)
     return MakeUse(

@@ -58,7 +58,6 @@ def read_text_table(
 def _read_csv_any_encoding(path: Path, skip_rows: int) -> pd.DataFrame:
     # A .csv (or .csv.gz) is comma-separated; other text files have their delimiter sniffed.
     comma = ".csv" in path.suffixes[-2:]
-    options = {"sep": ","} if comma else {"sep": None, "engine": "python"}
     for encoding in _ENCODINGS:
         try:
             return pd.read_csv(
@@ -67,7 +66,8 @@ def _read_csv_any_encoding(path: Path, skip_rows: int) -> pd.DataFrame:
                 keep_default_na=False,
                 encoding=encoding,
                 skiprows=skip_rows,
-                **options,
+                sep="," if comma else None,
+                engine="c" if comma else "python",
             )
         except UnicodeDecodeError:
             continue

@@ -31,8 +31,9 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _api_settings(settings: Any) -> None:
+def _api_settings(settings: Any, tmp_path: Any) -> None:
     settings.ROOT_URLCONF = "tests.api.urls"
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploads are kept here until confirmed
     # Personas are created per test; the production hasher would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -167,7 +167,8 @@ def test_it_keeps_every_response_within_the_schema(
     assert not failures, "\n\n".join(failures)
     # Guard against a vacuous pass (e.g. every request rejected as unauthenticated).
     succeeded = {label for label, code in SEEN if 200 <= code < 300}
-    assert len(succeeded) >= len(operations) // 2, sorted(succeeded)
+    assert {"GET /api/v1/me/", "GET /api/v1/leads/", "GET /api/v1/regions/"} <= succeeded
+    assert len(succeeded) >= 15, sorted(succeeded)
     skipped = {op.label for op in operations} - {label for label, _ in SEEN}
     if skipped:
         warnings.warn(f"time budget used up; not run: {sorted(skipped)}", stacklevel=1)

@@ -95,6 +95,14 @@ def test_it_rejects_weights_of_a_sector_above_one() -> None:
         check_concordance(concordance, table_codes=["002"], industry_codes=["B", "C"])
 
 
+def test_it_accepts_weights_that_exceed_one_by_rounding_only() -> None:
+    concordance = _concordance([("002", code, 0.166667) for code in "BCDEFG"])
+
+    notes = check_concordance(concordance, table_codes=["002"], industry_codes=list("BCDEFG"))
+
+    assert notes == []
+
+
 def test_it_rejects_codes_the_table_or_project_does_not_have() -> None:
     with pytest.raises(ValueError, match="not in the table: \\['009'\\]"):
         check_concordance(

@@ -48,7 +48,12 @@ def _rows() -> dict[tuple[str, str], dict[str, Any]]:
     values = RegionIndustry.objects.values(
         "region__code", "industry__code", "employment", "firms", "output", "year", "source"
     )
-    return {(v.pop("region__code"), v.pop("industry__code")): v for v in values}
+    return {
+        (v["region__code"], v["industry__code"]): {
+            k: x for k, x in v.items() if k not in ("region__code", "industry__code")
+        }
+        for v in values
+    }
 
 
 def _version() -> int:

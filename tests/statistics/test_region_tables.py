@@ -110,6 +110,16 @@ def test_it_reads_an_xlsx_sheet_below_title_rows(tmp_path: Path) -> None:
     assert math.isnan(_cell(frame, "济南市", "C", "employment"))
 
 
+def test_it_sniffs_the_delimiter_of_other_text_files(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text("地区\tB\tC\n济南市\t1 500\t(D)\n", encoding="utf-8")
+
+    frame = read_wide_table(path, region_column="地区")
+
+    assert _cell(frame, "济南市", "B", "employment") == 1500
+    assert math.isnan(_cell(frame, "济南市", "C", "employment"))
+
+
 def test_it_keeps_leading_zeros_in_codes(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     path.write_text("region,industry,emp\n0101,001,5\n")

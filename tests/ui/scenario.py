@@ -39,6 +39,8 @@ INDUSTRIES = [
     ("CHEM", "化工", "Chemicals", None),
     ("ELEC", "电子元器件", "Electronic components", None),
     ("TEXT", "纺织", "Textiles", None),
+    ("TIRE", "轮胎", "Tyres", None),
+    ("LOGI", "汽车物流", "Vehicle logistics", None),
 ]
 LINKS = [
     ("LIB-CATH", "LIB-CELL", 0.9),
@@ -48,16 +50,20 @@ LINKS = [
     ("CHEM", "LIB-CATH", 0.7),
     ("ELEC", "NEV-ASM", 0.4),
     ("ELEC", "NEV-PART", 0.3),
+    ("TIRE", "NEV-ASM", 0.5),
+    ("NEV-ASM", "LOGI", 0.6),
 ]
 # Employment per city and industry (None: listed, size unknown).
 EMPLOYMENT: dict[str, dict[str, float | None]] = {
     "JN": {"NEV-ASM": 18000, "NEV-PART": 9000, "LIB-CELL": 1500, "STEEL": 12000, "ELEC": 6000,
            "TEXT": 2000, "CHEM": 3000},
     "QD": {"NEV-ASM": 12000, "NEV-PART": 14000, "ELEC": 15000, "TEXT": 9000, "CHEM": 8000,
-           "LIB-CATH": None},
-    "YT": {"CHEM": 16000, "LIB-CATH": 5000, "STEEL": 3000, "TEXT": 4000, "ELEC": 2000},
+           "LIB-CATH": None, "TIRE": 7000, "LOGI": 4000},
+    "YT": {"CHEM": 16000, "LIB-CATH": 5000, "STEEL": 3000, "TEXT": 4000, "ELEC": 2000,
+           "LOGI": 3000},
     "WF": {"NEV-PART": 6000, "TEXT": 11000, "STEEL": 2000, "ELEC": 3000, "CHEM": 2500},
-    "ZB": {"CHEM": 20000, "STEEL": 9000, "LIB-CATH": 2500, "TEXT": 1500, "NEV-PART": 1000},
+    "ZB": {"CHEM": 20000, "STEEL": 9000, "LIB-CATH": 2500, "TEXT": 1500, "NEV-PART": 1000,
+           "TIRE": 6000},
 }
 CITIES = [("JN", "济南市", "Jinan"), ("QD", "青岛市", "Qingdao"), ("YT", "烟台市", "Yantai"),
           ("WF", "潍坊市", "Weifang"), ("ZB", "淄博市", "Zibo")]
@@ -169,6 +175,8 @@ LEADS = [
      ["port", "power"], ["CHEM"], "高镍三元正极材料"),
     ("steel", "日照钢铁（示例）", "STEEL", "JN", 90000, 400, Stage.SIGNED, Status.ACTIVE,
      ["port"], [], "汽车用钢板"),
+    ("tire", "赛轮轮胎（示例）", "TIRE", "JN", 150000, 1200, Stage.CONTACT, Status.ACTIVE,
+     ["industrial_land_ha", "power"], ["CHEM"], "新能源汽车轮胎"),
     ("dup_jn", "远景动力（示例）", "LIB-CELL", "JN", 500000, 2000, Stage.LEAD, Status.ACTIVE,
      ["industrial_land_ha"], [], "储能电池"),
     ("dup_qd", "远景动力（示例）", "LIB-CELL", "QD", 500000, 2000, Stage.CONTACT, Status.ACTIVE,

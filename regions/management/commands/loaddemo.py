@@ -71,15 +71,8 @@ class Command(BaseCommand):
             call_command("rescore", "--all", stdout=self.stdout)
 
     def _demo_tables(self, folder: Path) -> Path:
-        """The demo folder's interchange tables, copied to `folder` (other files are skipped:
-        the folder also holds analysts' derived tables)."""
-        folder.mkdir()
-        names = {table.filename for table in TABLES.values()}
-        for path in sorted(DATA_DIR.glob("*.csv")):
-            if path.name in names:
-                shutil.copyfile(path, folder / path.name)
-            else:
-                self.stdout.write(f"skipped {path.name}: not an interchange table")
+        for name in copy_demo_tables(folder):
+            self.stdout.write(f"skipped {name}: not an interchange table")
         return folder
 
     def _import(self, what: str, path: Path) -> None:
@@ -114,6 +107,20 @@ def _summary(report: ImportReport) -> str:
         f"{name} {counts.created} created, {counts.updated} updated"
         for name, counts in changed.items()
     )
+
+
+def copy_demo_tables(folder: Path) -> list[str]:
+    """Copy the demo folder's interchange tables into `folder` (created); returns the names of
+    the other CSV files there (analysts' derived tables), which are not copied."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = {table.filename for table in TABLES.values()}
+    skipped = []
+    for path in sorted(DATA_DIR.glob("*.csv")):
+        if path.name in names:
+            shutil.copyfile(path, folder / path.name)
+        else:
+            skipped.append(path.name)
+    return skipped
 
 
 @transaction.atomic

@@ -1,0 +1,51 @@
+"""Template helpers of the shortlist pages: the rank-band strip and signed differences."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+STRIP_WIDTH = 96
+
+
+@register.simple_tag
+def band_strip(low: int | None, high: int | None, cutoff: int, scale: int) -> SafeString | str:
+    """A small strip of ranks 1..scale: the lead's 5-95% band and the cut-off line."""
+    if low is None or high is None or scale < 1:
+        return ""
+
+    def x(rank: float) -> float:
+        return round(STRIP_WIDTH * min(rank, scale) / scale, 1)
+
+    start, end, cut = x(low - 1), x(high), x(cutoff)
+    return format_html(
+        '<svg class="band-strip" viewBox="0 0 {w} 12" width="{w}" height="12" aria-hidden="true">'
+        '<rect x="0" y="5" width="{w}" height="2" fill="#dde3ea"/>'
+        '<rect x="{s}" y="2" width="{bw}" height="8" rx="2" fill="#1f5fa8" fill-opacity=".55"/>'
+        '<line x1="{c}" y1="0" x2="{c}" y2="12" stroke="#b3261e" stroke-width="1.5"/></svg>',
+        w=STRIP_WIDTH, s=start, bw=max(end - start, 1.5), c=cut,
+    )
+
+
+@register.filter
+def signed(value: float | None, digits: int = 1) -> str:
+    """+1.5 / −0.3 / ±0 (a real minus sign); '–' when unknown."""
+    if value is None:
+        return "–"
+    rounded = round(float(value), digits)
+    if rounded == 0:
+        return "±0"
+    return f"+{rounded:.{digits}f}" if rounded > 0 else f"−{-rounded:.{digits}f}"
+
+
+@register.filter
+def rank_delta(now: int | None, then: int) -> str:
+    """How many places a lead has moved: ▲3 (up), ▼2 (down), = (same); '' when unknown."""
+    if now is None:
+        return ""
+    if now == then:
+        return "="
+    return f"▲{then - now}" if now < then else f"▼{now - then}"

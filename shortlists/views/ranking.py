@@ -1,0 +1,164 @@
+"""The live shortlist: ranking, what-if weights, saving, the AHP page, comparing leads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from projects.views.common import explanation_lang
+from screening.scoring.weights import PRESETS
+from shortlists.forms import (
+    WEIGHT_FIELDS,
+    AhpForm,
+    SaveProfileForm,
+    SaveShortlistForm,
+    ShortlistForm,
+)
+from shortlists.review import COMPARE_MAX, ahp_evaluate, compare_leads, parse_lead_ids
+from shortlists.services import (
+    Shortlist,
+    build_shortlist,
+    params_from_form,
+    percents_of,
+    profile_save_what_if,
+    shortlist_save,
+)
+from shortlists.views.common import hidden_pairs, is_partial, manager_required, query_string
+
+PRESET_LABELS = {
+    "balanced": gettext_lazy("均衡"),
+    "soil_first": gettext_lazy("因地制宜优先"),
+    "chain_first": gettext_lazy("补链优先"),
+    "cluster_first": gettext_lazy("强群优先"),
+}
+
+
+def presets() -> list[dict[str, Any]]:
+    return [{"name": name, "label": PRESET_LABELS.get(name, name),
+             "percents": percents_of(tuple(w.as_array().tolist()))}  # type: ignore[arg-type]
+            for name, w in PRESETS.items()]
+
+
+def page_context(form: ShortlistForm, shortlist: Shortlist | None, **extra: Any) -> dict[str, Any]:
+    query = shortlist.params.query() if shortlist else {}
+    params = shortlist.params if shortlist else None
+    values = params.sliders if params else tuple(
+        _int(form.data.get(name)) for name in WEIGHT_FIELDS)
+    context = {
+        "form": form, "shortlist": shortlist,
+        "sliders": [(form[name], values[i]) for i, name in enumerate(WEIGHT_FIELDS)], "presets": presets(), "hidden": hidden_pairs(query),
+        "query": query_string(query),
+        "save_form": SaveShortlistForm(prefix="save"),
+        "profile_form": SaveProfileForm(prefix="profile", initial={
+            "name": params.profile.name if params else "",
+            "region": params.profile.region_id if params else None,
+        }),
+    }
+    return context | extra
+
+
+def _int(value: object) -> int:
+    text = str(value or "")
+    return int(text) if text.isdigit() and int(text) <= 100 else 0
+
+
+@require_GET
+@manager_required
+def shortlist_page(request: HttpRequest) -> HttpResponse:
+    """The ranked shortlist; an htmx request (sliders, filters) gets the ranking only."""
+    form = ShortlistForm(request.GET)
+    shortlist = build_shortlist(params_from_form(form)) if form.is_valid() else None
+    context = page_context(form, shortlist)
+    if is_partial(request, "ranking"):
+        return render(request, "shortlists/_ranking.html", context)
+    return render(request, "shortlists/page.html", context)
+
+
+@require_POST
+@manager_required
+def shortlist_save_view(request: HttpRequest) -> HttpResponse:
+    """Snapshot the shortlist as ranked now (the server ranks again; nothing is trusted)."""
+    form = ShortlistForm(request.POST)
+    name_form = SaveShortlistForm(request.POST, prefix="save")
+    if not (form.is_valid() and name_form.is_valid()):
+        shortlist = build_shortlist(params_from_form(form)) if form.is_valid() else None
+        context = page_context(form, shortlist, save_form=name_form, open_panel="save")
+        return render(request, "shortlists/page.html", context, status=400)
+    saved = shortlist_save(params=params_from_form(form), name=name_form.cleaned_data["name"],
+                           user=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("名单“%(name)s”已保存。") % {"name": saved.name})
+    return redirect("shortlists:saved", pk=saved.pk)
+
+
+@require_POST
+@manager_required
+def profile_save_view(request: HttpRequest) -> HttpResponse:
+    """Save the what-if weights as a new profile version (who, when, why); it goes in force."""
+    form = ShortlistForm(request.POST)
+    profile_form = SaveProfileForm(request.POST, prefix="profile")
+    if not (form.is_valid() and profile_form.is_valid()):
+        shortlist = build_shortlist(params_from_form(form)) if form.is_valid() else None
+        context = page_context(form, shortlist, profile_form=profile_form,
+                               open_panel="profile")
+        return render(request, "shortlists/page.html", context, status=400)
+    params = params_from_form(form)
+    region = profile_form.cleaned_data.get("region")
+    profile = profile_save_what_if(
+        name=profile_form.cleaned_data["name"], weights=params.weights,
+        region_id=region.pk if region else None, user=request.user,  # type: ignore[arg-type]
+        reason=profile_form.cleaned_data["reason"],
+    )
+    messages.success(request, _("已保存为评分方案 %(profile)s 并生效；相关线索的总分正在重新计算。")
+                     % {"profile": profile})
+    query = params.query() | {"profile": profile.pk}
+    return redirect(f"{reverse('shortlists:page')}?{query_string(query)}")
+
+
+@require_GET
+@manager_required
+def ahp_page(request: HttpRequest) -> HttpResponse:
+    """Weights from three pairwise judgements (Saaty); refused when CR >= 0.10."""
+    form = AhpForm(request.GET or None)
+    outcome = ahp_evaluate(form.matrix()) if form.is_valid() else None
+    context: dict[str, Any] = {"form": form, "outcome": outcome}
+    if outcome is not None and outcome.accepted:
+        lf, cc, cs = outcome.percents()
+        weights = {"w_local_fit": lf, "w_chain_completion": cc, "w_cluster_strength": cs}
+        context["use_query"] = query_string(weights)
+        context["hidden"] = hidden_pairs({"scope": "region", "cutoff": 20, **weights})
+        context["profile_form"] = SaveProfileForm(prefix="profile", initial={"name": "ahp"})
+    template = "shortlists/_ahp_result.html" if is_partial(request, "ahp-result") else "shortlists/ahp.html"
+    return render(request, template, context)
+
+
+@require_GET
+@manager_required
+def compare_page(request: HttpRequest) -> HttpResponse:
+    """Up to four leads side by side: fields, sub-scores and explanations."""
+    ids = parse_lead_ids(request.GET.getlist("lead"))
+    if len(ids) > COMPARE_MAX:
+        messages.warning(request, _("最多同时比较 %(n)s 条线索，只显示前 %(n)s 条。") % {"n": COMPARE_MAX})
+    columns = compare_leads(request.user, ids, explanation_lang())
+    form = ShortlistForm(request.GET)
+    params = params_from_form(form) if form.is_valid() and form.weights_given() else None
+    totals = [_weighted(c.lead, params.weights) if params else None for c in columns]
+    back = request.GET.get("back", "")
+    return render(request, "shortlists/compare.html", {
+        "columns": list(zip(columns, totals, strict=True)), "params": params,
+        "back": back if back.startswith("/shortlists/") else "",
+    })
+
+
+def _weighted(lead: Any, weights: tuple[float, float, float]) -> float | None:
+    score = getattr(lead, "score", None)
+    if score is None:
+        return None
+    return (weights[0] * score.local_fit + weights[1] * score.chain_completion) + (
+        weights[2] * score.cluster_strength)
