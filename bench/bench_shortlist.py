@@ -15,19 +15,19 @@ Prints, each as p50 / p95 / max over --runs re-rankings with weights that change
 - `page`: the whole htmx what-if request through Django (view, ranking, robustness bands,
   template), as a manager;
 - the cold start: the first request after a score change reloads the cache.
-Exits 1 if the `cache` p95 is above 300 ms.
+Exits 1 if the `cache` or the `page` p95 is above 300 ms, or if the two paths disagree.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -74,8 +74,12 @@ def _database_ready(n_leads: int) -> bool:
 def _migrate() -> None:
     import subprocess
 
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT,
-                   env={**os.environ, "DEBUG": "1"}, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "1"},
+        check=True,
+    )
 
 
 def _setup(n_leads: int) -> None:
@@ -128,39 +132,63 @@ def _timed(work: Callable[[int], object], runs: int) -> list[float]:
     return times
 
 
+def _p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
 def _summary(name: str, times: list[float]) -> str:
     ms = sorted(1000 * t for t in times)
     p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
-    return (f"{name:<8} p50 {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms   "
-            f"max {ms[-1]:6.1f} ms   ({len(ms)} runs)")
+    return (
+        f"{name:<8} p50 {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms   "
+        f"max {ms[-1]:6.1f} ms   ({len(ms)} runs)"
+    )
 
 
 def measure(n_leads: int, runs: int) -> int:
     from shortlists import ranking
-    from shortlists.ranking import RankRequest
+    from shortlists.ranking import LeadFilters, RankRequest
 
     province = _province_id()
-    request = RankRequest(region_ids=None, weights=_weights(0), limit=TOP_K)
+    any_status, active = LeadFilters(statuses=()), LeadFilters()
     ranking.forget_cache()
     start = time.perf_counter()
-    ranking.rank_leads(request)
+    ranking.rank_leads(RankRequest(weights=_weights(0), limit=TOP_K, filters=any_status))
     cold = time.perf_counter() - start
     print(f"{n_leads:,} scored leads; top {TOP_K} re-ranked under new weights each run")
-    print(f"cold    first request after a score change (reload of the cache): "
-          f"{1000 * cold:.0f} ms")
+    print(f"cold    first request after a score change (reload of the cache): {1000 * cold:.0f} ms")
 
-    def cached(run: int) -> None:
-        ranking.rank_leads(RankRequest(region_ids=None, weights=_weights(run + 1), limit=TOP_K))
+    def cached(filters: LeadFilters) -> Callable[[int], object]:
+        return lambda run: ranking.rank_leads(
+            RankRequest(weights=_weights(run + 1), limit=TOP_K, filters=filters)
+        )
 
-    cache_times = _timed(cached, runs)
-    print(_summary("cache", cache_times))
-    print(_summary("sql", _timed(lambda run: _sql_top(_weights(run + 1)), runs)))
-    print(_summary("page", _timed(_page_request(province), max(5, runs // 2))))
+    cache_times = _timed(cached(any_status), runs)
+    print(_summary("cache", cache_times) + "  all statuses")
+    print(_summary("cache", _timed(cached(active), runs)) + "  active leads only")
+    print(_summary("sql", _timed(lambda run: _sql_top(_weights(run + 1)), runs)) + "  all statuses")
+    pages = max(5, runs // 2)
+    warm_up = _page_request(province, "any")
+    start = time.perf_counter()
+    warm_up(-1)
+    print(
+        f"page    first request of a fresh process (templates, translations, forms): "
+        f"{1000 * (time.perf_counter() - start):.0f} ms"
+    )
+    page_times = _timed(_page_request(province, "any"), pages)
+    print(
+        _summary("page", page_times) + "  all statuses: 110 rows, bands from 300 leads x 500 draws"
+    )
+    print(
+        _summary("page", _timed(_page_request(province, "active"), pages)) + "  active leads only"
+    )
     same = _same_answer()
     print(f"cache and SQL give the same top {TOP_K}: {same}")
-    p95 = sorted(cache_times)[min(runs - 1, round(0.95 * (runs - 1)))]
-    ok = p95 <= TARGET_SECONDS and same
-    print(f"target: cache p95 <= {1000 * TARGET_SECONDS:.0f} ms: {'ok' if ok else 'MISSED'}")
+    ok = max(_p95(cache_times), _p95(page_times)) <= TARGET_SECONDS and same
+    print(
+        f"target: cache and page p95 <= {1000 * TARGET_SECONDS:.0f} ms: {'ok' if ok else 'MISSED'}"
+    )
     return 0 if ok else 1
 
 
@@ -185,30 +213,39 @@ def _sql_top(weights: tuple[float, float, float]) -> list[int]:
 
 def _same_answer() -> bool:
     from shortlists import ranking
-    from shortlists.ranking import RankRequest
+    from shortlists.ranking import LeadFilters, RankRequest
 
     weights = _weights(99)
-    ranked = ranking.rank_leads(RankRequest(region_ids=None, weights=weights, limit=TOP_K))
+    ranked = ranking.rank_leads(
+        RankRequest(weights=weights, limit=TOP_K, filters=LeadFilters(statuses=()))
+    )
     return [row.lead_id for row in ranked.rows] == _sql_top(weights)
 
 
-def _page_request(province_id: int) -> Callable[[int], object]:
+def _page_request(province_id: int, status: str) -> Callable[[int], object]:
     """The what-if request the sliders send, through the whole Django stack, as a manager."""
     from django.contrib.auth.models import Group, User
     from django.test import Client
 
     user, _ = User.objects.get_or_create(username="bench-manager")
     user.groups.add(Group.objects.get_or_create(name="manager")[0])
-    client = Client()
+    client = Client(SERVER_NAME="127.0.0.1")
     client.force_login(user)
 
     def request(run: int) -> None:
         lf, cc, cs = (round(100 * w) for w in _weights(run + 1))
+        params: dict[str, Any] = {
+            "scope": "region",
+            "region": province_id,
+            "w_local_fit": lf,
+            "w_chain_completion": cc,
+            "w_cluster_strength": cs,
+            "cutoff": TOP_K,
+            "status": status,
+        }
         response = client.get(
             "/shortlists/",
-            {"scope": "region", "region": province_id, "w_local_fit": lf,
-             "w_chain_completion": cc, "w_cluster_strength": cs, "cutoff": TOP_K,
-             "status": ""},
+            params,
             headers={"HX-Request": "true", "HX-Target": "ranking"},
         )
         assert response.status_code == 200, response.status_code
@@ -217,5 +254,4 @@ def _page_request(province_id: int) -> Callable[[int], object]:
 
 
 if __name__ == "__main__":
-    _ = io  # keep the import list stable for the setup helpers
     sys.exit(main())

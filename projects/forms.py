@@ -6,7 +6,7 @@ ValidationErrors are shown beside the field they name.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth.models import User
@@ -46,19 +46,19 @@ BAND_LABELS = [
 ]
 
 
-class LocalNameChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class LocalNameChoiceField(forms.ModelChoiceField):
     """Choices labelled with the name in the active language."""
 
     def label_from_instance(self, obj: Any) -> str:
         return local_name(obj)
 
 
-class LocalNameMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class LocalNameMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return local_name(obj)
 
 
-class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.get_full_name() or obj.get_username()
 
@@ -67,28 +67,42 @@ class InboxFilterForm(forms.Form):
     """The inbox filters. Invalid values are reported and ignored; valid ones still apply."""
 
     q = forms.CharField(label=_("搜索企业或产品"), required=False, max_length=100)
-    stage = forms.ChoiceField(label=_("阶段"), required=False,
-                              choices=[("", _("全部阶段")), *Stage.choices])
-    status = forms.ChoiceField(label=_("状态"), required=False,
-                               choices=[("", _("全部状态")), *Status.choices])
-    industry = LocalNameChoiceField(label=_("产业"), required=False, empty_label=_("全部产业"),
-                                    queryset=Industry.objects.order_by("code"))
-    cluster = LocalNameChoiceField(label=_("集群"), required=False, empty_label=_("全部集群"),
-                                   queryset=Cluster.objects.none())
+    stage = forms.ChoiceField(
+        label=_("阶段"), required=False, choices=[("", _("全部阶段")), *Stage.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部状态")), *Status.choices]
+    )
+    industry = LocalNameChoiceField(
+        label=_("产业"),
+        required=False,
+        empty_label=_("全部产业"),
+        queryset=Industry.objects.order_by("code"),
+    )
+    cluster = LocalNameChoiceField(
+        label=_("集群"), required=False, empty_label=_("全部集群"), queryset=Cluster.objects.none()
+    )
     owner = forms.ChoiceField(label=_("负责人"), required=False)
-    band = forms.ChoiceField(label=_("总分区间"), required=False,
-                             choices=[("", _("全部分数")), *BAND_LABELS])
-    received_from = forms.DateField(label=_("收到日期自"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
-    received_to = forms.DateField(label=_("收到日期至"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    band = forms.ChoiceField(
+        label=_("总分区间"), required=False, choices=[("", _("全部分数")), *BAND_LABELS]
+    )
+    received_from = forms.DateField(
+        label=_("收到日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("收到日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORT_LABELS)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, data: Any, *, clusters: QuerySet[Cluster], owners: list[User]) -> None:
         super().__init__(data)
         self.fields["cluster"].queryset = clusters  # type: ignore[attr-defined]
-        owner_choices = [("", _("全部负责人")), ("me", _("我负责的")), ("none", _("未分配"))]
+        owner_choices: list[tuple[str, Any]] = [
+            ("", _("全部负责人")),
+            ("me", _("我负责的")),
+            ("none", _("未分配")),
+        ]
         owner_choices += [(str(u.pk), u.get_full_name() or u.get_username()) for u in owners]
         self.fields["owner"].choices = owner_choices  # type: ignore[attr-defined]
 
@@ -103,34 +117,62 @@ class NeedsField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
 
-class LeadForm(forms.ModelForm):  # type: ignore[type-arg]
+class LeadForm(forms.ModelForm):
     """Every editable field of a lead (stage, status and owner change through the workflow)."""
 
     industry = LocalNameChoiceField(label=_("产业"), queryset=Industry.objects.order_by("code"))
     region = LocalNameChoiceField(label=_("目标地区"), queryset=Region.objects.none())
     input_industries = LocalNameMultipleChoiceField(
-        label=_("投入产业"), required=False, queryset=Industry.objects.order_by("code"),
+        label=_("投入产业"),
+        required=False,
+        queryset=Industry.objects.order_by("code"),
+        help_text=_("项目需要从哪些产业采购；按住 Ctrl（Mac 上为 ⌘）可多选。"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    capex = forms.DecimalField(label=_("投资额（万元）"), required=False, min_value=0,
-                               max_digits=16, decimal_places=2)
+    capex = forms.DecimalField(
+        label=_("投资额（万元）"), required=False, min_value=0, max_digits=16, decimal_places=2
+    )
     jobs = forms.IntegerField(label=_("就业（人）"), required=False, min_value=0)
-    land_ha = forms.DecimalField(label=_("用地需求（公顷）"), required=False, min_value=0,
-                                 max_digits=10, decimal_places=2)
-    power_mw = forms.DecimalField(label=_("用电需求（兆瓦）"), required=False, min_value=0,
-                                  max_digits=10, decimal_places=2)
+    land_ha = forms.DecimalField(
+        label=_("用地需求（公顷）"), required=False, min_value=0, max_digits=10, decimal_places=2
+    )
+    power_mw = forms.DecimalField(
+        label=_("用电需求（兆瓦）"), required=False, min_value=0, max_digits=10, decimal_places=2
+    )
     needs = NeedsField(label=_("需求"), required=False)
 
     class Meta:
         model = Lead
-        fields = ["company", "investor_origin", "investor_type", "industry", "products",
-                  "input_industries", "region", "capex", "currency", "jobs", "land_ha",
-                  "power_mw", "needs", "source", "received_on"]
-        labels = {"company": _("企业"), "investor_origin": _("投资方来源地"),
-                  "investor_type": _("投资方类型"), "products": _("产品"),
-                  "currency": _("币种"), "source": _("来源"), "received_on": _("收到日期")}
-        widgets = {"products": forms.Textarea(attrs={"rows": 3}),
-                   "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        fields: ClassVar[list[str]] = [
+            "company",
+            "investor_origin",
+            "investor_type",
+            "industry",
+            "products",
+            "input_industries",
+            "region",
+            "capex",
+            "currency",
+            "jobs",
+            "land_ha",
+            "power_mw",
+            "needs",
+            "source",
+            "received_on",
+        ]
+        labels: ClassVar[dict[str, Any]] = {
+            "company": _("企业"),
+            "investor_origin": _("投资方来源地"),
+            "investor_type": _("投资方类型"),
+            "products": _("产品"),
+            "currency": _("币种"),
+            "source": _("来源"),
+            "received_on": _("收到日期"),
+        }
+        widgets: ClassVar[dict[str, Any]] = {
+            "products": forms.Textarea(attrs={"rows": 3}),
+            "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args: Any, regions: QuerySet[Region], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -160,8 +202,9 @@ class StatusForm(forms.Form):
 
 
 class OwnerForm(forms.Form):
-    owner = UserChoiceField(label=_("负责人"), required=False, empty_label=_("未分配"),
-                            queryset=User.objects.none())
+    owner = UserChoiceField(
+        label=_("负责人"), required=False, empty_label=_("未分配"), queryset=User.objects.none()
+    )
 
     def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -169,9 +212,12 @@ class OwnerForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    kind = forms.ChoiceField(label=_("类型"), choices=ActivityKind.choices,
-                             initial=ActivityKind.NOTE)
-    text = forms.CharField(label=_("内容"), max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
-    happened_on = forms.DateField(label=_("日期"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=ActivityKind.choices, initial=ActivityKind.NOTE
+    )
+    text = forms.CharField(
+        label=_("内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    happened_on = forms.DateField(
+        label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -6,18 +6,26 @@ from django.urls import URLPattern, URLResolver, include, path
 from projects.views import actions, detail, inbox, runs
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("accounts/login/",
-         auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password_change/",
-         auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("accounts/password_change/done/",
-         auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("", inbox.inbox, name="inbox"),
     path("leads/<int:pk>/", detail.lead_detail, name="lead_detail"),
     path("leads/<int:pk>/edit/", detail.lead_edit, name="lead_edit"),
     path("leads/<int:pk>/score/", detail.lead_scorecard, name="lead_scorecard"),
     path("leads/<int:pk>/elsewhere/", detail.lead_elsewhere, name="lead_elsewhere"),
+    path("leads/<int:pk>/duplicates/", detail.lead_duplicates, name="lead_duplicates"),
     path("leads/<int:pk>/panel/", actions.lead_panel, name="lead_panel"),
     path("leads/<int:pk>/stage/", actions.lead_stage, name="lead_stage"),
     path("leads/<int:pk>/status/", actions.lead_status, name="lead_status"),

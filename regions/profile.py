@@ -64,10 +64,10 @@ class ClusterProfile:
 
     @property
     def gap_industry_ids(self) -> list[int]:
-        """Industries of the chain around the cluster that are weak or missing here."""
+        """Industries of the cluster and the chain around it that are weak or missing here."""
         gaps = {LinkStatus.WEAK, LinkStatus.MISSING}
-        linked = [*self.upstream, *self.downstream]
-        return sorted({x.industry.pk for x in linked if x.status in gaps})
+        cells = [*self.members, *self.upstream, *self.downstream]
+        return sorted({x.industry.pk for x in cells if x.status in gaps})
 
 
 def _finite(value: float) -> float | None:
@@ -91,9 +91,12 @@ def _measures(loaded: LoadedWorld, cluster: Cluster) -> ClusterMeasures | None:
         return None
     k, tables = codes.index(key), loaded.world.clusters
     return ClusterMeasures(
-        lq=_finite(tables.lq[k]), lq_p75=_finite(tables.lq_p75[k]),
-        strength=_finite(tables.strength[k]), strong=bool(tables.strong[k]),
-        employment=_finite(tables.employment[k]), coverage=_finite(tables.coverage[k]),
+        lq=_finite(tables.lq[k]),
+        lq_p75=_finite(tables.lq_p75[k]),
+        strength=_finite(tables.strength[k]),
+        strong=bool(tables.strong[k]),
+        employment=_finite(tables.employment[k]),
+        coverage=_finite(tables.coverage[k]),
     )
 
 
@@ -114,8 +117,11 @@ def cluster_profile(loaded: LoadedWorld, cluster: Cluster) -> ClusterProfile:
     industries = Industry.objects.in_bulk(list(roles))
     if region is None:
         return ClusterProfile(None, [], [], [])
-    members = [_member(loaded, region, industries[pk], role) for pk, role in sorted(roles.items())
-               if pk in loaded.industry_pos]
+    members = [
+        _member(loaded, region, industries[pk], role)
+        for pk, role in sorted(roles.items())
+        if pk in loaded.industry_pos
+    ]
     member_pos = [loaded.industry_pos[m.industry.pk] for m in members]
     upstream, downstream = _linked(loaded, region, member_pos)
     return ClusterProfile(_measures(loaded, cluster), members, upstream, downstream)
@@ -125,7 +131,8 @@ def _member(loaded: LoadedWorld, region: int, industry: Industry, role: str) -> 
     world, i = loaded.world, loaded.industry_pos[industry.pk]
     known = bool(world.known[region, i])
     return IndustryCell(
-        industry=industry, role=role,
+        industry=industry,
+        role=role,
         lq=float(world.rca[region, i]) if known else None,
         strength=_industry_strength(loaded, region, i),
         employment=float(world.inputs.size[region, i]) if known else None,
@@ -133,8 +140,9 @@ def _member(loaded: LoadedWorld, region: int, industry: Industry, role: str) -> 
     )
 
 
-def _linked(loaded: LoadedWorld, region: int,
-            members: list[int]) -> tuple[list[LinkedIndustry], list[LinkedIndustry]]:
+def _linked(
+    loaded: LoadedWorld, region: int, members: list[int]
+) -> tuple[list[LinkedIndustry], list[LinkedIndustry]]:
     """Suppliers and customers of the member industries, outside the cluster, gaps first."""
     world = loaded.world
     if not members:
@@ -153,11 +161,21 @@ def _linked(loaded: LoadedWorld, region: int,
             if shares[i] <= 0:
                 break
             known = bool(world.known[region, i])
-            out[name].append(LinkedIndustry(
-                industries[int(ids[i])], name, float(shares[i]),
-                float(world.rca[region, i]) if known else None, status_of(loaded, region, int(i)),
-            ))
-    order = {LinkStatus.MISSING: 0, LinkStatus.WEAK: 1, LinkStatus.UNKNOWN: 2, LinkStatus.PRESENT: 3}
+            out[name].append(
+                LinkedIndustry(
+                    industries[int(ids[i])],
+                    name,
+                    float(shares[i]),
+                    float(world.rca[region, i]) if known else None,
+                    status_of(loaded, region, int(i)),
+                )
+            )
+    order = {
+        LinkStatus.MISSING: 0,
+        LinkStatus.WEAK: 1,
+        LinkStatus.UNKNOWN: 2,
+        LinkStatus.PRESENT: 3,
+    }
     for items in out.values():
         items.sort(key=lambda x: (order[x.status], -x.share))
     return out["upstream"], out["downstream"]

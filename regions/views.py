@@ -48,16 +48,25 @@ def cluster_profile_page(request: HttpRequest, pk: int) -> HttpResponse:
     profile = cluster_profile(current_world(), cluster)
     leads = (
         visible_leads(request.user)
-        .filter(industry_id__in=profile.gap_industry_ids, status=Status.ACTIVE,
-                region_id__in=descendants_and_self([cluster.region_id]))
+        .filter(
+            industry_id__in=profile.gap_industry_ids,
+            status=Status.ACTIVE,
+            region_id__in=descendants_and_self([cluster.region_id]),
+        )
         .select_related("score", "industry", "region")
         .defer("score__explanation")
         .order_by("-score__total", "-pk")[:GAP_LEADS]
     )
-    return render(request, "regions/cluster_profile.html", {
-        "cluster": cluster, "profile": profile, "leads": list(leads),
-        "anchors": list(cluster.anchors.order_by("name")),
-    })
+    return render(
+        request,
+        "regions/cluster_profile.html",
+        {
+            "cluster": cluster,
+            "profile": profile,
+            "leads": list(leads),
+            "anchors": list(cluster.anchors.order_by("name")),
+        },
+    )
 
 
 class UploadForm(forms.Form):
@@ -114,9 +123,15 @@ def data_upload(request: HttpRequest) -> HttpResponse:
         leads = report.counts.get("leads")
         total = (leads.created + leads.updated + leads.unchanged) if leads else 0
         cache.set(progress_key(token), {"total": total, "done": 0}, UPLOAD_MAX_AGE_SECONDS)
-        return render(request, "regions/upload_report.html", {
-            "report": report, "token": token, "name": form.cleaned_data["file"].name,
-        })
+        return render(
+            request,
+            "regions/upload_report.html",
+            {
+                "report": report,
+                "token": token,
+                "name": form.cleaned_data["file"].name,
+            },
+        )
     return render(request, "regions/upload.html", {"form": form})
 
 
@@ -130,17 +145,23 @@ def data_upload_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
     def progress(table: str, phase: str, rows_done: int) -> None:
         offset = state["total"] if phase == "write" else 0
-        cache.set(progress_key(token), state | {"done": offset + rows_done},
-                  UPLOAD_MAX_AGE_SECONDS)
+        cache.set(progress_key(token), state | {"done": offset + rows_done}, UPLOAD_MAX_AGE_SECONDS)
 
     report = import_bundle(path, dry_run=False, progress=progress)
     path.unlink(missing_ok=True)
     cache.set(progress_key(token), state | {"done": 2 * state["total"], "finished": True}, 60)
     runs = list(ScoreRun.objects.filter(created_at__gte=started).order_by("created_at"))
     template = "regions/_upload_done_body.html" if request.htmx else "regions/upload_done.html"  # type: ignore[attr-defined]
-    return render(request, template, {"report": report, "runs": runs,
-                                      "since": started.isoformat(),
-                                      "polling": report.ok and still_running(runs, started)})
+    return render(
+        request,
+        template,
+        {
+            "report": report,
+            "runs": runs,
+            "since": started.isoformat(),
+            "polling": report.ok and still_running(runs, started),
+        },
+    )
 
 
 @require_GET
@@ -151,5 +172,8 @@ def data_upload_progress(request: HttpRequest, token: str) -> HttpResponse:
     state = cache.get(progress_key(token)) or {"total": 0, "done": 0}
     steps = 2 * state["total"]
     percent = 100 if state.get("finished") else (round(100 * state["done"] / steps) if steps else 0)
-    return render(request, "regions/_upload_progress.html",
-                  {"token": token, "percent": min(percent, 100), "state": state})
+    return render(
+        request,
+        "regions/_upload_progress.html",
+        {"token": token, "percent": min(percent, 100), "state": state},
+    )

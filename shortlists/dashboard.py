@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,12 +38,14 @@ from shortlists.ranking import LeadFilters, scope_totals
 from shortlists.scopes import Scope
 from shortlists.services import ShortlistParams, ShortlistRow
 
-SIGNED_PLUS = STAGE_ORDER[STAGE_ORDER.index(Stage.SIGNED):]
+SIGNED_PLUS = STAGE_ORDER[STAGE_ORDER.index(Stage.SIGNED) :]
 SECONDS_PER_DAY = 86_400.0
+TARGET_ROWS = 12
 
 
-def attractiveness(cc: np.ndarray, cs: np.ndarray, weights: tuple[float, float, float]
-                   ) -> np.ndarray:
+def attractiveness(
+    cc: np.ndarray, cs: np.ndarray, weights: tuple[float, float, float]
+) -> np.ndarray:
     """Chain and cluster value on 0-100: their weighted mean under the chosen weights
     (plain mean when both weights are 0)."""
     wc, ws = weights[1], weights[2]
@@ -63,11 +66,19 @@ def feasibility(params: ShortlistParams, rows: list[ShortlistRow]) -> Feasibilit
     _regions, _totals, subs = scope_totals(params.rank_request(1))
     grid = scatter_grid(subs[:, 0], attractiveness(subs[:, 1], subs[:, 2], params.weights))
     points = [
-        Point(x=r.scores.local_fit,
-              y=float(attractiveness(np.array(r.scores.chain_completion),
-                                     np.array(r.scores.cluster_strength), params.weights)),
-              label=str(r.rank),
-              title=f"{r.rank}. {r.lead.company} · {r.scores.total:.1f}")
+        Point(
+            x=r.scores.local_fit,
+            y=float(
+                attractiveness(
+                    np.array(r.scores.chain_completion),
+                    np.array(r.scores.cluster_strength),
+                    params.weights,
+                )
+            ),
+            label=str(r.rank),
+            title=f"{r.rank}. {r.lead.company} · {r.scores.total:.1f}",
+            company=r.lead.company,
+        )
         for r in rows
     ]
     return Feasibility(grid, points, int(subs.shape[0]))
@@ -76,14 +87,21 @@ def feasibility(params: ShortlistParams, rows: list[ShortlistRow]) -> Feasibilit
 def funnel(scope: Scope, filters: LeadFilters) -> list[FunnelStep]:
     """Leads now at each stage, with their known capex and jobs, and how many got this far."""
     status_only = LeadFilters(statuses=filters.statuses, min_confidence=filters.min_confidence)
-    rows = (Lead.objects.filter(scope.lead_q() & status_only.q(prefix=""))
-            .values("stage").annotate(n=Count("pk"), capex=Sum("capex"), jobs=Sum("jobs")))
-    by_stage = {row["stage"]: row for row in rows}
+    rows = (
+        Lead.objects.filter(scope.lead_q() & status_only.q(prefix=""))
+        .values("stage")
+        .annotate(n=Count("pk"), capex=Sum("capex"), jobs=Sum("jobs"))
+    )
+    by_stage: dict[str, dict[str, Any]] = {row["stage"]: dict(row) for row in rows}
     counts = [by_stage.get(s, {}).get("n", 0) for s in STAGE_ORDER]
     return [
-        FunnelStep(label=str(Stage(stage).label), count=counts[i],
-                   capex=_float(by_stage.get(stage, {}).get("capex")),
-                   jobs=by_stage.get(stage, {}).get("jobs"), reached=sum(counts[i:]))
+        FunnelStep(
+            label=str(Stage(stage).label),
+            count=counts[i],
+            capex=_float(by_stage.get(stage, {}).get("capex")),
+            jobs=by_stage.get(stage, {}).get("jobs"),
+            reached=sum(counts[i:]),
+        )
         for i, stage in enumerate(STAGE_ORDER)
     ]
 
@@ -92,14 +110,16 @@ def _float(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
-def stage_times(scope: Scope, filters: LeadFilters, now: dt.datetime | None = None
-                ) -> list[StageTime]:
+def stage_times(
+    scope: Scope, filters: LeadFilters, now: dt.datetime | None = None
+) -> list[StageTime]:
     """Days spent per stage: completed stays (until the next change) and current stays."""
     now = now or timezone.now()
     status_only = LeadFilters(statuses=filters.statuses, min_confidence=filters.min_confidence)
     changes = pd.DataFrame.from_records(
         StageChange.objects.filter(scope.lead_q(prefix="lead__") & status_only.q())
-        .order_by("lead_id", "changed_at").values_list("lead_id", "to_stage", "changed_at"),
+        .order_by("lead_id", "changed_at")
+        .values_list("lead_id", "to_stage", "changed_at"),
         columns=["lead", "stage", "at"],
     )
     if changes.empty:
@@ -109,8 +129,8 @@ def stage_times(scope: Scope, filters: LeadFilters, now: dt.datetime | None = No
     changes["days"] = (ended - changes["at"]).dt.total_seconds() / SECONDS_PER_DAY
     changes["current"] = ended.isna()
     changes.loc[changes["current"], "days"] = (
-        (pd.Timestamp(now) - changes.loc[changes["current"], "at"]).dt.total_seconds()
-        / SECONDS_PER_DAY)
+        pd.Timestamp(now) - changes.loc[changes["current"], "at"]
+    ).dt.total_seconds() / SECONDS_PER_DAY
     return [_stage_time(stage, changes[changes["stage"] == stage]) for stage in STAGE_ORDER]
 
 
@@ -119,9 +139,13 @@ def _stage_time(stage: str, rows: pd.DataFrame) -> StageTime:
     now = rows.loc[rows["current"], "days"].to_numpy(dtype=float)
     quartiles = np.percentile(done, [25, 50, 75]) if done.size else [None] * 3
     return StageTime(
-        label=str(Stage(stage).label), n=int(done.size),
-        p25=_opt(quartiles[0]), median=_opt(quartiles[1]), p75=_opt(quartiles[2]),
-        current=int(now.size), current_median=float(np.median(now)) if now.size else None,
+        label=str(Stage(stage).label),
+        n=int(done.size),
+        p25=_opt(quartiles[0]),
+        median=_opt(quartiles[1]),
+        p75=_opt(quartiles[2]),
+        current=int(now.size),
+        current_median=float(np.median(now)) if now.size else None,
     )
 
 
@@ -154,8 +178,34 @@ def region_groups(region: Region | None) -> list[tuple[Region, list[int]]]:
     return [(child, descendants_and_self([child.pk])) for child in children]
 
 
-def cluster_targets(scope: Scope, year: int) -> list[TargetRow]:
-    """Each cluster of the scope: capex and projects signed in `year` against its targets."""
+@dataclass(frozen=True)
+class ClusterTargets:
+    rows: list[TargetRow]
+    omitted: int  # clusters of the scope not drawn (no target, or beyond TARGET_ROWS)
+
+
+def cluster_targets(scope: Scope, year: int) -> ClusterTargets:
+    """The scope's clusters with a target (largest capex target first), then those with
+    signings, at most TARGET_ROWS: capex and projects signed in `year` against the targets."""
+    rows = _cluster_target_rows(scope, year)
+    ranked = sorted(
+        rows,
+        key=lambda r: (
+            r.target_capex is None and r.target_projects is None,
+            -(r.target_capex or 0),
+            -r.signed_capex,
+            r.label,
+        ),
+    )
+    shown = [
+        r
+        for r in ranked
+        if r.target_capex or r.target_projects or r.signed_projects or r.undated_projects
+    ][:TARGET_ROWS]
+    return ClusterTargets(shown, len(rows) - len(shown))
+
+
+def _cluster_target_rows(scope: Scope, year: int) -> list[TargetRow]:
     clusters = scope_clusters(scope)
     if not clusters:
         return []
@@ -163,27 +213,42 @@ def cluster_targets(scope: Scope, year: int) -> list[TargetRow]:
     regions = {c.pk: descendants_and_self([c.region_id]) for c in clusters}
     all_regions = sorted(set().union(*map(set, regions.values())))
     signed = pd.DataFrame.from_records(
-        Lead.objects.filter(stage__in=SIGNED_PLUS, region_id__in=all_regions)
-        .values_list("pk", "region_id", "industry_id", "capex"),
+        Lead.objects.filter(stage__in=SIGNED_PLUS, region_id__in=all_regions).values_list(
+            "pk", "region_id", "industry_id", "capex"
+        ),
         columns=["lead", "region", "industry", "capex"],
     )
-    first = dict(StageChange.objects.filter(
-        lead__stage__in=SIGNED_PLUS, lead__region_id__in=all_regions, to_stage__in=SIGNED_PLUS,
-    ).values("lead_id").annotate(first=Min("changed_at")).values_list("lead_id", "first"))
+    first = dict(
+        StageChange.objects.filter(
+            lead__stage__in=SIGNED_PLUS,
+            lead__region_id__in=all_regions,
+            to_stage__in=SIGNED_PLUS,
+        )
+        .values("lead_id")
+        .annotate(first=Min("changed_at"))
+        .values_list("lead_id", "first")
+    )
     years = signed["lead"].map(lambda pk: _year(first[pk]) if pk in first else 0)
     signed["dated"] = years == year
     signed["undated"] = years == 0
     signed["capex"] = signed["capex"].astype(float).fillna(0.0)
-    return [_target_row(c, signed[signed["region"].isin(regions[c.pk])
-                                  & signed["industry"].isin(members[c.pk])]) for c in clusters]
+    return [
+        _target_row(
+            c, signed[signed["region"].isin(regions[c.pk]) & signed["industry"].isin(members[c.pk])]
+        )
+        for c in clusters
+    ]
 
 
 def _target_row(cluster: Cluster, leads: pd.DataFrame) -> TargetRow:
     dated, undated = leads[leads["dated"]], leads[leads["undated"]]
     return TargetRow(
-        label=local_name(cluster), target_capex=_float(cluster.target_capex),
-        signed_capex=float(dated["capex"].sum()), undated_capex=float(undated["capex"].sum()),
-        target_projects=cluster.target_projects, signed_projects=len(dated),
+        label=local_name(cluster),
+        target_capex=_float(cluster.target_capex),
+        signed_capex=float(dated["capex"].sum()),
+        undated_capex=float(undated["capex"].sum()),
+        target_projects=cluster.target_projects,
+        signed_projects=len(dated),
         undated_projects=len(undated),
     )
 
@@ -209,8 +274,9 @@ def cluster_members(clusters: list[Cluster]) -> dict[int, set[int]]:
     for pk, parent in Industry.objects.values_list("pk", "parent_id"):
         children[parent].append(pk)
     direct: dict[int, list[int]] = defaultdict(list)
-    for cluster_id, industry_id in ClusterIndustry.objects.filter(
-            cluster__in=clusters).values_list("cluster_id", "industry_id"):
+    for cluster_id, industry_id in ClusterIndustry.objects.filter(cluster__in=clusters).values_list(
+        "cluster_id", "industry_id"
+    ):
         direct[cluster_id].append(industry_id)
     return {c.pk: _subtree(direct[c.pk], children) for c in clusters}
 

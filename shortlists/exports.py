@@ -25,6 +25,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     KeepInFrame,
     PageBreak,
@@ -81,11 +82,24 @@ def meta_rows(saved: SavedShortlist) -> list[tuple[str, str]]:
 
 # (header, width, number format or None for text)
 COLUMNS: list[tuple[str, int, str | None]] = [
-    ("名次", 6, "0"), ("企业", 28, None), ("编号", 14, None), ("目标地区", 12, None),
-    ("产业", 16, None), ("阶段", 10, None), ("投资额（万元）", 14, "#,##0.00"),
-    ("就业", 8, "#,##0"), ("本地适配", 9, "0.0"), ("补链", 8, "0.0"), ("强群", 8, "0.0"),
-    ("总分", 8, "0.0"), ("置信度", 8, "0%"), ("排名区间（5–95%）", 12, None),
-    ("跨越入围线", 10, None), ("决定", 10, None), ("意见", 30, None), ("评分说明", 70, None),
+    ("名次", 6, "0"),
+    ("企业", 28, None),
+    ("编号", 14, None),
+    ("目标地区", 12, None),
+    ("产业", 16, None),
+    ("阶段", 10, None),
+    ("投资额（万元）", 14, "#,##0.00"),
+    ("就业", 8, "#,##0"),
+    ("本地适配", 9, "0.0"),
+    ("补链", 8, "0.0"),
+    ("强群", 8, "0.0"),
+    ("总分", 8, "0.0"),
+    ("置信度", 8, "0%"),
+    ("排名区间（5–95%）", 12, None),
+    ("跨越入围线", 10, None),
+    ("决定", 10, None),
+    ("意见", 30, None),
+    ("评分说明", 70, None),
 ]
 
 
@@ -121,13 +135,29 @@ def _write_header(sheet: Worksheet, row: int) -> None:
 
 def entry_values(entry: ShortlistEntry, lang: str) -> list[object]:
     """The row of one entry: numbers as numbers, texts neutralised against formulas."""
-    texts = [entry.company, entry.external_id, entry.region_name, entry.industry_name,
-             stage_label(entry.stage)]
-    numbers = [float(entry.capex) if entry.capex is not None else None, entry.jobs,
-               entry.local_fit, entry.chain_completion, entry.cluster_strength, entry.total,
-               entry.confidence]
-    tail = [band_text(entry), _("是") if entry.crosses_cutoff else "",
-            decision_label(entry.decision), entry.comment, entry.explanation(lang)]
+    texts = [
+        entry.company,
+        entry.external_id,
+        entry.region_name,
+        entry.industry_name,
+        stage_label(entry.stage),
+    ]
+    numbers = [
+        float(entry.capex) if entry.capex is not None else None,
+        entry.jobs,
+        entry.local_fit,
+        entry.chain_completion,
+        entry.cluster_strength,
+        entry.total,
+        entry.confidence,
+    ]
+    tail = [
+        band_text(entry),
+        _("是") if entry.crosses_cutoff else "",
+        decision_label(entry.decision),
+        entry.comment,
+        entry.explanation(lang),
+    ]
     return [entry.rank, *(safe_cell(t) for t in texts), *numbers, *(safe_cell(t) for t in tail)]
 
 
@@ -154,11 +184,19 @@ def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("base", fontName=CJK_FONT, fontSize=10, leading=14, wordWrap="CJK")
     return {
         "base": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=11,
-                                textColor=colors.HexColor("#4a5868")),
+        "small": ParagraphStyle(
+            "small", parent=base, fontSize=8.5, leading=11, textColor=colors.HexColor("#4a5868")
+        ),
         "h1": ParagraphStyle("h1", parent=base, fontSize=18, leading=24, spaceAfter=4),
-        "h2": ParagraphStyle("h2", parent=base, fontSize=12, leading=16, spaceBefore=8,
-                             spaceAfter=4, textColor=colors.HexColor("#16324f")),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontSize=12,
+            leading=16,
+            spaceBefore=8,
+            spaceAfter=4,
+            textColor=colors.HexColor("#16324f"),
+        ),
         "flag": ParagraphStyle("flag", parent=base, textColor=colors.HexColor("#9a6200")),
     }
 
@@ -168,14 +206,25 @@ def shortlist_pdf(saved: SavedShortlist, entries: Sequence[ShortlistEntry], lang
     _register_font()
     styles = _styles()
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm,
-                            topMargin=16 * mm, bottomMargin=16 * mm, title=saved.name,
-                            author=saved.created_by.get_username() if saved.created_by else "")
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=16 * mm,
+        rightMargin=16 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=saved.name,
+        author=saved.created_by.get_username() if saved.created_by else "",
+    )
     story: list[object] = [*_summary(saved, entries, styles)]
     for entry in entries:
-        story += [PageBreak(), KeepInFrame(doc.width, doc.height, _briefing(saved, entry, lang,
-                                                                           styles), mode="shrink")]
-    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)  # type: ignore[arg-type]
+        story += [
+            PageBreak(),
+            KeepInFrame(
+                doc.width, doc.height, _briefing(saved, entry, lang, styles), mode="shrink"
+            ),
+        ]
+    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return out.getvalue()
 
 
@@ -183,50 +232,75 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _summary(saved: SavedShortlist, entries: Sequence[ShortlistEntry],
-             styles: dict[str, ParagraphStyle]) -> list[object]:
-    facts = Table([[_p(k, styles["small"]), _p(v, styles["base"])] for k, v in meta_rows(saved)],
-                  colWidths=[28 * mm, 150 * mm])
+def _summary(
+    saved: SavedShortlist, entries: Sequence[ShortlistEntry], styles: dict[str, ParagraphStyle]
+) -> list[object]:
+    facts = Table(
+        [[_p(k, styles["small"]), _p(v, styles["base"])] for k, v in meta_rows(saved)],
+        colWidths=[28 * mm, 150 * mm],
+    )
     head = [_("名次"), _("企业"), _("目标地区"), _("阶段"), _("总分"), _("排名区间"), _("决定")]
     rows = [[_p(h, styles["small"]) for h in head]] + [
-        [_p(str(e.rank), styles["base"]), _p(e.company, styles["base"]),
-         _p(e.region_name, styles["base"]), _p(stage_label(e.stage), styles["base"]),
-         _p(f"{e.total:.1f}", styles["base"]),
-         _p(band_text(e).replace("–", "-") + (" △" if e.crosses_cutoff else ""),
-            styles["base"]),
-         _p(decision_label(e.decision), styles["base"])]
+        [
+            _p(str(e.rank), styles["base"]),
+            _p(e.company, styles["base"]),
+            _p(e.region_name, styles["base"]),
+            _p(stage_label(e.stage), styles["base"]),
+            _p(f"{e.total:.1f}", styles["base"]),
+            _p(band_text(e).replace("–", "-") + (" △" if e.crosses_cutoff else ""), styles["base"]),
+            _p(decision_label(e.decision), styles["base"]),
+        ]
         for e in entries
     ]
-    table = Table(rows, colWidths=[12 * mm, 62 * mm, 26 * mm, 20 * mm, 14 * mm, 24 * mm,
-                                   20 * mm], repeatRows=1)
+    table = Table(
+        rows,
+        colWidths=[12 * mm, 62 * mm, 26 * mm, 20 * mm, 14 * mm, 24 * mm, 20 * mm],
+        repeatRows=1,
+    )
     table.setStyle(_grid_style())
     return [_p(saved.name, styles["h1"]), facts, Spacer(1, 6 * mm), table]
 
 
 def _grid_style() -> TableStyle:
-    return TableStyle([
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#16324f")),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#dde3ea")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ])
+    return TableStyle(
+        [
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#16324f")),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#dde3ea")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+    )
 
 
-def _briefing(saved: SavedShortlist, entry: ShortlistEntry, lang: str,
-              styles: dict[str, ParagraphStyle]) -> list[object]:
+def _briefing(
+    saved: SavedShortlist, entry: ShortlistEntry, lang: str, styles: dict[str, ParagraphStyle]
+) -> list[object]:
     head = _("%(name)s · 第 %(rank)s 名（共 %(n)s 名入围）") % {
-        "name": saved.name, "rank": entry.rank, "n": saved.cutoff}
-    parts: list[object] = [_p(head, styles["small"]), _p(entry.company, styles["h1"]),
-                           _facts_table(entry, styles), _p(_("评分"), styles["h2"]),
-                           _scores_table(entry, styles)]
+        "name": saved.name,
+        "rank": entry.rank,
+        "n": saved.cutoff,
+    }
+    parts: list[object] = [
+        _p(head, styles["small"]),
+        _p(entry.company, styles["h1"]),
+        _facts_table(entry, styles),
+        _p(_("评分"), styles["h2"]),
+        _scores_table(entry, styles),
+    ]
     if entry.crosses_cutoff:
         parts.append(_p("△ " + _("权重稍有变化，该线索就可能落到入围线另一侧。"), styles["flag"]))
-    parts += [_p(_("决定与意见"), styles["h2"]),
-              _p(f"{decision_label(entry.decision) or _('未决定')}"
-                 + (f"：{entry.comment}" if entry.comment else ""), styles["base"]),
-              _p(_("评分说明"), styles["h2"])]
+    parts += [
+        _p(_("决定与意见"), styles["h2"]),
+        _p(
+            f"{decision_label(entry.decision) or _('未决定')}"
+            + (f"：{entry.comment}" if entry.comment else ""),
+            styles["base"],
+        ),
+        _p(_("评分说明"), styles["h2"]),
+    ]
     sentences = entry.explanation(lang).split("\n") if entry.explanation(lang) else []
     parts += [_p("· " + s, styles["base"]) for s in sentences] or [
-        _p(_("保存时评分正在重新计算，没有说明。"), styles["small"])]
+        _p(_("保存时评分正在重新计算，没有说明。"), styles["small"])
+    ]
     return parts
 
 
@@ -234,47 +308,76 @@ def _facts_table(entry: ShortlistEntry, styles: dict[str, ParagraphStyle]) -> Ta
     capex = f"{entry.capex:,.0f} 万元" if entry.capex is not None else _("未知")
     if is_english():
         capex = f"{float(entry.capex) / 100:,.1f} m CNY" if entry.capex is not None else _("未知")
-    cells = [(_("编号"), entry.external_id), (_("目标地区"), entry.region_name),
-             (_("产业"), entry.industry_name), (_("阶段"), stage_label(entry.stage)),
-             (_("投资额"), capex),
-             (_("就业"), f"{entry.jobs:,}" if entry.jobs is not None else _("未知"))]
-    rows = [[_p(k, styles["small"]), _p(v, styles["base"]), _p(k2, styles["small"]),
-             _p(v2, styles["base"])]
-            for (k, v), (k2, v2) in zip(cells[0::2], cells[1::2], strict=True)]
+    cells = [
+        (_("编号"), entry.external_id),
+        (_("目标地区"), entry.region_name),
+        (_("产业"), entry.industry_name),
+        (_("阶段"), stage_label(entry.stage)),
+        (_("投资额"), capex),
+        (_("就业"), f"{entry.jobs:,}" if entry.jobs is not None else _("未知")),
+    ]
+    rows = [
+        [
+            _p(k, styles["small"]),
+            _p(v, styles["base"]),
+            _p(k2, styles["small"]),
+            _p(v2, styles["base"]),
+        ]
+        for (k, v), (k2, v2) in zip(cells[0::2], cells[1::2], strict=True)
+    ]
     return Table(rows, colWidths=[22 * mm, 67 * mm, 22 * mm, 67 * mm])
 
 
 def _bar(value: float) -> Drawing:
     drawing = Drawing(60 * mm, 4 * mm)
-    drawing.add(Rect(0, 0, 60 * mm, 3 * mm, fillColor=colors.HexColor("#eef2f6"),
-                     strokeColor=None))
-    drawing.add(Rect(0, 0, 60 * mm * max(0.0, min(value, 100.0)) / 100, 3 * mm,
-                     fillColor=colors.HexColor("#1f5fa8"), strokeColor=None))
+    drawing.add(Rect(0, 0, 60 * mm, 3 * mm, fillColor=colors.HexColor("#eef2f6"), strokeColor=None))
+    drawing.add(
+        Rect(
+            0,
+            0,
+            60 * mm * max(0.0, min(value, 100.0)) / 100,
+            3 * mm,
+            fillColor=colors.HexColor("#1f5fa8"),
+            strokeColor=None,
+        )
+    )
     return drawing
 
 
 def _scores_table(entry: ShortlistEntry, styles: dict[str, ParagraphStyle]) -> Table:
-    rows = [[_p(label, styles["base"]), _bar(value), _p(f"{value:.1f}", styles["base"])]
-            for label, value in ((_("本地适配"), entry.local_fit),
-                                 (_("补链"), entry.chain_completion),
-                                 (_("强群"), entry.cluster_strength),
-                                 (_("总分"), entry.total))]
-    rows.append([_p(_("置信度"), styles["base"]), "", _p(f"{100 * entry.confidence:.0f}%",
-                                                       styles["base"])])
+    rows = [
+        [_p(label, styles["base"]), _bar(value), _p(f"{value:.1f}", styles["base"])]
+        for label, value in (
+            (_("本地适配"), entry.local_fit),
+            (_("补链"), entry.chain_completion),
+            (_("强群"), entry.cluster_strength),
+            (_("总分"), entry.total),
+        )
+    ]
+    rows.append(
+        [_p(_("置信度"), styles["base"]), "", _p(f"{100 * entry.confidence:.0f}%", styles["base"])]
+    )
     if entry.rank_p05 is not None:
-        rows.append([_p(_("排名区间"), styles["base"]), _p(
-            _("权重扰动下 90%% 的情况排在第 %(a)s–%(b)s 名") % {
-                "a": entry.rank_p05, "b": entry.rank_p95}, styles["small"]), ""])
+        rows.append(
+            [
+                _p(_("排名区间"), styles["base"]),
+                _p(
+                    _("权重扰动下 90%% 的情况排在第 %(a)s–%(b)s 名")
+                    % {"a": entry.rank_p05, "b": entry.rank_p95},
+                    styles["small"],
+                ),
+                "",
+            ]
+        )
     table = Table(rows, colWidths=[28 * mm, 64 * mm, 20 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     return table
 
 
-def _footer(canvas: object, doc: object) -> None:
-    canvas.saveState()  # type: ignore[attr-defined]
-    canvas.setFont(CJK_FONT, 8)  # type: ignore[attr-defined]
-    canvas.setFillColor(colors.HexColor("#6b7a8c"))  # type: ignore[attr-defined]
-    canvas.drawRightString(A4[0] - 16 * mm, 10 * mm,  # type: ignore[attr-defined]
-                           f"{doc.page}")  # type: ignore[attr-defined]
-    canvas.drawString(16 * mm, 10 * mm, _("选商 · 招商线索筛选"))  # type: ignore[attr-defined]
-    canvas.restoreState()  # type: ignore[attr-defined]
+def _footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+    canvas.saveState()
+    canvas.setFont(CJK_FONT, 8)
+    canvas.setFillColor(colors.HexColor("#6b7a8c"))
+    canvas.drawRightString(A4[0] - 16 * mm, 10 * mm, str(canvas.getPageNumber()))
+    canvas.drawString(16 * mm, 10 * mm, _("选商 · 招商线索筛选"))
+    canvas.restoreState()

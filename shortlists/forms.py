@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.forms import LocalNameChoiceField
 from projects.models import Stage, Status
+from projects.templatetags.xs_ui import local_name
 from regions.models import Cluster, Industry, Region
 from screening.models import ScoringProfile
 from shortlists.models import Decision, ScopeKind
@@ -19,16 +20,30 @@ WEIGHT_FIELDS = ("w_local_fit", "w_chain_completion", "w_cluster_strength")
 ANY_STATUS = "any"
 CUTOFF_DEFAULT = 20
 CUTOFF_MAX = 200
-DEFAULTS = {"scope": ScopeKind.REGION.value, "cutoff": str(CUTOFF_DEFAULT),
-            "status": Status.ACTIVE.value}
+DEFAULTS = {
+    "scope": ScopeKind.REGION.value,
+    "cutoff": str(CUTOFF_DEFAULT),
+    "status": Status.ACTIVE.value,
+}
 # Saaty's 1-9 scale: how much more important the first criterion is than the second.
 SAATY_CHOICES = [
-    ("9", _("9：前者极端重要")), ("8", "8"), ("7", _("7：前者非常重要")), ("6", "6"),
-    ("5", _("5：前者明显重要")), ("4", "4"), ("3", _("3：前者稍微重要")), ("2", "2"),
+    ("9", _("9：前者极端重要")),
+    ("8", "8"),
+    ("7", _("7：前者非常重要")),
+    ("6", "6"),
+    ("5", _("5：前者明显重要")),
+    ("4", "4"),
+    ("3", _("3：前者稍微重要")),
+    ("2", "2"),
     ("1", _("1：同等重要")),
-    ("1/2", "1/2"), ("1/3", _("1/3：后者稍微重要")), ("1/4", "1/4"),
-    ("1/5", _("1/5：后者明显重要")), ("1/6", "1/6"), ("1/7", _("1/7：后者非常重要")),
-    ("1/8", "1/8"), ("1/9", _("1/9：后者极端重要")),
+    ("1/2", "1/2"),
+    ("1/3", _("1/3：后者稍微重要")),
+    ("1/4", "1/4"),
+    ("1/5", _("1/5：后者明显重要")),
+    ("1/6", "1/6"),
+    ("1/7", _("1/7：后者非常重要")),
+    ("1/8", "1/8"),
+    ("1/9", _("1/9：后者极端重要")),
 ]
 AHP_PAIRS = (("lf_cc", 0, 1), ("lf_cs", 0, 2), ("cc_cs", 1, 2))
 
@@ -36,23 +51,31 @@ AHP_PAIRS = (("lf_cc", 0, 1), ("lf_cs", 0, 2), ("cc_cs", 1, 2))
 class ProfileSelect(forms.Select):
     """Options carry the profile's weights (data-weights="40,30,30") for the sliders' script."""
 
-    def create_option(self, name: str, value: Any, label: Any, selected: Any, index: int,
-                      subindex: int | None = None, attrs: dict[str, Any] | None = None
-                      ) -> dict[str, Any]:
+    def create_option(
+        self,
+        name: str,
+        value: Any,
+        label: Any,
+        selected: Any,
+        index: int,
+        subindex: int | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         profile = getattr(value, "instance", None)
         if isinstance(profile, ScoringProfile):
             total = sum(profile.weights()) or 1.0
             option["attrs"]["data-weights"] = ",".join(
-                str(round(100 * w / total)) for w in profile.weights())
+                str(round(100 * w / total)) for w in profile.weights()
+            )
         return option
 
 
-class ProfileChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class ProfileChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         label = f"{obj.name} v{obj.version}"
         if obj.region_id is not None:
-            label += f" · {obj.region.name}"
+            label += f" · {local_name(obj.region)}"
         return label + (f" · {_('在用')}" if obj.is_active else "")
 
 
@@ -60,35 +83,53 @@ class ShortlistForm(forms.Form):
     """The shortlist's scope, profile, what-if weights, cut-off and lead filters (GET)."""
 
     scope = forms.ChoiceField(label=_("范围"), choices=ScopeKind.choices)
-    region = LocalNameChoiceField(Region.objects.order_by("code"), required=False,
-                                  label=_("地区"), empty_label=_("全部地区"))
-    cluster = LocalNameChoiceField(Cluster.objects.select_related("region"), required=False,
-                                   label=_("产业集群"), empty_label=_("（选择集群）"))
-    industry = LocalNameChoiceField(Industry.objects.order_by("code"), required=False,
-                                    label=_("产业链核心产业"), empty_label=_("（选择产业）"))
+    region = LocalNameChoiceField(
+        Region.objects.order_by("code"), required=False, label=_("地区"), empty_label=_("全部地区")
+    )
+    cluster = LocalNameChoiceField(
+        Cluster.objects.select_related("region"),
+        required=False,
+        label=_("产业集群"),
+        empty_label=_("（选择集群）"),
+    )
+    industry = LocalNameChoiceField(
+        Industry.objects.order_by("code"),
+        required=False,
+        label=_("产业链核心产业"),
+        empty_label=_("（选择产业）"),
+    )
     profile = ProfileChoiceField(
         ScoringProfile.objects.select_related("region").order_by("name", "-version"),
-        required=False, label=_("评分方案"), empty_label=_("当前在用方案"), widget=ProfileSelect,
+        required=False,
+        label=_("评分方案"),
+        empty_label=_("当前在用方案"),
+        widget=ProfileSelect,
     )
-    w_local_fit = forms.IntegerField(label=_("本地适配"), min_value=0, max_value=100,
-                                     required=False)
-    w_chain_completion = forms.IntegerField(label=_("补链"), min_value=0, max_value=100,
-                                            required=False)
-    w_cluster_strength = forms.IntegerField(label=_("强群"), min_value=0, max_value=100,
-                                            required=False)
+    w_local_fit = forms.IntegerField(
+        label=_("本地适配"), min_value=0, max_value=100, required=False
+    )
+    w_chain_completion = forms.IntegerField(
+        label=_("补链"), min_value=0, max_value=100, required=False
+    )
+    w_cluster_strength = forms.IntegerField(
+        label=_("强群"), min_value=0, max_value=100, required=False
+    )
     cutoff = forms.IntegerField(label=_("入围名额"), min_value=1, max_value=CUTOFF_MAX)
-    stage = forms.MultipleChoiceField(label=_("阶段"), choices=Stage.choices, required=False,
-                                      widget=forms.CheckboxSelectMultiple)
-    status = forms.ChoiceField(label=_("状态"),
-                               choices=[*Status.choices, (ANY_STATUS, _("全部状态"))])
-    min_confidence = forms.IntegerField(label=_("最低置信度（%）"), min_value=0, max_value=100,
-                                        required=False)
+    stage = forms.MultipleChoiceField(
+        label=_("阶段"), choices=Stage.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[*Status.choices, (ANY_STATUS, _("全部状态"))]
+    )
+    min_confidence = forms.IntegerField(
+        label=_("最低置信度（%）"), min_value=0, max_value=100, required=False
+    )
 
     def __init__(self, data: QueryDict | dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(with_defaults(data), **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         scope = data.get("scope")
         if scope == ScopeKind.CLUSTER and not data.get("cluster"):
             self.add_error("cluster", _("请选择一个产业集群。"))
@@ -130,16 +171,22 @@ class SaveProfileForm(forms.Form):
     """Save the what-if weights as the next version of a profile (who, when, why)."""
 
     name = forms.CharField(label=_("方案名称"), max_length=80)
-    region = LocalNameChoiceField(Region.objects.order_by("code"), required=False,
-                                  label=_("适用地区"), empty_label=_("全部地区（默认方案）"))
+    region = LocalNameChoiceField(
+        Region.objects.order_by("code"),
+        required=False,
+        label=_("适用地区"),
+        empty_label=_("全部地区（默认方案）"),
+    )
     reason = forms.CharField(label=_("调整理由"), max_length=300)
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("决定"), required=False,
-                                 choices=[("", _("未决定")), *Decision.choices])
-    comment = forms.CharField(label=_("意见"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.ChoiceField(
+        label=_("决定"), required=False, choices=[("", _("未决定")), *Decision.choices]
+    )
+    comment = forms.CharField(
+        label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AhpForm(forms.Form):

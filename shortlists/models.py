@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from projects.models import Stage
+
 
 class ScopeKind(models.TextChoices):
     REGION = "region", _("地区")
@@ -43,7 +45,9 @@ class SavedShortlist(models.Model):
     scope_label = models.CharField(_("范围"), max_length=300)
     filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
     profile = models.ForeignKey(
-        "screening.ScoringProfile", on_delete=models.PROTECT, related_name="+",
+        "screening.ScoringProfile",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("评分方案版本"),
     )
     # The weights the ranking used (normalised to sum 1): the profile's, or what-if weights.
@@ -57,17 +61,17 @@ class SavedShortlist(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ("-created_at",)
         verbose_name = _("saved shortlist")
         verbose_name_plural = _("saved shortlists")
-        constraints = [
+        constraints = (
             models.CheckConstraint(
                 condition=Q(local_fit_weight__gte=0)
                 & Q(chain_completion_weight__gte=0)
                 & Q(cluster_strength_weight__gte=0),
                 name="shortlist_weights_non_negative",
             ),
-        ]
+        )
 
     def __str__(self) -> str:
         return self.name
@@ -88,7 +92,7 @@ class ShortlistEntry(models.Model):
     company = models.CharField(_("企业"), max_length=200)
     region_name = models.CharField(_("目标地区"), max_length=100)
     industry_name = models.CharField(_("产业"), max_length=120)
-    stage = models.CharField(_("阶段"), max_length=16)
+    stage = models.CharField(_("阶段"), max_length=16, choices=Stage.choices)
     capex = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     jobs = models.PositiveIntegerField(null=True, blank=True)
     local_fit = models.FloatField()
@@ -105,25 +109,29 @@ class ShortlistEntry(models.Model):
     decision = models.CharField(_("决定"), max_length=10, choices=Decision.choices, blank=True)
     comment = models.TextField(_("意见"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["shortlist", "rank"]
+        ordering = ("shortlist", "rank")
         verbose_name = _("shortlist entry")
         verbose_name_plural = _("shortlist entries")
-        constraints = [
+        constraints = (
             models.UniqueConstraint(fields=["shortlist", "rank"], name="shortlist_entry_rank"),
             models.UniqueConstraint(
-                fields=["shortlist", "lead"], condition=Q(lead__isnull=False),
+                fields=["shortlist", "lead"],
+                condition=Q(lead__isnull=False),
                 name="shortlist_entry_lead",
             ),
             models.CheckConstraint(
                 condition=Q(decision__in=["", *Decision.values]), name="shortlist_decision_valid"
             ),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"{self.shortlist_id} #{self.rank}: {self.company}"

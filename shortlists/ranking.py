@@ -44,6 +44,8 @@ Weights = tuple[float, float, float]
 # filter is handed to SQL instead of walking the candidates further.
 CHUNK_MAX = 10_000
 FAST_DEPTH_MAX = 50_000
+# The first round proposes twice the leads asked for, and at least this many more.
+FIRST_EXTRA = 200
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ class LeadFilters:
     stages: tuple[str, ...] = ()
     statuses: tuple[str, ...] = (Status.ACTIVE.value,)
     min_confidence: float | None = None  # 0-1
+
+    @property
+    def empty(self) -> bool:
+        return not (self.stages or self.statuses or self.min_confidence is not None)
 
     def q(self, prefix: str = "lead__") -> Q:
         """The filters as a Q on LeadScore (prefix 'lead__') or on Lead (prefix '')."""
@@ -160,20 +166,23 @@ class ScoreTable:
     def size(self) -> int:
         return int(self.lead_id.size)
 
-    def scope_mask(self, region_ids: Sequence[int] | None,
-                   industry_ids: Sequence[int] | None) -> np.ndarray | None:
+    def scope_mask(
+        self, region_ids: Sequence[int] | None, industry_ids: Sequence[int] | None
+    ) -> np.ndarray | None:
         """Boolean mask of the leads in scope, or None when the scope is everything."""
         mask = None
         if region_ids is not None:
-            mask = np.isin(self.region_codes, region_ids)[self.region_pos]
+            wanted = np.isin(self.region_codes, region_ids)
+            mask = None if wanted.all() else wanted[self.region_pos]
         if industry_ids is not None:
             by_industry = np.isin(self.industry_codes, industry_ids)[self.industry_pos]
             mask = by_industry if mask is None else mask & by_industry
         return mask
 
     def totals(self, weights: Weights) -> FloatArray:
-        return weighted_totals(self.local_fit, self.chain_completion, self.cluster_strength,
-                               weights)
+        return weighted_totals(
+            self.local_fit, self.chain_completion, self.cluster_strength, weights
+        )
 
 
 _lock = threading.Lock()
@@ -211,25 +220,35 @@ def forget_cache() -> None:
 
 
 def _load_table(version: tuple[object, ...]) -> ScoreTable:
-    columns = ["lead_id", "region_id", "industry_id", "local_fit", "chain_completion",
-               "cluster_strength"]
+    columns = [
+        "lead_id",
+        "region_id",
+        "industry_id",
+        "local_fit",
+        "chain_completion",
+        "cluster_strength",
+    ]
+    # Table names come from the models, nothing from the request.
     frame = read_frame(
-        f"SELECT s.lead_id, s.region_id, l.industry_id, s.local_fit, s.chain_completion, "
+        f"SELECT s.lead_id, s.region_id, l.industry_id, s.local_fit, s.chain_completion, "  # noqa: S608
         f"s.cluster_strength FROM {LeadScore._meta.db_table} s "
         f"JOIN {Lead._meta.db_table} l ON l.id = s.lead_id ORDER BY s.lead_id",
         columns=columns,
     )
     regions, region_pos = np.unique(frame["region_id"].to_numpy(np.int64), return_inverse=True)
-    industries, industry_pos = np.unique(frame["industry_id"].to_numpy(np.int64),
-                                         return_inverse=True)
+    industries, industry_pos = np.unique(
+        frame["industry_id"].to_numpy(np.int64), return_inverse=True
+    )
     return ScoreTable(
         version=version,
         lead_id=frame["lead_id"].to_numpy(np.int64),
         local_fit=_finite(frame["local_fit"]),
         chain_completion=_finite(frame["chain_completion"]),
         cluster_strength=_finite(frame["cluster_strength"]),
-        region_codes=regions, region_pos=region_pos.astype(np.int32),
-        industry_codes=industries, industry_pos=industry_pos.astype(np.int32),
+        region_codes=regions,
+        region_pos=region_pos.astype(np.int32),
+        industry_codes=industries,
+        industry_pos=industry_pos.astype(np.int32),
     )
 
 
@@ -265,7 +284,9 @@ def _walk_candidates(
     """
     n, limit = int(totals.size), request.limit
     found: dict[int, RankedRow] = {}
-    done, depth = 0, min(n, max(2 * limit, limit + 200))
+    # Without lead filters only a lead deleted since the copy was made can fail the re-read.
+    first = limit + 10 if request.filters.empty else max(2 * limit, limit + FIRST_EXTRA)
+    done, depth = 0, min(n, first)
     while done < n:
         order = top_positions(totals, depth)[done:depth]
         ids = table.lead_id[order if positions is None else positions[order]]
@@ -293,7 +314,8 @@ def rank_leads_sql(request: RankRequest) -> list[RankedRow]:
     """The same answer by one SQL query: ORDER BY the weighted sum DESC, lead id LIMIT k."""
     w = request.weights
     expression = ExpressionWrapper(
-        Value(w[0]) * F("local_fit") + Value(w[1]) * F("chain_completion")
+        Value(w[0]) * F("local_fit")
+        + Value(w[1]) * F("chain_completion")
         + Value(w[2]) * F("cluster_strength"),
         output_field=FloatField(),
     )
@@ -326,7 +348,8 @@ def scope_totals(request: RankRequest) -> tuple[np.ndarray, FloatArray, FloatArr
     table = score_table()
     mask = table.scope_mask(request.region_ids, request.industry_ids)
     select = slice(None) if mask is None else mask
-    subs = np.column_stack([table.local_fit[select], table.chain_completion[select],
-                            table.cluster_strength[select]])
+    subs = np.column_stack(
+        [table.local_fit[select], table.chain_completion[select], table.cluster_strength[select]]
+    )
     regions = table.region_codes[table.region_pos[select]]
     return regions, table.totals(request.weights)[select], subs

@@ -12,12 +12,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from projects.models import Lead
 from projects.views.scorecard import explanation_facts
 from screening.access import AnyUser, visible_leads
 from screening.models import LeadScore
-from screening.scoring.weights import AhpResult, CR_ACCEPT, ahp_weights
+from screening.scoring.weights import CR_ACCEPT, AhpResult, ahp_weights
 from screening.services.explanations import explanation_for
 from shortlists.forms import ShortlistForm
 from shortlists.models import SavedShortlist, ShortlistEntry
@@ -34,8 +35,11 @@ COMPARE_MAX = 4
 # Today's ranks are looked up this deep (x the cut-off); deeper ones show as "beyond".
 MOVED_DEPTH_FACTOR = 3
 MOVED_DEPTH_MIN = 100
-SUB_SCORE_LABELS = (("local_fit", "本地适配"), ("chain_completion", "补链"),
-                    ("cluster_strength", "强群"))
+SUB_SCORE_LABELS = (
+    ("local_fit", gettext_noop("本地适配")),
+    ("chain_completion", gettext_noop("补链")),
+    ("cluster_strength", gettext_noop("强群")),
+)
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,12 @@ class EntryNow:
     @property
     def moved(self) -> bool:
         delta = self.delta
-        return (self.lead is None or self.stage_moved or self.rank_now != self.entry.rank
-                or (delta is not None and abs(delta) >= 0.05))
+        return (
+            self.lead is None
+            or self.stage_moved
+            or self.rank_now != self.entry.rank
+            or (delta is not None and abs(delta) >= 0.05)
+        )
 
 
 @dataclass(frozen=True)
@@ -97,23 +105,36 @@ def movement(saved: SavedShortlist, entries: list[ShortlistEntry]) -> Movement:
     position = {row.lead_id: i + 1 for i, row in enumerate(ranked)}
     by_lead = {row.lead_id: row for row in ranked}
     snapshot_ids = {e.lead_id for e in entries if e.lead_id is not None}
-    entrant_rows = [(i + 1, row) for i, row in enumerate(ranked[: saved.cutoff])
-                    if row.lead_id not in snapshot_ids]
+    entrant_rows = [
+        (i + 1, row)
+        for i, row in enumerate(ranked[: saved.cutoff])
+        if row.lead_id not in snapshot_ids
+    ]
     leads = leads_by_id(sorted(snapshot_ids | {row.lead_id for _i, row in entrant_rows}))
     missing_scores = today_scores([i for i in snapshot_ids if i not in by_lead], saved.weights())
     now = [
-        EntryNow(entry=e, lead=leads.get(e.lead_id) if e.lead_id else None,
-                 scores=by_lead.get(e.lead_id) or missing_scores.get(e.lead_id),  # type: ignore[arg-type]
-                 rank_now=position.get(e.lead_id))  # type: ignore[arg-type]
+        EntryNow(
+            entry=e,
+            lead=leads.get(e.lead_id) if e.lead_id else None,
+            scores=_today(e.lead_id, by_lead, missing_scores),
+            rank_now=position.get(e.lead_id) if e.lead_id else None,
+        )
         for e in entries
     ]
-    entrants = [(rank, leads[row.lead_id], row) for rank, row in entrant_rows
-                if row.lead_id in leads]
+    entrants = [
+        (rank, leads[row.lead_id], row) for rank, row in entrant_rows if row.lead_id in leads
+    ]
     return Movement(now, entrants, depth, params)
 
 
-def today_scores(lead_ids: list[int], weights: tuple[float, float, float]
-                 ) -> dict[int, RankedRow]:
+def _today(lead_id: int | None, *sources: dict[int, RankedRow]) -> RankedRow | None:
+    for source in sources if lead_id is not None else ():
+        if lead_id in source:
+            return source[lead_id]
+    return None
+
+
+def today_scores(lead_ids: list[int], weights: tuple[float, float, float]) -> dict[int, RankedRow]:
     """Today's scores of leads that fell out of the ranking (out of scope, filtered, deep)."""
     rows = ranked_rows(LeadScore.objects.filter(lead_id__in=lead_ids), weights)
     return {row.lead_id: row for row in rows}
@@ -150,8 +171,14 @@ def compare_leads(user: AnyUser, lead_ids: list[int], lang: str) -> list[Compare
             continue
         explanation = explanation_for(lead)
         text = explanation_text(explanation, lang)
-        columns.append(CompareColumn(lead, text.split("\n") if text else [],
-                                     explanation_facts(explanation or {}), explanation is not None))
+        columns.append(
+            CompareColumn(
+                lead,
+                text.split("\n") if text else [],
+                explanation_facts(explanation or {}),
+                explanation is not None,
+            )
+        )
     return columns
 
 
@@ -180,8 +207,14 @@ def ahp_evaluate(matrix: list[list[float]]) -> AhpOutcome:
     problem = _(
         "判断不一致（CR = %(cr).3f，须小于 %(limit).2f）。请重新考虑“%(a)s 相对 %(b)s”："
         "填写的是 %(entered)s，其他两项判断推出的约为 %(implied)s。"
-    ) % {"cr": result.cr, "limit": CR_ACCEPT, "a": labels[i], "b": labels[j],
-         "entered": saaty_text(float(result.matrix[i, j])), "implied": saaty_text(implied)}
+    ) % {
+        "cr": result.cr,
+        "limit": CR_ACCEPT,
+        "a": labels[i],
+        "b": labels[j],
+        "entered": saaty_text(float(result.matrix[i, j])),
+        "implied": saaty_text(implied),
+    }
     return AhpOutcome(result, False, problem)
 
 

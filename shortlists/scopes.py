@@ -64,31 +64,49 @@ def chain_industry_ids(industry: Industry) -> list[int]:
 
 
 def cluster_industry_ids(cluster: Cluster) -> list[int]:
-    members = list(ClusterIndustry.objects.filter(cluster=cluster).values_list("industry_id",
-                                                                               flat=True))
+    members = list(
+        ClusterIndustry.objects.filter(cluster=cluster).values_list("industry_id", flat=True)
+    )
     return industry_descendants(members)
 
 
 def region_scope(region: Region | None) -> Scope:
     if region is None:
         return Scope(ScopeKind.REGION, None, None, None, None, None, _("全部地区"))
-    return Scope(ScopeKind.REGION, region, None, None,
-                 tuple(descendants_and_self([region.pk])), None, region_label(region))
+    return Scope(
+        ScopeKind.REGION,
+        region,
+        None,
+        None,
+        tuple(descendants_and_self([region.pk])),
+        None,
+        region_label(region),
+    )
 
 
 def cluster_scope(cluster: Cluster) -> Scope:
     region = cluster.region
     label = _("集群：%(cluster)s（%(region)s）") % {
-        "cluster": local_name(cluster), "region": region_label(region)}
-    return Scope(ScopeKind.CLUSTER, region, cluster, None,
-                 tuple(descendants_and_self([region.pk])),
-                 tuple(cluster_industry_ids(cluster)), label)
+        "cluster": local_name(cluster),
+        "region": region_label(region),
+    }
+    return Scope(
+        ScopeKind.CLUSTER,
+        region,
+        cluster,
+        None,
+        tuple(descendants_and_self([region.pk])),
+        tuple(cluster_industry_ids(cluster)),
+        label,
+    )
 
 
 def chain_scope(industry: Industry, region: Region | None) -> Scope:
     ids = tuple(chain_industry_ids(industry))
     label = _("产业链：%(industry)s 及其上下游（%(n)s 个产业）") % {
-        "industry": local_name(industry), "n": len(ids)}
+        "industry": local_name(industry),
+        "n": len(ids),
+    }
     if region is not None:
         label += " · " + region_label(region)
     region_ids = tuple(descendants_and_self([region.pk])) if region is not None else None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,8 +34,8 @@ from shortlists.scopes import Scope, chain_scope, cluster_scope, region_scope
 # Robustness is computed among the best POOL leads (POOL_FACTOR x the cut-off, at least
 # POOL_MIN): a lead far below the cut-off cannot reach it under weights near the chosen ones,
 # so the bands of the leads around the cut-off are those of the whole scope.
-POOL_MIN = 200
-POOL_FACTOR = 5
+POOL_MIN = 150
+POOL_FACTOR = 3
 POOL_MAX = 1000
 EXTRA_ROWS = 10  # rows shown below the cut-off, where the band-crossers sit
 ROBUSTNESS_DRAWS = 500
@@ -62,21 +62,37 @@ class ShortlistParams:
         return percents_of(self.weights)
 
     def rank_request(self, limit: int) -> RankRequest:
-        return RankRequest(weights=self.weights, limit=limit, region_ids=self.scope.region_ids,
-                           industry_ids=self.scope.industry_ids, filters=self.filters)
+        return RankRequest(
+            weights=self.weights,
+            limit=limit,
+            region_ids=self.scope.region_ids,
+            industry_ids=self.scope.industry_ids,
+            filters=self.filters,
+        )
 
     def query(self) -> dict[str, Any]:
         """The parameters as the shortlist form's GET data (links, hidden fields, exports)."""
         scope = self.scope
-        data: dict[str, Any] = {"scope": scope.kind.value, "profile": self.profile.pk,
-                                "cutoff": self.cutoff,
-                                "status": ",".join(self.filters.statuses) or ANY_STATUS}
-        for key, obj in (("region", scope.region), ("cluster", scope.cluster),
-                         ("industry", scope.industry)):
+        data: dict[str, Any] = {
+            "scope": scope.kind.value,
+            "profile": self.profile.pk,
+            "cutoff": self.cutoff,
+            "status": ",".join(self.filters.statuses) or ANY_STATUS,
+        }
+        for key, obj in (
+            ("region", scope.region),
+            ("cluster", scope.cluster),
+            ("industry", scope.industry),
+        ):
             if obj is not None and not (key == "region" and scope.kind == ScopeKind.CLUSTER):
                 data[key] = obj.pk
-        data.update(zip(("w_local_fit", "w_chain_completion", "w_cluster_strength"),
-                        self.sliders, strict=True))
+        data.update(
+            zip(
+                ("w_local_fit", "w_chain_completion", "w_cluster_strength"),
+                self.sliders,
+                strict=True,
+            )
+        )
         if self.filters.stages:
             data["stage"] = list(self.filters.stages)
         if self.filters.min_confidence is not None:
@@ -91,22 +107,31 @@ def same_weights(a: Weights, b: Weights) -> bool:
 def params_from_form(form: ShortlistForm) -> ShortlistParams:
     """Parameters from a valid ShortlistForm; the profile defaults to the one in force."""
     data = form.cleaned_data
-    scope = scope_from(data["scope"], data.get("region"), data.get("cluster"),
-                       data.get("industry"))
+    scope = scope_from(data["scope"], data.get("region"), data.get("cluster"), data.get("industry"))
     profile = data.get("profile") or profile_for(scope)
     given = form.weights_given()
-    weights = (tuple(SubScoreWeights.normalised(*given).as_array().tolist()) if given
-               else normalised(profile))
+    weights = (
+        tuple(SubScoreWeights.normalised(*given).as_array().tolist())
+        if given
+        else normalised(profile)
+    )
     sliders = given or percents_of(normalised(profile))
     status = data["status"]
     filters = LeadFilters(
         stages=tuple(data.get("stage") or ()),
         statuses=() if status == ANY_STATUS else (status,),
-        min_confidence=(data["min_confidence"] / 100
-                        if data.get("min_confidence") is not None else None),
+        min_confidence=(
+            data["min_confidence"] / 100 if data.get("min_confidence") is not None else None
+        ),
     )
-    return ShortlistParams(scope, profile, weights, data["cutoff"], filters,  # type: ignore[arg-type]
-                           sliders)
+    return ShortlistParams(
+        scope,
+        profile,
+        weights,
+        data["cutoff"],
+        filters,
+        sliders,
+    )
 
 
 def percents_of(weights: Weights) -> tuple[int, int, int]:
@@ -181,10 +206,14 @@ def build_shortlist(params: ShortlistParams, *, extra_rows: int = EXTRA_ROWS) ->
     measures = measures_version()
     rows = [
         ShortlistRow(
-            rank=i + 1, lead=leads[row.lead_id], scores=row,
-            band_low=bands[0][i] if bands else None, band_high=bands[1][i] if bands else None,
+            rank=i + 1,
+            lead=leads[row.lead_id],
+            scores=row,
+            band_low=bands[0][i] if bands else None,
+            band_high=bands[1][i] if bands else None,
             p_top_k=bands[2][i] if bands else None,
-            crosses_cutoff=bool(bands and bands[3][i]), above_cutoff=i < params.cutoff,
+            crosses_cutoff=bool(bands and bands[3][i]),
+            above_cutoff=i < params.cutoff,
             stale=sub_scores_stale(leads[row.lead_id], measures),
         )
         for i, row in enumerate(shown)
@@ -193,21 +222,53 @@ def build_shortlist(params: ShortlistParams, *, extra_rows: int = EXTRA_ROWS) ->
     return Shortlist(params, rows, len(pool), ranking.scored_in_scope, ranking.path)
 
 
-def _bands(pool: list[RankedRow], weights: Weights, cutoff: int
-           ) -> tuple[list[int], list[int], list[float], list[bool]] | None:
+def _bands(
+    pool: list[RankedRow], weights: Weights, cutoff: int
+) -> tuple[list[int], list[int], list[float], list[bool]] | None:
     if len(pool) < 2:
         return None
     subs = np.array([row.sub_scores() for row in pool], dtype=np.float64)
-    result = rank_robustness(subs, weights, draws=ROBUSTNESS_DRAWS,
-                             concentration=ROBUSTNESS_CONCENTRATION,
-                             top_k=min(cutoff, len(pool)))
-    return (result.rank_p05.tolist(), result.rank_p95.tolist(), result.p_top_k.tolist(),
-            result.crosses_cutoff.tolist())
+    result = rank_robustness(
+        subs,
+        weights,
+        draws=ROBUSTNESS_DRAWS,
+        concentration=ROBUSTNESS_CONCENTRATION,
+        top_k=min(cutoff, len(pool)),
+    )
+    return (
+        result.rank_p05.tolist(),
+        result.rank_p95.tolist(),
+        result.p_top_k.tolist(),
+        result.crosses_cutoff.tolist(),
+    )
+
+
+# What the shortlist rows, the staleness check and a snapshot read of a lead.
+LEAD_FIELDS = (
+    "company",
+    "external_id",
+    "capex",
+    "jobs",
+    "stage",
+    "status",
+    "score_revision",
+    "region_id",
+    "industry_id",
+    "region__name",
+    "region__name_en",
+    "region__score_version",
+    "industry__name",
+    "industry__name_en",
+    "score__lead_revision",
+    "score__region_version",
+    "score__measures_version",
+    "score__profile_id",
+    "score__region_id",
+)
 
 
 def leads_by_id(ids: list[int]) -> dict[int, Lead]:
-    leads = Lead.objects.filter(pk__in=ids).select_related(*LEAD_RELATED).defer(
-        "score__explanation")
+    leads = Lead.objects.filter(pk__in=ids).select_related(*LEAD_RELATED).only(*LEAD_FIELDS)
     return {lead.pk: lead for lead in leads}
 
 
@@ -259,16 +320,24 @@ def explanation_text(explanation: dict[str, Any] | None, lang: str) -> str:
 
 
 @transaction.atomic
-def shortlist_save(*, params: ShortlistParams, name: str, user: AbstractBaseUser) -> SavedShortlist:
+def shortlist_save(*, params: ShortlistParams, name: str, user: User) -> SavedShortlist:
     """Rank the scope now and keep the leads above the cut-off as they stand, with their bands."""
     shortlist = build_shortlist(params, extra_rows=0)
     scope = params.scope
     saved = SavedShortlist.objects.create(
-        name=name.strip(), scope_kind=scope.kind, region=scope.region, cluster=scope.cluster,
-        industry=scope.industry, scope_label=scope.label, filters=params.query(),
-        profile=params.profile, local_fit_weight=params.weights[0],
-        chain_completion_weight=params.weights[1], cluster_strength_weight=params.weights[2],
-        cutoff=params.cutoff, created_by=user,
+        name=name.strip(),
+        scope_kind=scope.kind,
+        region=scope.region,
+        cluster=scope.cluster,
+        industry=scope.industry,
+        scope_label=scope.label,
+        filters=params.query(),
+        profile=params.profile,
+        local_fit_weight=params.weights[0],
+        chain_completion_weight=params.weights[1],
+        cluster_strength_weight=params.weights[2],
+        cutoff=params.cutoff,
+        created_by=user,
     )
     texts = explanations_full([row.lead.pk for row in shortlist.chosen])
     ShortlistEntry.objects.bulk_create([_entry(saved, row, texts) for row in shortlist.chosen])
@@ -280,44 +349,66 @@ def explanations_full(ids: list[int]) -> dict[int, dict[str, Any] | None]:
     return explanations(list(Lead.objects.filter(pk__in=ids).select_related(*LEAD_RELATED)))
 
 
-def _entry(saved: SavedShortlist, row: ShortlistRow,
-           texts: dict[int, dict[str, Any] | None]) -> ShortlistEntry:
+def _entry(
+    saved: SavedShortlist, row: ShortlistRow, texts: dict[int, dict[str, Any] | None]
+) -> ShortlistEntry:
     lead, scores = row.lead, row.scores
     return ShortlistEntry(
-        shortlist=saved, lead=lead, rank=row.rank, external_id=lead.external_id,
-        company=lead.company, region_name=local_name(lead.region),
-        industry_name=local_name(lead.industry), stage=lead.stage, capex=lead.capex,
-        jobs=lead.jobs, local_fit=scores.local_fit, chain_completion=scores.chain_completion,
-        cluster_strength=scores.cluster_strength, total=scores.total,
-        confidence=scores.confidence, rank_p05=row.band_low, rank_p95=row.band_high,
-        p_top_k=row.p_top_k, crosses_cutoff=row.crosses_cutoff,
+        shortlist=saved,
+        lead=lead,
+        rank=row.rank,
+        external_id=lead.external_id,
+        company=lead.company,
+        region_name=local_name(lead.region),
+        industry_name=local_name(lead.industry),
+        stage=lead.stage,
+        capex=lead.capex,
+        jobs=lead.jobs,
+        local_fit=scores.local_fit,
+        chain_completion=scores.chain_completion,
+        cluster_strength=scores.cluster_strength,
+        total=scores.total,
+        confidence=scores.confidence,
+        rank_p05=row.band_low,
+        rank_p95=row.band_high,
+        p_top_k=row.p_top_k,
+        crosses_cutoff=row.crosses_cutoff,
         explanation_zh=explanation_text(texts.get(lead.pk), "zh"),
         explanation_en=explanation_text(texts.get(lead.pk), "en"),
     )
 
 
 @transaction.atomic
-def entry_decide(*, entry: ShortlistEntry, decision: str, comment: str,
-                 user: AbstractBaseUser) -> ShortlistEntry:
+def entry_decide(
+    *, entry: ShortlistEntry, decision: str, comment: str, user: User
+) -> ShortlistEntry:
     """Record a manager's decision (pursue / hold / drop, or none) and comment on one entry.
 
     Only these fields are written, so the entry's snapshot of scores stays as it was saved.
     """
     if decision not in ("", *Decision.values):
         raise ValueError(f"unknown decision {decision!r}")
-    fields = {"decision": decision, "comment": comment.strip(), "decided_by_id": user.pk,
-              "decided_at": timezone.now()}
+    fields = {
+        "decision": decision,
+        "comment": comment.strip(),
+        "decided_by_id": user.pk,
+        "decided_at": timezone.now(),
+    }
     ShortlistEntry.objects.filter(pk=entry.pk).update(**fields)
     for name, value in fields.items():
         setattr(entry, name, value)
     return entry
 
 
-def profile_save_what_if(*, name: str, weights: Weights, region_id: int | None,
-                         user: AbstractBaseUser, reason: str) -> ScoringProfile:
+def profile_save_what_if(
+    *, name: str, weights: Weights, region_id: int | None, user: User, reason: str
+) -> ScoringProfile:
     """Save what-if weights as the next version of a profile and put it in force for its
     region (or as the default); the leads under it are rescored after the commit."""
     return profile_save_version(
-        name=name.strip(), weights=SubScoreWeights.normalised(*weights), region_id=region_id,
-        user_id=user.pk, reason=reason.strip(),
+        name=name.strip(),
+        weights=SubScoreWeights.normalised(*weights),
+        region_id=region_id,
+        user_id=user.pk,
+        reason=reason.strip(),
     )

@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
@@ -54,6 +55,14 @@ def to_login(request: HttpRequest) -> HttpResponse:
         current = request.htmx.current_url_abs_path or "/"  # type: ignore[attr-defined]
         return HttpResponseClientRedirect(f"{resolve_url('login')}?{urlencode({'next': current})}")
     return redirect_to_login(request.get_full_path())
+
+
+def acting_user(request: HttpRequest) -> AbstractBaseUser:
+    """The signed-in user of a view behind `role_required` (who is recorded as the author)."""
+    user = request.user
+    if not isinstance(user, AbstractBaseUser):
+        raise PermissionDenied
+    return user
 
 
 def visible_lead_or_404(request: HttpRequest, pk: int) -> Lead:

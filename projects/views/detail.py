@@ -17,6 +17,7 @@ from projects.forms import LeadForm
 from projects.models import Lead
 from projects.views.actions import workflow_context
 from projects.views.common import (
+    acting_user,
     add_service_errors,
     editable_lead,
     explanation_lang,
@@ -36,7 +37,6 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": can_edit_lead(request.user, lead),
         "card": score_card(lead, explanation_lang()),
         "timeline": timeline(lead),
-        "duplicates": same_company_elsewhere(request.user, lead),
         "inputs": list(lead.input_industries.order_by("code")),
     }
     return render(request, "projects/lead_detail.html", context)
@@ -55,13 +55,19 @@ def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
     lead = editable_lead(request, pk)
     # The form validates a copy: a ModelForm writes cleaned values into its instance, and the
     # service must see the stored values to know which scoring inputs changed.
-    form = LeadForm(request.POST or None, instance=Lead.objects.get(pk=lead.pk),
-                    regions=editable_regions(request))
+    form = LeadForm(
+        request.POST or None,
+        instance=Lead.objects.get(pk=lead.pk),
+        regions=editable_regions(request),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.lead_update(lead=lead, user=request.user,
-                                 inputs=form.cleaned_data["input_industries"],
-                                 **form.service_fields())
+            services.lead_update(
+                lead=lead,
+                user=acting_user(request),
+                inputs=form.cleaned_data["input_industries"],
+                **form.service_fields(),
+            )
         except ValidationError as error:
             add_service_errors(form, error, {})
         else:
@@ -75,14 +81,31 @@ def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def lead_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     """The score card alone: the lead page polls it while the score is being recomputed."""
     lead = visible_lead_or_404(request, pk)
-    return render(request, "projects/_scorecard.html",
-                  {"lead": lead, "card": score_card(lead, explanation_lang())})
+    return render(
+        request,
+        "projects/_scorecard.html",
+        {"lead": lead, "card": score_card(lead, explanation_lang())},
+    )
 
 
 @require_GET
 @role_required()
 def lead_elsewhere(request: HttpRequest, pk: int) -> HttpResponse:
-    """"Where else would this fit": loaded after the page, as it scores the sibling regions."""
+    """ "Where else would this fit": loaded after the page, as it scores the sibling regions."""
     lead = visible_lead_or_404(request, pk)
-    return render(request, "projects/_elsewhere.html",
-                  {"lead": lead, "placements": fit_elsewhere(lead)})
+    return render(
+        request, "projects/_elsewhere.html", {"lead": lead, "placements": fit_elsewhere(lead)}
+    )
+
+
+@require_GET
+@role_required()
+def lead_duplicates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The warning that the same company is a lead elsewhere, loaded after the page (it looks
+    the company up across all leads)."""
+    lead = visible_lead_or_404(request, pk)
+    return render(
+        request,
+        "projects/_duplicates.html",
+        {"lead": lead, "duplicates": same_company_elsewhere(request.user, lead)},
+    )

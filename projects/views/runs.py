@@ -36,8 +36,11 @@ def runs(request: HttpRequest) -> HttpResponse:
     if since is not None:
         recent = recent.filter(created_at__gte=since)
     found = list(recent[:RECENT_RUNS])
-    context = {"runs": found, "since": request.GET.get("since", ""),
-               "polling": since is not None and still_running(found, since)}
+    context = {
+        "runs": found,
+        "since": request.GET.get("since", ""),
+        "polling": since is not None and still_running(found, since),
+    }
     if request.htmx and request.htmx.target == "run-list":  # type: ignore[attr-defined]
         return render(request, "projects/_run_list.html", context)
     context["stale_exists"] = stale_leads().exists()

@@ -79,8 +79,9 @@ class Placement:
 
 def sibling_regions(region: Region) -> list[Region]:
     """The region and the others of its level under the same parent (the cities of a province)."""
-    return list(Region.objects.filter(parent_id=region.parent_id, level=region.level)
-                .order_by("code"))
+    return list(
+        Region.objects.filter(parent_id=region.parent_id, level=region.level).order_by("code")
+    )
 
 
 def fit_elsewhere(lead: Lead) -> list[Placement]:
@@ -99,9 +100,15 @@ def fit_elsewhere(lead: Lead) -> list[Placement]:
     _, weights = profiles_in_force().arrays(np.array([r.pk for r in regions]))
     totals = weighted_total(scores, weights)
     placements = [
-        Placement(region, float(scores.local_fit[k]), float(scores.chain_completion[k]),
-                  float(scores.cluster_strength[k]), float(totals[k]),
-                  float(scores.confidence[k]), region.pk == lead.region_id)
+        Placement(
+            region,
+            float(scores.local_fit[k]),
+            float(scores.chain_completion[k]),
+            float(scores.cluster_strength[k]),
+            float(totals[k]),
+            float(scores.confidence[k]),
+            region.pk == lead.region_id,
+        )
         for k, region in enumerate(regions)
     ]
     return sorted(placements, key=lambda p: (-p.total, p.region.code))
@@ -119,23 +126,38 @@ def same_company_elsewhere(user: AnyUser, lead: Lead) -> list[Duplicate]:
     The other region and stage are shown to everyone who sees this lead, so agencies notice;
     a link is offered only when the user may read the other lead.
     """
-    others = list(Lead.objects.filter(company=lead.company).exclude(region_id=lead.region_id)
-                  .select_related("region").order_by("region__code")[:10])
-    readable = set(visible_leads(user).filter(pk__in=[o.pk for o in others])
-                   .values_list("pk", flat=True))
+    others = list(
+        Lead.objects.filter(company=lead.company)
+        .exclude(region_id=lead.region_id)
+        .select_related("region")
+        .order_by("region__code")[:10]
+    )
+    readable = set(
+        visible_leads(user).filter(pk__in=[o.pk for o in others]).values_list("pk", flat=True)
+    )
     return [Duplicate(o, o.pk in readable) for o in others]
 
 
 def timeline(lead: Lead) -> list[dict[str, Any]]:
     """Notes, meetings and stage moves, newest first."""
     activities = [
-        {"when": a.created_at, "date": a.happened_on, "kind": a.get_kind_display(),
-         "text": a.text, "who": a.author}
+        {
+            "when": a.created_at,
+            "date": a.happened_on,
+            "kind": a.get_kind_display(),
+            "text": a.text,
+            "who": a.author,
+        }
         for a in lead.activities.select_related("author")[:100]
     ]
     moves = [
-        {"when": s.changed_at, "date": s.changed_at, "kind": _("阶段"), "who": s.changed_by,
-         "move": (s.get_from_stage_display(), s.get_to_stage_display())}
+        {
+            "when": s.changed_at,
+            "date": s.changed_at,
+            "kind": _("阶段"),
+            "who": s.changed_by,
+            "move": (s.get_from_stage_display(), s.get_to_stage_display()),
+        }
         for s in lead.stage_changes.select_related("changed_by").order_by("-changed_at")[:100]
     ]
     return sorted(chain(activities, moves), key=lambda e: e["when"], reverse=True)

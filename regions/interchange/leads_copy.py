@@ -1,26 +1,29 @@
-"""Writing leads on PostgreSQL: COPY the spool into a temporary table, then set-based SQL.
+"""Writing leads on PostgreSQL: COPY into a temporary table as chunks pass validation, then
+set-based SQL once the whole import is known to be valid.
 
-1. COPY the spool (the created and updated rows, as CSV with a flag) into a temporary table;
+1. each validated chunk's rows to write are COPYed (CSV) into a temporary table right away, so
+   the server parses them while Python validates the next chunk;
 2. one INSERT … ON CONFLICT (external_id) DO UPDATE … WHERE something changed, turning region
    and industry codes into ids by joins, and bumping score_revision where a scoring input
    changed;
-3. replace the input industries (the M2M through rows) of the leads whose inputs changed.
+3. the input industries (M2M through rows) of the leads whose inputs changed are replaced.
 
 The flag carries the bump into the upsert: rows are proposed with score_revision = 1 + bump;
 a new lead keeps that (1, the default: new leads are never bumped) and an existing lead gets
-its stored revision + bump.
+its stored revision + bump. If validation fails, the import's rollback discards the table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
 from django.db import connection
 from psycopg import sql
 
 from projects.models import Lead
+from regions.interchange.codebook import CodeBook
 from regions.interchange.formats import INDUSTRY, LEADS, Column, Kind, model_field
-from regions.interchange.leads import INPUTS, RESCORE, UPDATE, Spool
+from regions.interchange.lead_writers import INPUTS, RESCORE, UPDATE, Batch, Tick, csv_text
 from regions.models import Industry, Region
 
 TEMP = sql.Identifier("xs_import_leads")
@@ -35,24 +38,38 @@ _PG_TYPES = {
 }
 
 
-def copy_leads(spool: Spool, present: frozenset[str], sent: Callable[[int], None]) -> None:
-    """Write the spooled rows in a few statements, inside the import's transaction.
+class CopySpool:
+    """Spool rows COPYed into a temporary table a chunk at a time; written by `write`."""
 
-    `sent(rows)` is called as the COPY progresses (rows sent so far, estimated).
-    """
-    with connection.cursor() as django_cursor:
-        cursor = django_cursor.cursor  # the psycopg cursor, for COPY
-        cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(TEMP))
-        cursor.execute(_create_temp())
-        with cursor.copy(_copy()) as copy:
-            for block, rows in spool.blocks():
-                copy.write(block)
-                sent(rows)
-        cursor.execute(sql.SQL("ANALYZE {}").format(TEMP))
-        cursor.execute(_upsert(present))
-        cursor.execute(_delete_inputs())
-        cursor.execute(_insert_inputs())
-        cursor.execute(sql.SQL("DROP TABLE {}").format(TEMP))
+    def __init__(self) -> None:
+        self.rows = 0
+        self._created = False
+
+    def add(self, batch: Batch) -> None:
+        if not batch:
+            return
+        with connection.cursor() as django_cursor:
+            cursor = django_cursor.cursor  # the psycopg cursor, for COPY
+            if not self._created:
+                cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(TEMP))
+                cursor.execute(_create_temp())
+                self._created = True
+            with cursor.copy(_copy()) as copy:
+                copy.write(csv_text(batch))
+        self.rows += len(batch)
+
+    def write(self, present: frozenset[str], book: CodeBook, tick: Tick) -> None:
+        """Upsert the leads and replace changed input industries (codes resolved in SQL)."""
+        with connection.cursor() as django_cursor:
+            cursor = django_cursor.cursor
+            cursor.execute(sql.SQL("ANALYZE {}").format(TEMP))
+            cursor.execute(_upsert(present))
+            cursor.execute(_delete_inputs())
+            cursor.execute(_insert_inputs())
+        tick(self.rows)
+
+    def close(self) -> None:
+        """Nothing to do: the table goes with the transaction (rolled back or committed)."""
 
 
 def _create_temp() -> sql.Composed:
@@ -82,16 +99,14 @@ def _stored(column: Column) -> tuple[sql.Identifier, sql.Composable]:
     assert column.target is not None
     name = model_field(Lead, column.target).column
     assert name is not None
-    target = sql.Identifier(name)
     if column.ref:
-        return target, sql.SQL("i.id" if column.ref == INDUSTRY else "r.id")
-    return target, sql.SQL("t.{}").format(sql.Identifier(column.name))
+        return sql.Identifier(name), sql.SQL("i.id" if column.ref == INDUSTRY else "r.id")
+    return sql.Identifier(name), sql.SQL("t.{}").format(sql.Identifier(column.name))
 
 
 def _upsert(present: frozenset[str]) -> sql.Composed:
     lead = sql.Identifier(Lead._meta.db_table)
     stored = {column.name: _stored(column) for column in LEADS.columns if column.target}
-    pairs = list(stored.values())
     updated = [
         target
         for name, (target, _value) in stored.items()
@@ -108,8 +123,8 @@ def _upsert(present: frozenset[str]) -> sql.Composed:
         "WHERE EXCLUDED.score_revision > 1 OR ({old}) IS DISTINCT FROM ({new})"
     ).format(
         lead=lead,
-        targets=sql.SQL(", ").join(target for target, _value in pairs),
-        values=sql.SQL(", ").join(value for _target, value in pairs),
+        targets=sql.SQL(", ").join(target for target, _value in stored.values()),
+        values=sql.SQL(", ").join(value for _target, value in stored.values()),
         rescore=sql.Literal(RESCORE),
         temp=TEMP,
         region=sql.Identifier(Region._meta.db_table),
@@ -122,7 +137,7 @@ def _upsert(present: frozenset[str]) -> sql.Composed:
     )
 
 
-def _tables() -> dict[str, sql.Composable]:
+def _tables() -> dict[str, Any]:
     return {
         "through": sql.Identifier(Lead.input_industries.through._meta.db_table),
         "lead": sql.Identifier(Lead._meta.db_table),

@@ -1,8 +1,8 @@
 """Read-side rankings for the API: shortlists under chosen weights, best regions for a lead.
 
-Both move data between the ORM and the numeric core in bulk and leave the arithmetic to it:
-`rerank_top` picks a shortlist from stored sub-scores without recomputing them, and
-`score_lead_everywhere` places one lead in every candidate region. Nothing is stored.
+A shortlist is ranked from the stored sub-scores by the same code as the shortlist page
+(shortlists.ranking), so both give the same order; "best regions" places one lead's project
+in every candidate region with the numeric core's `score_lead_everywhere`. Nothing is stored.
 """
 
 from __future__ import annotations
@@ -10,20 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from django.core.exceptions import EmptyResultSet
-from django.db.models import QuerySet
 
 from projects.models import Lead
 from regions.models import Region
-from screening.frames import read_frame
-from screening.models import LeadScore, ScoringProfile
+from screening.models import ScoringProfile
 from screening.scoring.engine import ScoreArrays, score_lead_everywhere
-from screening.scoring.weights import SubScoreWeights, rerank_top
+from screening.scoring.weights import SubScoreWeights
 from screening.services.batches import read_lead_rows
 from screening.services.profiles import profiles_in_force
 from screening.world import current_world
-
-SUB_SCORES = ["local_fit", "chain_completion", "cluster_strength"]
+from shortlists.ranking import RankRequest, rank_leads
 
 
 @dataclass(frozen=True)
@@ -59,36 +55,32 @@ def weights_in_force(region_id: int | None) -> SubScoreWeights:
     return SubScoreWeights.normalised(*profile.weights())
 
 
-def shortlist(
-    scores: QuerySet[LeadScore], weights: SubScoreWeights, k: int
-) -> tuple[list[ShortlistEntry], int]:
-    """The k best of these stored scores under `weights`, best first; ties to the lower lead
-    id. Returns the entries and how many scores were considered. Unscored leads are not
-    ranked (they have no sub-scores yet)."""
-    columns = ["lead_id", *SUB_SCORES, "total", "confidence"]
-    try:
-        sql, params = scores.order_by("lead_id").values_list(*columns).query.sql_with_params()
-    except EmptyResultSet:  # e.g. an officer with no regions: nothing to rank
-        return [], 0
-    frame = read_frame(sql, list(params), columns=columns)
-    if len(frame) == 0:
-        return [], 0
-    subs = frame[SUB_SCORES].to_numpy(dtype=float)
-    top = rerank_top(subs, weights, k)
-    totals = subs[top] @ weights.as_array()
-    lead_ids = frame["lead_id"].to_numpy(dtype=np.int64)[top]
-    leads = Lead.objects.in_bulk([int(i) for i in lead_ids])
+def shortlist(request: RankRequest) -> tuple[list[ShortlistEntry], int]:
+    """The shortlist the browser's shortlist page would rank for the same request (shared
+    code: shortlists.ranking), best first with ties to the lower lead id, each lead with its
+    stored total. Returns the entries and how many scored leads were in scope. Unscored leads
+    are not ranked (they have no sub-scores yet)."""
+    ranking = rank_leads(request)
+    leads = (
+        Lead.objects.select_related("score")
+        .defer("score__explanation")
+        .in_bulk([row.lead_id for row in ranking.rows])
+    )
     entries = [
         ShortlistEntry(
             rank=rank,
-            total=float(totals[rank - 1]),
-            **{n: float(frame[n].iat[row]) for n in [*SUB_SCORES, "confidence"]},
-            lead=leads[int(lead_ids[rank - 1])],
-            stored_total=float(frame["total"].iat[row]),
+            total=row.total,
+            local_fit=row.local_fit,
+            chain_completion=row.chain_completion,
+            cluster_strength=row.cluster_strength,
+            confidence=row.confidence,
+            lead=leads[row.lead_id],
+            stored_total=leads[row.lead_id].score.total,
         )
-        for rank, row in enumerate(top, start=1)
+        for rank, row in enumerate(ranking.rows, start=1)
+        if row.lead_id in leads  # deleted since it was ranked
     ]
-    return entries, len(frame)
+    return entries, ranking.scored_in_scope
 
 
 def best_regions(

@@ -28,20 +28,21 @@ from regions.models import (
 from screening.api.errors import NON_FIELD
 
 
-class ErrorDetailSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Machine-readable: invalid, not_found, …")
     message = serializers.CharField(help_text="One human-readable sentence.")
-    fields = serializers.DictField(
+    # Declared fields are taken out of the class by DRF, so this does not hide `.fields`.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages per input field (dotted for nested input); empty when none.",
     )
 
 
-class ErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ErrorSerializer(serializers.Serializer):
     error = ErrorDetailSerializer()
 
 
-class ModelRulesSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ModelRulesSerializer(serializers.ModelSerializer):
     """Validates input against the model's clean() and constraints before anything is saved."""
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -54,7 +55,7 @@ class ModelRulesSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         return attrs
 
     def _candidate(self, attrs: dict[str, Any]) -> Model:
-        model = self.Meta.model  # type: ignore[attr-defined]
+        model: type[Model] = self.Meta.model
         candidate = copy.copy(self.instance) if self.instance is not None else model()
         concrete = {f.name for f in model._meta.concrete_fields}
         for name, value in attrs.items():
@@ -107,7 +108,7 @@ class EndowmentSerializer(ModelRulesSerializer):
         fields = ("id", "region", "factor", "value", "source")
 
 
-class ClusterMemberSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ClusterMemberSerializer(serializers.ModelSerializer):
     industry_code = serializers.CharField(source="industry.code", read_only=True)
 
     class Meta:
@@ -115,7 +116,7 @@ class ClusterMemberSerializer(serializers.ModelSerializer):  # type: ignore[type
         fields = ("industry", "industry_code", "role")
 
 
-class AnchorFirmSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AnchorFirmSerializer(serializers.ModelSerializer):
     class Meta:
         model = AnchorFirm
         fields = ("id", "name", "name_en", "source")

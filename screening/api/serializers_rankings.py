@@ -9,11 +9,12 @@ from rest_framework import serializers
 
 from projects.models import Stage, Status
 from regions.models import RegionLevel
+from screening.api.filters import MAX_ID
 from screening.api.serializers_leads import LeadBriefSerializer
 from screening.scoring.weights import PRESETS, SubScoreWeights
 
 
-class WeightsQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class WeightsQuerySerializer(serializers.Serializer):
     """Optional weight override: a preset, or all three weights (any scale, normalised)."""
 
     preset = serializers.ChoiceField(choices=sorted(PRESETS), required=False)
@@ -48,7 +49,12 @@ class WeightsQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class ShortlistQuerySerializer(WeightsQuerySerializer):
-    region = serializers.IntegerField(min_value=1, required=False)
+    region = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="With the regions below it."
+    )
+    industry = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="With its sub-industries."
+    )
     k = serializers.IntegerField(min_value=1, max_value=500, default=20)
     stage = serializers.MultipleChoiceField(choices=Stage.choices, required=False)
     status = serializers.MultipleChoiceField(
@@ -62,13 +68,13 @@ class BestRegionsQuerySerializer(WeightsQuerySerializer):
     level = serializers.ChoiceField(choices=RegionLevel.choices, required=False)
 
 
-class WeightsSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class WeightsSerializer(serializers.Serializer):
     local_fit = serializers.FloatField()
     chain_completion = serializers.FloatField()
     cluster_strength = serializers.FloatField()
 
 
-class SubScoresSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class SubScoresSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     total = serializers.FloatField(help_text="Under the weights of this ranking.")
     local_fit = serializers.FloatField()
@@ -82,14 +88,14 @@ class ShortlistEntrySerializer(SubScoresSerializer):
     stored_total = serializers.FloatField(help_text="Under the profile in force.")
 
 
-class ShortlistSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ShortlistSerializer(serializers.Serializer):
     weights = WeightsSerializer()
     overridden = serializers.BooleanField(help_text="False: the profile in force was used.")
     considered = serializers.IntegerField(help_text="Scored leads that matched the filters.")
     results = ShortlistEntrySerializer(many=True)
 
 
-class RegionBriefSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RegionBriefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
@@ -101,7 +107,7 @@ class RegionFitSerializer(SubScoresSerializer):
     is_target = serializers.BooleanField(help_text="The lead's own target region.")
 
 
-class BestRegionsSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class BestRegionsSerializer(serializers.Serializer):
     lead = serializers.IntegerField()
     weights = WeightsSerializer()
     results = RegionFitSerializer(many=True)

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
@@ -35,7 +35,7 @@ router.register("score-runs", views_scores.ScoreRunViewSet, basename="score-run"
 lead_activities = views_leads.LeadActivityViewSet.as_view({"get": "list", "post": "create"})
 score_history = views_scores.ScoreHistoryViewSet.as_view({"get": "list"})
 
-v1 = [
+v1: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
     path("leads/<int:lead_id>/activities/", lead_activities, name="lead-activities"),
     path("leads/<int:lead_id>/score-history/", score_history, name="lead-score-history"),

@@ -32,7 +32,7 @@ from screening.api.views_reference import ApiViewMixin
 from screening.models import ScoreRun
 
 
-class UploadSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="A .zip of CSV files, one .csv or an .xlsx workbook.")
     dry_run = serializers.BooleanField(
         default=True, help_text="Check only (default); confirm later to write."
@@ -44,7 +44,7 @@ class UploadSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return upload
 
 
-class ProblemSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ProblemSerializer(serializers.Serializer):
     file = serializers.CharField()
     row = serializers.IntegerField(allow_null=True, help_text="As a spreadsheet numbers it.")
     column = serializers.CharField(allow_blank=True)
@@ -52,20 +52,20 @@ class ProblemSerializer(serializers.Serializer):  # type: ignore[type-arg]
     reason = serializers.CharField()
 
 
-class TableCountsSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TableCountsSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
     removed = serializers.IntegerField()
 
 
-class ImportSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ImportSerializer(serializers.Serializer):
     id = serializers.CharField(help_text="Token of the uploaded file; confirm with it once.")
     state = serializers.ChoiceField(choices=["checked", "invalid", "done", "failed"])
     dry_run = serializers.BooleanField()
     ok = serializers.BooleanField(help_text="False: nothing was (or would be) written.")
     error_count = serializers.IntegerField()
-    errors = ProblemSerializer(many=True)
+    errors = ProblemSerializer(many=True)  # type: ignore[assignment]  # DRF pops it
     warnings = ProblemSerializer(many=True)
     counts = serializers.DictField(child=TableCountsSerializer())
     score_runs = serializers.ListField(
@@ -73,7 +73,7 @@ class ImportSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class ImportStatusSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ImportStatusSerializer(serializers.Serializer):
     id = serializers.CharField()
     total = serializers.IntegerField(help_text="Lead rows in the file.")
     done = serializers.IntegerField(help_text="Steps done: validating, then writing each row.")

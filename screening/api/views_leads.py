@@ -8,21 +8,22 @@ history and mark the lead's score stale, exactly as the browser's forms do.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from projects import services
 from projects.models import Lead, LeadActivity
-from regions.models import Industry
 from screening import access
 from screening.api import filters, rankings
 from screening.api import serializers_leads as s
@@ -31,12 +32,24 @@ from screening.api.pagination import LeadCursorPagination, PagePagination
 from screening.api.permissions import LeadAccess, check_may_place_lead
 from screening.api.views_reference import ApiViewMixin
 
+REGION_UNUSED = (
+    "region__code",
+    "region__name",
+    "region__name_en",
+    "region__level",
+    "region__parent",
+)
 LEAD_ID = OpenApiParameter("lead_id", int, OpenApiParameter.PATH, description="Lead id.")
 
 
 def lead_context(request: Request) -> dict[str, Any]:
     """Serializer context for lead and score output (staleness computed on first use)."""
     return {"request": request, "staleness": s.lazy_staleness(), "lang": request_lang(request)}
+
+
+def acting_user(request: Request) -> AbstractBaseUser:
+    """The signed-in user a write service records (every write endpoint requires sign-in)."""
+    return cast(AbstractBaseUser, request.user)
 
 
 def request_lang(request: Request) -> str:
@@ -46,13 +59,14 @@ def request_lang(request: Request) -> str:
 @extend_schema(request=s.LeadWriteSerializer, responses=s.LeadSerializer)
 class LeadViewSet(
     ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):  # type: ignore[type-arg]
+):
     """Leads this user may see (officers: their regions; managers and admins: all)."""
 
     serializer_class = s.LeadSerializer
     permission_classes = (LeadAccess,)
     pagination_class = LeadCursorPagination
     filterset_class = filters.LeadFilter
+    filter_backends = (filters.QuickFilterBackend, OrderingFilter)
     ordering_fields = ("id",)
     ordering = "-id"
 
@@ -60,8 +74,16 @@ class LeadViewSet(
         return (
             access.visible_leads(self.request.user)
             .select_related("score", "region")
-            .prefetch_related(Prefetch("input_industries", Industry.objects.only("id")))
+            # The explanation is kilobytes per lead and only the score endpoint shows it; of
+            # the region only its score version is needed (for `stale`).
+            .defer("score__explanation", *REGION_UNUSED)
         )
+
+    @extend_schema(summary="Leads, newest first, paged by cursor")
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
+        context = self.get_serializer_context() | {"inputs": input_industry_ids(page)}
+        return self.get_paginated_response(s.LeadSerializer(page, many=True, context=context).data)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), **lead_context(self.request)}
@@ -83,7 +105,7 @@ class LeadViewSet(
     def create(self, request: Request) -> Response:
         fields = self._write_input()
         inputs = fields.pop("input_industries", ())
-        lead = services.lead_create(user=request.user, inputs=inputs, **fields)
+        lead = services.lead_create(user=acting_user(request), inputs=inputs, **fields)
         return self._output(lead, status.HTTP_201_CREATED)
 
     @extend_schema(summary="Replace a lead's fields (stage, status, owner have own actions)")
@@ -91,7 +113,7 @@ class LeadViewSet(
         self._lead = self.get_object()
         fields = self._write_input(partial=partial)
         inputs = fields.pop("input_industries", None)
-        services.lead_update(lead=self._lead, user=request.user, inputs=inputs, **fields)
+        services.lead_update(lead=self._lead, user=acting_user(request), inputs=inputs, **fields)
         return self._output(self._lead)
 
     @extend_schema(summary="Change some of a lead's fields")
@@ -112,7 +134,7 @@ class LeadViewSet(
     def stage(self, request: Request, pk: str) -> Response:
         lead = self.get_object()
         data = _valid(s.StageMoveSerializer, request)
-        services.lead_move_stage(lead=lead, user=request.user, to_stage=data["stage"])
+        services.lead_move_stage(lead=lead, user=acting_user(request), to_stage=data["stage"])
         return self._output(lead)
 
     @extend_schema(summary="Set a lead's status (with a reason)", request=s.StatusChangeSerializer)
@@ -122,7 +144,7 @@ class LeadViewSet(
         data = _valid(s.StatusChangeSerializer, request)
         services.lead_set_status(
             lead=lead,
-            user=request.user,
+            user=acting_user(request),
             status=data["status"],
             reason=data["status_reason"],
             lost_to=data["lost_to"],
@@ -138,7 +160,7 @@ class LeadViewSet(
             raise exceptions.ValidationError(
                 {"owner": [_("This user cannot work on leads of this region.")]}
             )
-        services.lead_assign_owner(lead=lead, user=request.user, owner=owner)
+        services.lead_assign_owner(lead=lead, user=acting_user(request), owner=owner)
         return self._output(lead)
 
     @extend_schema(
@@ -169,6 +191,16 @@ class LeadViewSet(
         return Response(r.BestRegionsSerializer(body).data)
 
 
+def input_industry_ids(leads: list[Lead]) -> dict[int, list[int]]:
+    """Each lead's input industry ids, read for a whole page at once."""
+    through = Lead.input_industries.through
+    pairs = through.objects.filter(lead_id__in=[lead.pk for lead in leads]).order_by("pk")
+    found: dict[int, list[int]] = {}
+    for lead_id, industry_id in pairs.values_list("lead_id", "industry_id"):
+        found.setdefault(lead_id, []).append(industry_id)
+    return found
+
+
 def _valid(serializer_class: type[Any], request: Request) -> dict[str, Any]:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
@@ -194,7 +226,7 @@ class LeadChildMixin(ApiViewMixin):
 @extend_schema(parameters=[LEAD_ID])
 class LeadActivityViewSet(
     LeadChildMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):  # type: ignore[type-arg]
+):
     """Visits, meetings, calls and notes of one lead, newest first."""
 
     serializer_class = s.LeadActivitySerializer
@@ -216,7 +248,7 @@ class LeadActivityViewSet(
         data = _valid(s.LeadActivitySerializer, request)
         activity = services.lead_add_activity(
             lead=lead,
-            user=request.user,
+            user=acting_user(request),
             kind=data["kind"],
             text=data["text"],
             happened_on=data.get("happened_on"),

@@ -6,15 +6,21 @@ scores it affects stale in the same transaction (screening/api/writes.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.parsers import JSONParser
-from rest_framework.renderers import JSONRenderer
+from rest_framework.authentication import (
+    BaseAuthentication,
+    SessionAuthentication,
+    TokenAuthentication,
+)
+from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
 
 from regions.models import Cluster, Endowment, Industry, IndustryLink, Region
 from screening.api import filters, serializers
@@ -24,21 +30,24 @@ from screening.api.schema import ApiSchema
 from screening.api.writes import cluster_save, reference_delete, reference_save
 
 
-class ApiViewMixin:
+class ApiViewMixin(APIView):
     """JSON in and out, the shared error body in the schema, integer ids in paths.
 
     Token authentication is listed first so an anonymous request gets 401 with a
     WWW-Authenticate header (DRF takes that header from the first authenticator).
     """
 
-    authentication_classes = (TokenAuthentication, SessionAuthentication)
+    authentication_classes: Sequence[type[BaseAuthentication]] = (
+        TokenAuthentication,
+        SessionAuthentication,
+    )
     schema = ApiSchema()
-    parser_classes = (JSONParser,)
-    renderer_classes = (JSONRenderer,)
+    parser_classes: Sequence[type[BaseParser]] = (JSONParser,)
+    renderer_classes: Sequence[type[BaseRenderer]] = (JSONRenderer,)
     lookup_value_regex = r"[0-9]+"
 
 
-class ReferenceViewSet(ApiViewMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class ReferenceViewSet(ApiViewMixin, viewsets.ModelViewSet):
     """Reference data: every role reads, admins write."""
 
     permission_classes = (ReferenceData,)

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from projects.models import Status
 from screening import access
+from screening.access import descendants_and_self
 from screening.api import filters, rankings
 from screening.api import serializers_leads as s
 from screening.api import serializers_rankings as r
@@ -23,9 +24,12 @@ from screening.api.permissions import HasRole, ManagesShortlists
 from screening.api.views_leads import LEAD_ID, LeadChildMixin, lead_context
 from screening.api.views_reference import ApiViewMixin
 from screening.models import LeadScore, ScoreHistory, ScoreRun
+from screening.scoring.weights import SubScoreWeights
+from shortlists.ranking import LeadFilters, RankRequest
+from shortlists.scopes import industry_descendants
 
 
-class LeadScoreViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class LeadScoreViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     """Stored scores of the leads this user may see; one score per lead, keyed by lead id."""
 
     permission_classes = (HasRole,)
@@ -38,9 +42,10 @@ class LeadScoreViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):  # type: ig
 
     def get_queryset(self) -> QuerySet[LeadScore]:
         visible = access.visible_leads(self.request.user)
-        return LeadScore.objects.filter(lead__in=visible).select_related(
+        scores = LeadScore.objects.filter(lead__in=visible).select_related(
             "lead", "lead__region", "profile"
         )
+        return scores.defer("explanation") if self.action == "list" else scores
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         return s.LeadScoreListSerializer if self.action == "list" else s.LeadScoreSerializer
@@ -54,7 +59,7 @@ class LeadScoreViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):  # type: ig
 
 
 @extend_schema(parameters=[LEAD_ID])
-class ScoreHistoryViewSet(LeadChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class ScoreHistoryViewSet(LeadChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Earlier scores of one lead, newest first."""
 
     serializer_class = s.ScoreHistorySerializer
@@ -84,8 +89,7 @@ class ShortlistView(ApiViewMixin, APIView):
         params = query.validated_data
         override = query.override()
         weights = override or rankings.weights_in_force(params.get("region"))
-        scores = shortlist_scores(request, params)
-        entries, considered = rankings.shortlist(scores, weights, params["k"])
+        entries, considered = rankings.shortlist(rank_request(request, params, weights))
         body = {
             "weights": weights,
             "overridden": override is not None,
@@ -95,22 +99,29 @@ class ShortlistView(ApiViewMixin, APIView):
         return Response(r.ShortlistSerializer(body).data)
 
 
-def shortlist_scores(request: Request, params: dict[str, Any]) -> QuerySet[LeadScore]:
-    """Stored scores of visible leads matching the shortlist's filters."""
-    statuses = params.get("status") or {Status.ACTIVE}
-    scores = LeadScore.objects.filter(
-        lead__in=access.visible_leads(request.user), lead__status__in=statuses
+def rank_request(request: Request, params: dict[str, Any], w: SubScoreWeights) -> RankRequest:
+    """The shortlist's scope as the shortlist page builds it: a region with the regions below
+    it, an industry with its sub-industries; never beyond the leads this user may see."""
+    region_ids = descendants_and_self([params["region"]]) if params.get("region") else None
+    if not access.sees_all_regions(request.user):
+        visible = set(access.officer_region_ids(request.user))
+        region_ids = sorted(visible & set(region_ids) if region_ids is not None else visible)
+    industry = params.get("industry")
+    filters = LeadFilters(
+        stages=tuple(params.get("stage") or ()),
+        statuses=tuple(params.get("status") or (Status.ACTIVE,)),
+        min_confidence=params.get("min_confidence"),
     )
-    if params.get("region"):
-        scores = scores.filter(lead__region_id=params["region"])
-    if params.get("stage"):
-        scores = scores.filter(lead__stage__in=params["stage"])
-    if params.get("min_confidence") is not None:
-        scores = scores.filter(confidence__gte=params["min_confidence"])
-    return scores
+    return RankRequest(
+        weights=(w.local_fit, w.chain_completion, w.cluster_strength),
+        limit=params["k"],
+        region_ids=tuple(region_ids) if region_ids is not None else None,
+        industry_ids=tuple(industry_descendants([industry])) if industry else None,
+        filters=filters,
+    )
 
 
-class ScoreRunViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class ScoreRunViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     """Recomputations of scores with their progress (done + failed of total)."""
 
     queryset = ScoreRun.objects.all()

@@ -27,11 +27,11 @@ def _stored(model: type[Model], instance: Model | None) -> Model | None:
 @transaction.atomic
 def reference_save(serializer: BaseSerializer[Any]) -> Model:
     """Create or update one reference row from a validated serializer."""
-    model = serializer.Meta.model  # type: ignore[attr-defined]
+    model = serializer.Meta.model  # type: ignore[attr-defined]  # ModelSerializers only
     old = _stored(model, serializer.instance)
     obj = serializer.save()
     invalidation.rows_written(model, [o for o in (old, obj) if o is not None])
-    return obj  # type: ignore[no-any-return]
+    return obj
 
 
 @transaction.atomic

@@ -26,8 +26,19 @@ def band_strip(low: int | None, high: int | None, cutoff: int, scale: int) -> Sa
         '<rect x="0" y="5" width="{w}" height="2" fill="#dde3ea"/>'
         '<rect x="{s}" y="2" width="{bw}" height="8" rx="2" fill="#1f5fa8" fill-opacity=".55"/>'
         '<line x1="{c}" y1="0" x2="{c}" y2="12" stroke="#b3261e" stroke-width="1.5"/></svg>',
-        w=STRIP_WIDTH, s=start, bw=max(end - start, 1.5), c=cut,
+        w=STRIP_WIDTH,
+        s=start,
+        bw=max(end - start, 1.5),
+        c=cut,
     )
+
+
+@register.filter
+def thousands(value: object) -> str:
+    """A whole number with thousands separators (140,000) in every language; '–' if unknown."""
+    if value is None or value == "":
+        return "–"
+    return f"{float(value):,.0f}"  # type: ignore[arg-type]
 
 
 @register.filter

@@ -39,24 +39,34 @@ def charts_page(request: HttpRequest) -> HttpResponse:
     targets = dashboard.cluster_targets(params.scope, year)
     chosen = shortlist.chosen
     context = {
-        "form": form, "params": params, "saved": saved, "year": year,
+        "form": form,
+        "params": params,
+        "saved": saved,
+        "year": year,
         "years": range(timezone.localdate().year, timezone.localdate().year - YEARS_BACK, -1),
         "query": query_string(params.query()),
         "feasibility": feasibility,
         "feasibility_svg": charts.feasibility_chart(
-            feasibility.grid, feasibility.points, x_label=_("本地适配（能否落地）"),
-            y_label=_("补链与强群价值（是否值得）"), title=_("可行性与吸引力")),
+            feasibility.grid,
+            feasibility.points,
+            x_label=_("本地适配（能否落地）"),
+            y_label=_("补链与强群价值（是否值得）"),
+            title=_("可行性与吸引力"),
+        ),
         "funnel": funnel,
         "funnel_svg": charts.funnel_chart(funnel, english=english, title=_("招商漏斗")),
         "times": times,
         "times_svg": charts.stage_time_chart(times, title=_("各阶段停留时间")),
         "distributions": distributions,
         "distribution_svg": charts.distribution_chart(
-            distributions, cutoff_total=chosen[-1].scores.total if chosen else None,
-            title=_("各地区总分分布")),
+            distributions,
+            cutoff_total=chosen[-1].scores.total if chosen else None,
+            title=_("各地区总分分布"),
+        ),
         "targets": targets,
-        "targets_svg": charts.targets_chart(targets, english=english, year=year,
-                                            title=_("集群目标与签约")),
+        "targets_svg": charts.targets_chart(
+            targets.rows, english=english, year=year, title=_("集群目标与签约")
+        ),
     }
     return render(request, "shortlists/charts.html", context)
 
@@ -76,9 +86,17 @@ def saved_rows(saved: SavedShortlist) -> list[ShortlistRow]:
     """The saved shortlist's leads placed by their scores today (for the feasibility map)."""
     moved = movement(saved, list(saved.entries.all()))
     return [
-        ShortlistRow(rank=item.entry.rank, lead=item.lead, scores=item.scores,
-                     band_low=None, band_high=None, p_top_k=None, crosses_cutoff=False,
-                     above_cutoff=True, stale=False)
+        ShortlistRow(
+            rank=item.entry.rank,
+            lead=item.lead,
+            scores=item.scores,
+            band_low=None,
+            band_high=None,
+            p_top_k=None,
+            crosses_cutoff=False,
+            above_cutoff=True,
+            stale=False,
+        )
         for item in moved.entries
         if item.scores is not None and item.lead is not None
     ]

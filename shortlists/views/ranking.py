@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from projects.views.common import explanation_lang
 from screening.scoring.weights import PRESETS
@@ -21,6 +22,7 @@ from shortlists.forms import (
     SaveShortlistForm,
     ShortlistForm,
 )
+from shortlists.ranking import weighted_total
 from shortlists.review import COMPARE_MAX, ahp_evaluate, compare_leads, parse_lead_ids
 from shortlists.services import (
     Shortlist,
@@ -30,7 +32,13 @@ from shortlists.services import (
     profile_save_what_if,
     shortlist_save,
 )
-from shortlists.views.common import hidden_pairs, is_partial, manager_required, query_string
+from shortlists.views.common import (
+    hidden_pairs,
+    is_partial,
+    manager_required,
+    query_string,
+    signed_in,
+)
 
 PRESET_LABELS = {
     "balanced": gettext_lazy("均衡"),
@@ -41,25 +49,37 @@ PRESET_LABELS = {
 
 
 def presets() -> list[dict[str, Any]]:
-    return [{"name": name, "label": PRESET_LABELS.get(name, name),
-             "percents": percents_of(tuple(w.as_array().tolist()))}  # type: ignore[arg-type]
-            for name, w in PRESETS.items()]
+    return [
+        {
+            "name": name,
+            "label": PRESET_LABELS.get(name, name),
+            "percents": percents_of((w.local_fit, w.chain_completion, w.cluster_strength)),
+        }
+        for name, w in PRESETS.items()
+    ]
 
 
 def page_context(form: ShortlistForm, shortlist: Shortlist | None, **extra: Any) -> dict[str, Any]:
     query = shortlist.params.query() if shortlist else {}
     params = shortlist.params if shortlist else None
-    values = params.sliders if params else tuple(
-        _int(form.data.get(name)) for name in WEIGHT_FIELDS)
+    values = (
+        params.sliders if params else tuple(_int(form.data.get(name)) for name in WEIGHT_FIELDS)
+    )
     context = {
-        "form": form, "shortlist": shortlist,
-        "sliders": [(form[name], values[i]) for i, name in enumerate(WEIGHT_FIELDS)], "presets": presets(), "hidden": hidden_pairs(query),
+        "form": form,
+        "shortlist": shortlist,
+        "sliders": [(form[name], values[i]) for i, name in enumerate(WEIGHT_FIELDS)],
+        "presets": presets(),
+        "hidden": hidden_pairs(query),
         "query": query_string(query),
         "save_form": SaveShortlistForm(prefix="save"),
-        "profile_form": SaveProfileForm(prefix="profile", initial={
-            "name": params.profile.name if params else "",
-            "region": params.profile.region_id if params else None,
-        }),
+        "profile_form": SaveProfileForm(
+            prefix="profile",
+            initial={
+                "name": params.profile.name if params else "",
+                "region": params.profile.region_id if params else None,
+            },
+        ),
     }
     return context | extra
 
@@ -70,6 +90,7 @@ def _int(value: object) -> int:
 
 
 @require_GET
+@vary_on_headers("HX-Request", "HX-Target")  # the same URL answers a page or a fragment
 @manager_required
 def shortlist_page(request: HttpRequest) -> HttpResponse:
     """The ranked shortlist; an htmx request (sliders, filters) gets the ranking only."""
@@ -91,8 +112,9 @@ def shortlist_save_view(request: HttpRequest) -> HttpResponse:
         shortlist = build_shortlist(params_from_form(form)) if form.is_valid() else None
         context = page_context(form, shortlist, save_form=name_form, open_panel="save")
         return render(request, "shortlists/page.html", context, status=400)
-    saved = shortlist_save(params=params_from_form(form), name=name_form.cleaned_data["name"],
-                           user=request.user)  # type: ignore[arg-type]
+    saved = shortlist_save(
+        params=params_from_form(form), name=name_form.cleaned_data["name"], user=signed_in(request)
+    )
     messages.success(request, _("名单“%(name)s”已保存。") % {"name": saved.name})
     return redirect("shortlists:saved", pk=saved.pk)
 
@@ -105,23 +127,28 @@ def profile_save_view(request: HttpRequest) -> HttpResponse:
     profile_form = SaveProfileForm(request.POST, prefix="profile")
     if not (form.is_valid() and profile_form.is_valid()):
         shortlist = build_shortlist(params_from_form(form)) if form.is_valid() else None
-        context = page_context(form, shortlist, profile_form=profile_form,
-                               open_panel="profile")
+        context = page_context(form, shortlist, profile_form=profile_form, open_panel="profile")
         return render(request, "shortlists/page.html", context, status=400)
     params = params_from_form(form)
     region = profile_form.cleaned_data.get("region")
     profile = profile_save_what_if(
-        name=profile_form.cleaned_data["name"], weights=params.weights,
-        region_id=region.pk if region else None, user=request.user,  # type: ignore[arg-type]
+        name=profile_form.cleaned_data["name"],
+        weights=params.weights,
+        region_id=region.pk if region else None,
+        user=signed_in(request),
         reason=profile_form.cleaned_data["reason"],
     )
-    messages.success(request, _("已保存为评分方案 %(profile)s 并生效；相关线索的总分正在重新计算。")
-                     % {"profile": profile})
+    messages.success(
+        request,
+        _("已保存为评分方案 %(profile)s 并生效；相关线索的总分正在重新计算。")
+        % {"profile": profile},
+    )
     query = params.query() | {"profile": profile.pk}
     return redirect(f"{reverse('shortlists:page')}?{query_string(query)}")
 
 
 @require_GET
+@vary_on_headers("HX-Request", "HX-Target")
 @manager_required
 def ahp_page(request: HttpRequest) -> HttpResponse:
     """Weights from three pairwise judgements (Saaty); refused when CR >= 0.10."""
@@ -134,7 +161,11 @@ def ahp_page(request: HttpRequest) -> HttpResponse:
         context["use_query"] = query_string(weights)
         context["hidden"] = hidden_pairs({"scope": "region", "cutoff": 20, **weights})
         context["profile_form"] = SaveProfileForm(prefix="profile", initial={"name": "ahp"})
-    template = "shortlists/_ahp_result.html" if is_partial(request, "ahp-result") else "shortlists/ahp.html"
+    template = (
+        "shortlists/_ahp_result.html"
+        if is_partial(request, "ahp-result")
+        else "shortlists/ahp.html"
+    )
     return render(request, template, context)
 
 
@@ -144,21 +175,29 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     """Up to four leads side by side: fields, sub-scores and explanations."""
     ids = parse_lead_ids(request.GET.getlist("lead"))
     if len(ids) > COMPARE_MAX:
-        messages.warning(request, _("最多同时比较 %(n)s 条线索，只显示前 %(n)s 条。") % {"n": COMPARE_MAX})
+        messages.warning(
+            request, _("最多同时比较 %(n)s 条线索，只显示前 %(n)s 条。") % {"n": COMPARE_MAX}
+        )
     columns = compare_leads(request.user, ids, explanation_lang())
     form = ShortlistForm(request.GET)
     params = params_from_form(form) if form.is_valid() and form.weights_given() else None
     totals = [_weighted(c.lead, params.weights) if params else None for c in columns]
     back = request.GET.get("back", "")
-    return render(request, "shortlists/compare.html", {
-        "columns": list(zip(columns, totals, strict=True)), "params": params,
-        "back": back if back.startswith("/shortlists/") else "",
-    })
+    return render(
+        request,
+        "shortlists/compare.html",
+        {
+            "columns": list(zip(columns, totals, strict=True)),
+            "params": params,
+            "back": back if back.startswith("/shortlists/") else "",
+        },
+    )
 
 
 def _weighted(lead: Any, weights: tuple[float, float, float]) -> float | None:
     score = getattr(lead, "score", None)
     if score is None:
         return None
-    return (weights[0] * score.local_fit + weights[1] * score.chain_completion) + (
-        weights[2] * score.cluster_strength)
+    return weighted_total(
+        (score.local_fit, score.chain_completion, score.cluster_strength), weights
+    )

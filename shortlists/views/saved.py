@@ -6,23 +6,26 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from projects.views.common import explanation_lang
 from shortlists.exports import shortlist_pdf, shortlist_xlsx
 from shortlists.forms import DecisionForm
-from shortlists.models import SavedShortlist, ShortlistEntry
+from shortlists.models import Decision, SavedShortlist, ShortlistEntry
 from shortlists.review import movement
 from shortlists.services import entry_decide
-from shortlists.views.common import manager_required, query_string
+from shortlists.views.common import manager_required, query_string, signed_in
 
+DECISIONS = [("", _("未决定")), *Decision.choices]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def saved_or_404(pk: int) -> SavedShortlist:
     return get_object_or_404(
-        SavedShortlist.objects.select_related("profile", "created_by", "region", "cluster",
-                                              "industry"),
+        SavedShortlist.objects.select_related(
+            "profile", "created_by", "region", "cluster", "industry"
+        ),
         pk=pk,
     )
 
@@ -44,11 +47,18 @@ def saved_detail(request: HttpRequest, pk: int) -> HttpResponse:
     saved = saved_or_404(pk)
     entries = list(saved.entries.select_related("decided_by"))
     moved = movement(saved, entries)
-    return render(request, "shortlists/saved_detail.html", {
-        "saved": saved, "moved": moved, "lang": explanation_lang(),
-        "charts_query": query_string(saved.filters, saved=saved.pk),
-        "compare_query": query_string({"lead": [e.lead_id for e in entries[:4] if e.lead_id]}),
-    })
+    return render(
+        request,
+        "shortlists/saved_detail.html",
+        {
+            "saved": saved,
+            "moved": moved,
+            "lang": explanation_lang(),
+            "decisions": DECISIONS,
+            "charts_query": query_string(saved.filters, saved=saved.pk),
+            "compare_query": query_string({"lead": [e.lead_id for e in entries[:4] if e.lead_id]}),
+        },
+    )
 
 
 @require_POST
@@ -56,27 +66,42 @@ def saved_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def entry_decide_view(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     """Set the decision and comment of one entry; htmx gets the entry's row back."""
     saved = saved_or_404(pk)
-    entry = get_object_or_404(ShortlistEntry.objects.select_related("decided_by"),
-                              pk=entry_pk, shortlist=saved)
+    entry = get_object_or_404(
+        ShortlistEntry.objects.select_related("decided_by"), pk=entry_pk, shortlist=saved
+    )
     form = DecisionForm(request.POST)
     status = 200
     if form.is_valid():
-        entry = entry_decide(entry=entry, decision=form.cleaned_data["decision"],
-                             comment=form.cleaned_data["comment"], user=request.user)  # type: ignore[arg-type]
-        entry.decided_by = request.user  # type: ignore[assignment]
+        entry = entry_decide(
+            entry=entry,
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+            user=signed_in(request),
+        )
+        entry.decided_by = signed_in(request)
     else:
         status = 400
-    return render(request, "shortlists/_entry_decision.html", {
-        "saved": saved, "entry": entry, "form": form, "done": form.is_valid(),
-    }, status=status)
+    return render(
+        request,
+        "shortlists/_entry_decision.html",
+        {
+            "saved": saved,
+            "entry": entry,
+            "form": form,
+            "done": form.is_valid(),
+            "decisions": DECISIONS,
+        },
+        status=status,
+    )
 
 
 @require_GET
 @manager_required
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     saved = saved_or_404(pk)
-    content = shortlist_xlsx(saved, list(saved.entries.select_related("decided_by")),
-                             explanation_lang())
+    content = shortlist_xlsx(
+        saved, list(saved.entries.select_related("decided_by")), explanation_lang()
+    )
     return _attachment(content, XLSX, f"{saved.name}.xlsx")
 
 
@@ -84,8 +109,9 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @manager_required
 def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     saved = saved_or_404(pk)
-    content = shortlist_pdf(saved, list(saved.entries.select_related("decided_by")),
-                            explanation_lang())
+    content = shortlist_pdf(
+        saved, list(saved.entries.select_related("decided_by")), explanation_lang()
+    )
     return _attachment(content, "application/pdf", f"{saved.name}.pdf")
 
 

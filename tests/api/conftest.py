@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -17,14 +17,14 @@ from rest_framework.test import APIClient
 
 from projects.models import Lead
 from regions.models import OfficerRegion, Region
+from shortlists.ranking import forget_cache
+from tests.api.helpers import make_lead, make_region
 from tests.factories import (
     ClusterFactory,
     ClusterIndustryFactory,
     EndowmentFactory,
     IndustryFactory,
     IndustryLinkFactory,
-    LeadFactory,
-    RegionFactory,
     RegionIndustryFactory,
     UserFactory,
 )
@@ -36,6 +36,8 @@ def _api_settings(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"  # uploads are kept here until confirmed
     # Personas are created per test; the production hasher would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Shortlists rank from a per-process copy of the scores; ids repeat across tests.
+    forget_cache()
 
 
 @dataclass
@@ -50,20 +52,20 @@ class World:
 
 
 def make_user(name: str, *roles: str, regions: tuple[Region, ...] = ()) -> User:
-    user = UserFactory(username=name)
+    user = cast(User, UserFactory(username=name))
     for role in roles:
         user.groups.add(Group.objects.get_or_create(name=role)[0])
     for region in regions:
         OfficerRegion.objects.create(user=user, region=region)
-    return user  # type: ignore[no-any-return]
+    return user
 
 
 @pytest.fixture
 def world(db: None) -> World:
-    province = RegionFactory(code="SD", name="山东省", level="province")
-    city_a = RegionFactory(code="SD-ZZ", name="枣庄市", level="city", parent=province)
-    city_b = RegionFactory(code="SD-WH", name="威海市", level="city", parent=province)
-    county_a = RegionFactory(code="SD-ZZ-TE", name="滕州市", level="county", parent=city_a)
+    province = make_region(code="SD", name="山东省", level="province")
+    city_a = make_region(code="SD-ZZ", name="枣庄市", level="city", parent=province)
+    city_b = make_region(code="SD-WH", name="威海市", level="city", parent=province)
+    county_a = make_region(code="SD-ZZ-TE", name="滕州市", level="county", parent=city_a)
     battery = IndustryFactory(code="LIB", name="锂电池")
     cathode = IndustryFactory(code="CAT", name="正极材料")
     IndustryLinkFactory(supplier=cathode, customer=battery, weight=0.8)
@@ -81,8 +83,8 @@ def world(db: None) -> World:
         "admin": make_user("admin", "admin"),
         "norole": make_user("norole"),
     }
-    lead_a = LeadFactory(region=city_a, industry=battery, company="甲电池有限公司")
-    lead_b = LeadFactory(region=city_b, industry=battery, company="乙电池有限公司")
+    lead_a = make_lead(region=city_a, industry=battery, company="甲电池有限公司")
+    lead_b = make_lead(region=city_b, industry=battery, company="乙电池有限公司")
     return World(province, city_a, city_b, county_a, lead_a, lead_b, users)
 
 

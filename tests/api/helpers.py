@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 
 from projects.models import Lead
-from screening.models import LeadScore
+from regions.models import Region
+from screening.models import LeadScore, ScoreHistory
 from screening.services.profiles import ensure_default_profile
+from tests.factories import LeadFactory, RegionFactory
 
 V1 = "/api/v1"
 
 
 def store_score(lead: Lead, **values: float) -> LeadScore:
-    """A stored score as the scorer would write it, current with the lead's inputs."""
+    """A stored score as the scorer would write it (with its history row), current with the
+    lead's inputs."""
     fields = {
         "local_fit": 60.0,
         "chain_completion": 50.0,
@@ -30,14 +32,18 @@ def store_score(lead: Lead, **values: float) -> LeadScore:
         + 0.3 * fields["cluster_strength"],
     )
     lead.refresh_from_db()
+    profile, now = ensure_default_profile(), timezone.now()
+    ScoreHistory.objects.create(
+        lead=lead, profile=profile, measures_version=1, computed_at=now, **fields
+    )
     return LeadScore.objects.create(
         lead=lead,
         region_id=lead.region_id,
-        profile=ensure_default_profile(),
+        profile=profile,
         lead_revision=lead.score_revision,
         region_version=lead.region.score_version,
         measures_version=1,
-        computed_at=timezone.now(),
+        computed_at=now,
         explanation={"sentences": {"zh": ["总分"], "en": ["Total"]}},
         **fields,
     )
@@ -48,7 +54,14 @@ def error_of(response: Any) -> dict[str, Any]:
     body = response.json()
     assert set(body) == {"error"}, body
     assert set(body["error"]) == {"code", "message", "fields"}, body
-    return body["error"]  # type: ignore[no-any-return]
+    error: dict[str, Any] = body["error"]
+    return error
 
 
-TODAY = dt.date(2026, 3, 1)
+def make_lead(**fields: Any) -> Lead:
+    """A saved lead (the factories are untyped; this says what comes back)."""
+    return cast(Lead, LeadFactory(**fields))
+
+
+def make_region(**fields: Any) -> Region:
+    return cast(Region, RegionFactory(**fields))

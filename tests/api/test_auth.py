@@ -13,7 +13,6 @@ from rest_framework.test import APIClient
 
 from tests.api.conftest import World
 from tests.api.helpers import V1, error_of
-from tests.factories import UserFactory
 
 Api = Callable[[str], APIClient]
 pytestmark = pytest.mark.django_db
@@ -62,7 +61,7 @@ def test_it_lets_a_user_revoke_their_own_token(world: World, api: Api) -> None:
 def test_it_stops_a_token_an_admin_deleted_in_the_django_admin(world: World, api: Api) -> None:
     client = api("officer_a")
     assert client.get(f"{V1}/leads/").status_code == 200
-    staff = UserFactory(username="root", is_staff=True, is_superuser=True)
+    staff = User.objects.create_superuser("root", "root@example.com", PASSWORD)
     browser = Client()
     browser.force_login(staff)
     # The admin lists tokens by their user (TokenProxy's pk is the user id).

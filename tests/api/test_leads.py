@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from projects.models import Lead, LeadActivity, StageChange
 from tests.api.conftest import World
-from tests.api.helpers import V1, error_of, store_score
+from tests.api.helpers import V1, error_of, make_lead, store_score
 from tests.factories import LeadFactory
 
 Api = Callable[[str], APIClient]
@@ -41,7 +41,7 @@ def ids(response: Any) -> set[int]:
 
 
 def test_it_lists_only_the_officers_regions(world: World, api: Api) -> None:
-    county_lead = LeadFactory(region=world.county_a, industry=world.lead_a.industry)
+    county_lead = make_lead(region=world.county_a, industry=world.lead_a.industry)
     response = api("officer_a").get(f"{V1}/leads/")
     assert response.status_code == 200
     assert ids(response) == {world.lead_a.pk, county_lead.pk}
@@ -288,3 +288,33 @@ def test_it_rejects_an_empty_activity_on_the_text_field(world: World, api: Api) 
     response = api("officer_a").post(url, {"kind": "note", "text": "   "}, format="json")
     assert response.status_code == 400
     assert list(error_of(response)["fields"]) == ["text"]
+
+
+def test_it_writes_a_lead_exactly_as_drfs_generic_serializer_would(world: World, api: Api) -> None:
+    """LeadSerializer unrolls DRF's representation for speed; it must not change a byte."""
+    from rest_framework import serializers
+
+    from screening.api.serializers_leads import (
+        LeadSerializer,
+        ScoreSummarySerializer,
+        lazy_staleness,
+    )
+
+    lead = world.lead_a
+    Lead.objects.filter(pk=lead.pk).update(
+        capex="1234.5", land_ha=None, power_mw="7", investor_type="soe", needs=["port"]
+    )
+    lead.input_industries.set([world.lead_b.industry_id])
+    store_score(lead, total=61.25)
+    lead = Lead.objects.select_related("score", "region").get(pk=lead.pk)
+    context = {"staleness": lazy_staleness()}
+    fast = LeadSerializer(lead, context=context).data
+    generic = serializers.ModelSerializer.to_representation(
+        LeadSerializer(lead, context=context), lead
+    )
+    assert fast == generic
+    summary = ScoreSummarySerializer(lead.score, context={"stale": False}).data
+    assert fast["score"] == summary
+    assert fast["created_at"] == serializers.DateTimeField().to_representation(lead.created_at)
+    listed = api("officer_a").get(f"{V1}/leads/").json()["results"]
+    assert next(row for row in listed if row["id"] == lead.pk) == fast

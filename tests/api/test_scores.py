@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -12,8 +13,7 @@ from projects.models import Lead
 from screening.models import ScoreHistory, ScoreRun
 from screening.services.profiles import ensure_default_profile
 from tests.api.conftest import World
-from tests.api.helpers import V1, error_of, store_score
-from tests.factories import LeadFactory
+from tests.api.helpers import V1, error_of, make_lead, store_score
 
 Api = Callable[[str], APIClient]
 pytestmark = pytest.mark.django_db
@@ -21,9 +21,9 @@ pytestmark = pytest.mark.django_db
 
 def scored_leads(world: World) -> tuple[Lead, Lead, Lead]:
     """Three leads of city A: strong local fit, strong chain completion, and middling."""
-    fit = LeadFactory(region=world.city_a, industry=world.lead_a.industry)
-    chain = LeadFactory(region=world.city_a, industry=world.lead_a.industry)
-    middle = LeadFactory(region=world.city_a, industry=world.lead_a.industry)
+    fit = make_lead(region=world.city_a, industry=world.lead_a.industry)
+    chain = make_lead(region=world.city_a, industry=world.lead_a.industry)
+    middle = make_lead(region=world.city_a, industry=world.lead_a.industry)
     store_score(fit, local_fit=90, chain_completion=10, cluster_strength=50)
     store_score(chain, local_fit=10, chain_completion=95, cluster_strength=50)
     store_score(middle, local_fit=50, chain_completion=50, cluster_strength=50)
@@ -111,7 +111,7 @@ def test_it_reranks_a_shortlist_under_overridden_weights(world: World, api: Api)
 
 def test_it_reranks_by_preset(world: World, api: Api) -> None:
     _, chain, _ = scored_leads(world)
-    response = api("admin").get(f"{V1}/shortlists/", {"preset": "chain_first", "k": 1})
+    response = api("admin").get(f"{V1}/shortlists/", {"preset": "chain_first", "k": "1"})
     assert shortlist_ids(response) == [chain.pk]
 
 
@@ -134,7 +134,7 @@ def test_it_leaves_inactive_leads_off_the_shortlist_by_default(world: World, api
     ],
 )
 def test_it_names_bad_shortlist_parameters(
-    world: World, api: Api, params: dict[str, object], fields: set[str]
+    world: World, api: Api, params: dict[str, Any], fields: set[str]
 ) -> None:
     response = api("manager").get(f"{V1}/shortlists/", params)
     assert response.status_code == 400
@@ -175,3 +175,12 @@ def test_it_reports_score_run_progress(world: World, api: Api) -> None:
     assert (body["state"], body["percent"], body["done"]) == ("running", 30, 50)
     listed = api("manager").get(f"{V1}/score-runs/", {"state": "done"}).json()
     assert listed["count"] == 0
+
+
+def test_it_shortlists_a_region_with_the_regions_below_it(world: World, api: Api) -> None:
+    county = make_lead(region=world.county_a, industry=world.lead_a.industry)
+    store_score(county, local_fit=99, chain_completion=99, cluster_strength=99)
+    store_score(world.lead_b, local_fit=100, chain_completion=100, cluster_strength=100)
+    response = api("manager").get(f"{V1}/shortlists/", {"region": world.city_a.pk})
+    assert shortlist_ids(response) == [county.pk]
+    assert response.json()["considered"] == 1

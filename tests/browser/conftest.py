@@ -6,7 +6,6 @@ loop, so Django's async-safety check must be off here (and only here).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,29 +16,39 @@ from django.conf import settings
 from screening.world import forget_world
 from tests.ui.scenario import PASSWORD, Scenario, build_scenario
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 DESKTOP = {"width": 1280, "height": 900}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if not CHROMIUM.exists():
-        skip = pytest.mark.skip(reason=f"browser tests need Chromium at {CHROMIUM} "
-                                       "(apt-get install chromium)")
+        skip = pytest.mark.skip(
+            reason=f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
+        )
         for item in items:
             if "browser" in item.keywords:
                 item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium for one test module: Playwright's event loop must not outlive the browser
+    tests, or Django would refuse ORM calls in the tests that follow."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Only while the loop lives (these tests): the ORM may run beside Playwright's event loop.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()

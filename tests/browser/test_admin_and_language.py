@@ -3,7 +3,6 @@ screenshots of the remaining main pages."""
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from collections.abc import Callable
@@ -24,7 +23,10 @@ def shown_total(page: Any) -> int:
 
 
 def test_an_admin_edits_a_cluster_and_sees_a_lead_score_change(
-    page: Any, live_server: Any, scenario: Scenario, sign_in: Callable[..., None],
+    page: Any,
+    live_server: Any,
+    scenario: Scenario,
+    sign_in: Callable[..., None],
     shot: Callable[..., Any],
 ) -> None:
     sign_in(page, "admin")
@@ -54,7 +56,10 @@ def test_an_admin_edits_a_cluster_and_sees_a_lead_score_change(
 
 
 def test_switching_to_english(
-    page: Any, live_server: Any, scenario: Scenario, sign_in: Callable[..., None],
+    page: Any,
+    live_server: Any,
+    scenario: Scenario,
+    sign_in: Callable[..., None],
     shot: Callable[..., Any],
 ) -> None:
     sign_in(page, "officer_jinan")
@@ -83,8 +88,13 @@ def upload_bundle(tmp_path: Path, text: str) -> Path:
 
 
 def test_admin_pages_upload_runs_and_sign_in(
-    page: Any, browser: Any, live_server: Any, scenario: Scenario,
-    sign_in: Callable[..., None], shot: Callable[..., Any], tmp_path: Path,
+    page: Any,
+    browser: Any,
+    live_server: Any,
+    scenario: Scenario,
+    sign_in: Callable[..., None],
+    shot: Callable[..., Any],
+    tmp_path: Path,
 ) -> None:
     anonymous = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     tab = anonymous.new_page()
@@ -95,24 +105,34 @@ def test_admin_pages_upload_runs_and_sign_in(
 
     sign_in(page, "admin")
     page.goto(f"{live_server.url}/data/upload/")
-    header = ("external_id,company,industry_code,region_code,capex,currency,jobs,land_ha,needs,"
-              "input_codes,stage,status,received_on\n")
-    bad = header + ("B-1,坏数据一,NO-SUCH,SD-JN,abc,CNY,10,,,,lead,active,2026-02-01\n"
-                    "B-2,坏数据二,TEXT,SD-XX,100,CNY,-4,,,,moon,active,2026-13-01\n")
-    page.get_by_label("数据文件（.zip 或 .xlsx）").set_input_files(str(upload_bundle(tmp_path, bad)))
+    header = (
+        "external_id,company,industry_code,region_code,capex,currency,jobs,land_ha,needs,"
+        "input_codes,stage,status,received_on\n"
+    )
+    bad = header + (
+        "B-1,坏数据一,NO-SUCH,SD-JN,abc,CNY,10,,,,lead,active,2026-02-01\n"
+        "B-2,坏数据二,TEXT,SD-XX,100,CNY,-4,,,,moon,active,2026-13-01\n"
+    )
+    page.get_by_label("数据文件（.zip 或 .xlsx）").set_input_files(
+        str(upload_bundle(tmp_path, bad))
+    )
     page.get_by_role("button", name="上传并检查").click()
     expect(page.locator("table.errors tbody tr")).not_to_have_count(0)
     expect(page.get_by_role("button", name="确认导入")).to_have_count(0)
     shot(page, "upload-dry-run-errors")
 
-    good = header + "".join(f"G-{n},上传企业{n},TEXT,SD-JN,1000,CNY,50,,,,lead,active,2026-02-01\n"
-                            for n in range(25))
+    good = header + "".join(
+        f"G-{n},上传企业{n},TEXT,SD-JN,1000,CNY,50,,,,lead,active,2026-02-01\n" for n in range(25)
+    )
     page.goto(f"{live_server.url}/data/upload/")
-    page.get_by_label("数据文件（.zip 或 .xlsx）").set_input_files(str(upload_bundle(tmp_path, good)))
+    page.get_by_label("数据文件（.zip 或 .xlsx）").set_input_files(
+        str(upload_bundle(tmp_path, good))
+    )
     page.get_by_role("button", name="上传并检查").click()
     page.get_by_role("button", name="确认导入").click()
     expect(page.get_by_text("导入完成。")).to_be_visible()
-    expect(page.locator("#import-result progress").first).to_be_visible()
+    expect(page.locator("#import-panel progress").first).to_be_visible()
+    expect(page.get_by_role("button", name="确认导入")).to_have_count(0)  # used once
     shot(page, "upload-done")
 
     page.goto(f"{live_server.url}/runs/")

@@ -16,7 +16,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_an_officer_filters_opens_a_lead_advances_it_and_adds_a_note(
-    page: Any, live_server: Any, scenario: Scenario, sign_in: Callable[..., None],
+    page: Any,
+    live_server: Any,
+    scenario: Scenario,
+    sign_in: Callable[..., None],
     shot: Callable[..., Any],
 ) -> None:
     sign_in(page, "officer_jinan")
@@ -27,8 +30,9 @@ def test_an_officer_filters_opens_a_lead_advances_it_and_adds_a_note(
 
     page.evaluate("window.__noReload = true")  # survives htmx swaps, not a page load
     page.locator("#filters").get_by_label("阶段").select_option("lead")
-    expect(rows).to_have_count(Lead.objects.filter(region=scenario.cities["JN"],
-                                                   stage="lead").count())
+    expect(rows).to_have_count(
+        Lead.objects.filter(region=scenario.cities["JN"], stage="lead").count()
+    )
     assert "stage=lead" in page.url  # the filter is in the address, shareable
     assert page.evaluate("window.__noReload") is True
     shot(page, "inbox-officer-filtered")
@@ -61,7 +65,10 @@ def test_an_officer_filters_opens_a_lead_advances_it_and_adds_a_note(
 
 
 def test_inline_actions_in_the_inbox_work_without_a_reload(
-    page: Any, live_server: Any, scenario: Scenario, sign_in: Callable[..., None],
+    page: Any,
+    live_server: Any,
+    scenario: Scenario,
+    sign_in: Callable[..., None],
     shot: Callable[..., Any],
 ) -> None:
     sign_in(page, "officer_jinan")
@@ -97,7 +104,10 @@ def test_inline_actions_in_the_inbox_work_without_a_reload(
 
 
 def test_a_bad_edit_is_refused_beside_the_field(
-    page: Any, live_server: Any, scenario: Scenario, sign_in: Callable[..., None],
+    page: Any,
+    live_server: Any,
+    scenario: Scenario,
+    sign_in: Callable[..., None],
     shot: Callable[..., Any],
 ) -> None:
     sign_in(page, "officer_jinan")
@@ -112,11 +122,15 @@ def test_a_bad_edit_is_refused_beside_the_field(
 
 
 def test_the_inbox_is_usable_on_a_tablet(
-    browser: Any, live_server: Any, scenario: Scenario, sign_in: Callable[..., None],
+    browser: Any,
+    live_server: Any,
+    scenario: Scenario,
+    sign_in: Callable[..., None],
     shot: Callable[..., Any],
 ) -> None:
-    context = browser.new_context(viewport={"width": 820, "height": 1180}, locale="zh-CN",
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 820, "height": 1180}, locale="zh-CN", has_touch=True
+    )
     tab = context.new_page()
     sign_in(tab, "officer_jinan")
     table = tab.locator(".table-wrap")

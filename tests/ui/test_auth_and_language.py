@@ -37,14 +37,19 @@ def test_it_signs_out(scenario: Scenario, officer: Client) -> None:
 
 
 def test_it_changes_the_password(scenario: Scenario, officer: Client) -> None:
-    data = {"old_password": PASSWORD, "new_password1": "Jinan-2026-new!",
-            "new_password2": "Jinan-2026-new!"}
+    data = {
+        "old_password": PASSWORD,
+        "new_password1": "Jinan-2026-new!",
+        "new_password2": "Jinan-2026-new!",
+    }
     response = officer.post(reverse("password_change"), data)
     assert response.status_code == 302
     assert Client().login(username="officer_jinan", password="Jinan-2026-new!")
 
 
-def test_a_bad_new_password_is_refused_beside_the_field(scenario: Scenario, officer: Client) -> None:
+def test_a_bad_new_password_is_refused_beside_the_field(
+    scenario: Scenario, officer: Client
+) -> None:
     data = {"old_password": PASSWORD, "new_password1": "123", "new_password2": "123"}
     body = officer.post(reverse("password_change"), data).content.decode()
     assert 'id="id_new_password2-error"' in body
@@ -90,9 +95,22 @@ def test_the_compiled_catalogue_matches_its_po_file(language: str, tmp_path: Pat
 def test_every_chinese_source_string_has_an_english_translation() -> None:
     with (LOCALE / "en" / "LC_MESSAGES" / "django.mo").open("rb") as handle:
         catalog = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
-    untranslated = [key for key, value in catalog.items()
-                    if CJK.search(key if isinstance(key, str) else key[0]) and CJK.search(value)]
+    untranslated = [
+        key
+        for key, value in catalog.items()
+        if CJK.search(key if isinstance(key, str) else key[0]) and CJK.search(value)
+    ]
     assert not untranslated
     po = (LOCALE / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     empty = re.findall(r'msgid "([^"]*[\u4e00-\u9fff][^"]*)"\nmsgstr ""\n\n', po)
     assert not empty, f"Chinese strings without English: {empty}"
+
+
+def test_forbidden_and_not_found_pages_explain_themselves(
+    scenario: Scenario, officer: Client
+) -> None:
+    forbidden = officer.get(reverse("data_upload"))
+    assert forbidden.status_code == 403 and "没有权限" in forbidden.content.decode()
+    other = scenario.leads["qd_elec"]  # a Qingdao lead: not found, not "forbidden"
+    missing = officer.get(reverse("lead_detail", kwargs={"pk": other.pk}))
+    assert missing.status_code == 404 and "找不到页面" in missing.content.decode()

@@ -15,8 +15,9 @@ from screening.services.scores import rescore_leads
 from tests.ui.scenario import Scenario
 
 
-def detail(client: Client, lead: Lead, **headers: str) -> str:
-    response = client.get(reverse("lead_detail", kwargs={"pk": lead.pk}), **headers)
+def detail(client: Client, lead: Lead, language: str = "zh-hans") -> str:
+    url = reverse("lead_detail", kwargs={"pk": lead.pk})
+    response = client.get(url, headers={"Accept-Language": language})
     assert response.status_code == 200
     return response.content.decode()
 
@@ -24,10 +25,20 @@ def detail(client: Client, lead: Lead, **headers: str) -> str:
 def test_it_shows_every_field(scenario: Scenario, officer: Client) -> None:
     lead = scenario.leads["battery"]
     body = detail(officer, lead)
-    for text in ("宁德时代（示例）", "广东深圳", "民营", "动力电池电芯与模组", "正极材料",
-                 "800000 CNY", "港口", "招商引资线索（测试）", "2026年1月5日", "T-000"):
+    for text in (
+        "宁德时代（示例）",
+        "广东深圳",
+        "民营",
+        "动力电池电芯与模组",
+        "正极材料",
+        "800000 CNY",
+        "港口",
+        "招商引资线索（测试）",
+        "2026年1月5日",
+        "T-000",
+    ):
         assert text in body, text
-    english = detail(officer, lead, HTTP_ACCEPT_LANGUAGE="en")
+    english = detail(officer, lead, language="en")
     for text in ("800,000 CNY", "3,000", "Jan. 5, 2026", "Private", "Cathode materials"):
         assert text in english, text
 
@@ -47,7 +58,7 @@ def test_the_score_card_explains_in_plain_sentences(scenario: Scenario, officer:
 def test_the_explanation_follows_the_language(scenario: Scenario, officer: Client) -> None:
     lead = scenario.leads["battery"]
     score = LeadScore.objects.get(lead=lead)
-    body = detail(officer, lead, HTTP_ACCEPT_LANGUAGE="en")
+    body = detail(officer, lead, language="en")
     assert score.explanation["sentences"]["en"][1] in body
     assert "Why this score" in body and "Jinan new-energy vehicle cluster" in body
 
@@ -76,14 +87,21 @@ def test_where_else_scores_it_in_the_sibling_regions(scenario: Scenario, officer
 
 
 def test_it_warns_when_another_region_courts_the_same_company(
-    scenario: Scenario, officer: Client, client_for: object
+    scenario: Scenario, officer: Client
 ) -> None:
-    body = detail(officer, scenario.leads["dup_jn"])
+    def warning(lead: Lead) -> str:
+        url = reverse("lead_duplicates", kwargs={"pk": lead.pk})
+        return officer.get(url).content.decode()
+
+    assert reverse("lead_duplicates", kwargs={"pk": scenario.leads["dup_jn"].pk}) in detail(
+        officer, scenario.leads["dup_jn"]
+    )  # loaded after the page
+    body = warning(scenario.leads["dup_jn"])
     assert "同一企业也是其他地区的线索" in body
     assert "青岛市" in body
     qingdao = scenario.leads["dup_qd"]
     assert reverse("lead_detail", kwargs={"pk": qingdao.pk}) not in body  # not theirs to open
-    assert "同一企业也是其他地区的线索" not in detail(officer, scenario.leads["battery"])
+    assert "同一企业也是其他地区的线索" not in warning(scenario.leads["battery"])
 
 
 def test_a_manager_sees_the_page_without_the_edit_controls(
@@ -96,7 +114,9 @@ def test_a_manager_sees_the_page_without_the_edit_controls(
 
 def test_the_timeline_lists_notes_and_stage_moves(scenario: Scenario, officer: Client) -> None:
     lead = scenario.leads["battery"]
-    officer.post(reverse("lead_note", kwargs={"pk": lead.pk}), {"kind": "visit", "text": "实地考察"})
+    officer.post(
+        reverse("lead_note", kwargs={"pk": lead.pk}), {"kind": "visit", "text": "实地考察"}
+    )
     body = detail(officer, lead)
     assert "实地考察" in body and "考察" in body
     assert "创建于" in body  # the first stage change
@@ -104,13 +124,21 @@ def test_the_timeline_lists_notes_and_stage_moves(scenario: Scenario, officer: C
 
 def edit_data(lead: Lead, **changes: object) -> dict[str, object]:
     data: dict[str, object] = {
-        "company": lead.company, "investor_origin": lead.investor_origin,
-        "investor_type": lead.investor_type, "industry": lead.industry_id,
-        "products": lead.products, "input_industries": list(
-            lead.input_industries.values_list("pk", flat=True)),
-        "region": lead.region_id, "capex": lead.capex or "", "currency": lead.currency,
-        "jobs": lead.jobs or "", "land_ha": lead.land_ha or "", "power_mw": lead.power_mw or "",
-        "needs": lead.needs, "source": lead.source, "received_on": lead.received_on,
+        "company": lead.company,
+        "investor_origin": lead.investor_origin,
+        "investor_type": lead.investor_type,
+        "industry": lead.industry_id,
+        "products": lead.products,
+        "input_industries": list(lead.input_industries.values_list("pk", flat=True)),
+        "region": lead.region_id,
+        "capex": lead.capex or "",
+        "currency": lead.currency,
+        "jobs": lead.jobs or "",
+        "land_ha": lead.land_ha or "",
+        "power_mw": lead.power_mw or "",
+        "needs": lead.needs,
+        "source": lead.source,
+        "received_on": lead.received_on,
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -146,8 +174,9 @@ def test_bad_input_is_shown_beside_the_field_and_changes_nothing(
 ) -> None:
     lead = scenario.leads["battery"]
     before = Lead.objects.values().get(pk=lead.pk)
-    response = officer.post(reverse("lead_edit", kwargs={"pk": lead.pk}),
-                            edit_data(lead, **changes))
+    response = officer.post(
+        reverse("lead_edit", kwargs={"pk": lead.pk}), edit_data(lead, **changes)
+    )
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert f'id="id_{field}-error"' in response.content.decode()
@@ -158,8 +187,10 @@ def test_an_officer_cannot_aim_a_lead_at_another_region(
     scenario: Scenario, officer: Client
 ) -> None:
     lead = scenario.leads["battery"]
-    response = officer.post(reverse("lead_edit", kwargs={"pk": lead.pk}),
-                            edit_data(lead, region=scenario.cities["QD"].pk))
+    response = officer.post(
+        reverse("lead_edit", kwargs={"pk": lead.pk}),
+        edit_data(lead, region=scenario.cities["QD"].pk),
+    )
     assert "region" in response.context["form"].errors
     lead.refresh_from_db()
     assert lead.region == scenario.cities["JN"]

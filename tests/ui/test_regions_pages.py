@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -32,15 +33,18 @@ def test_the_cluster_profile_marks_the_chain_around_it(scenario: Scenario, offic
 
 
 def test_the_cluster_profile_lists_visible_leads_that_fill_gaps(
-    scenario: Scenario, officer: Client, client_for: object
+    scenario: Scenario, officer: Client, client_for: Callable[[str], Client]
 ) -> None:
     cluster = scenario.clusters["QD-ELEC"]  # electronics: its suppliers/customers in Qingdao
     mine = officer.get(reverse("cluster_profile", kwargs={"pk": cluster.pk})).context["leads"]
     assert all(lead.region_id == scenario.cities["JN"].pk for lead in mine)  # Jinan officer
     profile = officer.get(reverse("cluster_profile", kwargs={"pk": cluster.pk})).context["profile"]
     gaps = set(profile.gap_industry_ids)
-    theirs = client_for("officer_qingdao").get(  # type: ignore[operator]
-        reverse("cluster_profile", kwargs={"pk": cluster.pk})).context["leads"]
+    theirs = (
+        client_for("officer_qingdao")
+        .get(reverse("cluster_profile", kwargs={"pk": cluster.pk}))
+        .context["leads"]
+    )
     assert all(lead.industry_id in gaps for lead in theirs)
 
 
@@ -53,15 +57,18 @@ def bundle(files: dict[str, str]) -> SimpleUploadedFile:
 
 
 ENDOWMENTS_OK = "region_code,factor,value,source\nSD-JN,rail,1,test\nSD-QD,rail,1,test\n"
-ENDOWMENTS_BAD = ("region_code,factor,value,source\nSD-JN,rail,1,test\n"
-                  "SD-XX,rail,1,test\nSD-QD,rail,-3,test\nSD-QD,,1,test\n")
+ENDOWMENTS_BAD = (
+    "region_code,factor,value,source\nSD-JN,rail,1,test\n"
+    "SD-XX,rail,1,test\nSD-QD,rail,-3,test\nSD-QD,rail,x,test\n"
+)
 
 
 def test_a_dry_run_lists_every_row_error_and_writes_nothing(
     scenario: Scenario, admin_client_: Client
 ) -> None:
-    response = admin_client_.post(reverse("data_upload"),
-                                  {"file": bundle({"endowments.csv": ENDOWMENTS_BAD})})
+    response = admin_client_.post(
+        reverse("data_upload"), {"file": bundle({"endowments.csv": ENDOWMENTS_BAD})}
+    )
     assert response.status_code == 200
     report = response.context["report"]
     assert not report.ok
@@ -76,14 +83,16 @@ def test_a_dry_run_lists_every_row_error_and_writes_nothing(
 def test_a_valid_upload_is_imported_only_after_confirming(
     scenario: Scenario, admin_client_: Client
 ) -> None:
-    response = admin_client_.post(reverse("data_upload"),
-                                  {"file": bundle({"endowments.csv": ENDOWMENTS_OK})})
+    response = admin_client_.post(
+        reverse("data_upload"), {"file": bundle({"endowments.csv": ENDOWMENTS_OK})}
+    )
     assert response.context["report"].ok
     assert not Endowment.objects.filter(factor="rail").exists()  # the dry run wrote nothing
     token = response.context["token"]
     assert "确认导入" in response.content.decode()
-    done = admin_client_.post(reverse("data_upload_confirm", kwargs={"token": token}),
-                              HTTP_HX_REQUEST="true")
+    done = admin_client_.post(
+        reverse("data_upload_confirm", kwargs={"token": token}), HTTP_HX_REQUEST="true"
+    )
     assert done.status_code == 200 and "导入完成" in done.content.decode()
     assert Endowment.objects.filter(factor="rail").count() == 2
     progress = admin_client_.get(reverse("data_upload_progress", kwargs={"token": token}))
@@ -110,12 +119,16 @@ def test_a_malformed_token_is_not_found(scenario: Scenario, admin_client_: Clien
 def test_leads_upload_reports_progress_and_rescoring(
     scenario: Scenario, admin_client_: Client
 ) -> None:
-    header = ("external_id,company,industry_code,region_code,capex,currency,jobs,land_ha,needs,"
-              "input_codes,stage,status,received_on\n")
-    rows = "".join(f"U-{n},上传企业{n},TEXT,SD-JN,1000,CNY,50,,,,lead,active,2026-02-01\n"
-                   for n in range(30))
-    response = admin_client_.post(reverse("data_upload"),
-                                  {"file": bundle({"leads.csv": header + rows})})
+    header = (
+        "external_id,company,industry_code,region_code,capex,currency,jobs,land_ha,needs,"
+        "input_codes,stage,status,received_on\n"
+    )
+    rows = "".join(
+        f"U-{n},上传企业{n},TEXT,SD-JN,1000,CNY,50,,,,lead,active,2026-02-01\n" for n in range(30)
+    )
+    response = admin_client_.post(
+        reverse("data_upload"), {"file": bundle({"leads.csv": header + rows})}
+    )
     assert response.context["report"].ok, response.context["report"].as_text()
     token = response.context["token"]
     done = admin_client_.post(reverse("data_upload_confirm", kwargs={"token": token}))

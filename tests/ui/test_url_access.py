@@ -24,8 +24,9 @@ A = "API_DENIED"  # the API refuses anonymous callers: 401 or 403
 TOKEN = "0" * 32
 
 
-def row(anonymous: Any, jinan: Any, qingdao: Any, manager: Any, admin: Any,
-        nobody: Any) -> dict[str, Any]:
+def row(
+    anonymous: Any, jinan: Any, qingdao: Any, manager: Any, admin: Any, nobody: Any
+) -> dict[str, Any]:
     return dict(zip(WHO, (anonymous, jinan, qingdao, manager, admin, nobody), strict=True))
 
 
@@ -37,6 +38,7 @@ READ_LEAD = row(LOGIN, 200, 404, 200, 200, 403)
 EDIT_LEAD = row(LOGIN, 200, 404, 403, 200, 403)
 ANY_ROLE = row(LOGIN, 200, 200, 200, 200, 403)
 MANAGERS = row(LOGIN, 403, 403, 200, 200, 403)
+MANAGERS_NOT_FOUND = row(LOGIN, 403, 403, 404, 404, 403)
 ADMINS = row(LOGIN, 403, 403, 403, 200, 403)
 POST_ONLY = same(405, 405)
 API_ANY_ROLE = row(A, 200, 200, 200, 200, 403)
@@ -55,6 +57,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "lead_detail": READ_LEAD,
     "lead_scorecard": READ_LEAD,
     "lead_elsewhere": READ_LEAD,
+    "lead_duplicates": READ_LEAD,
     "lead_edit": EDIT_LEAD,
     "lead_panel": EDIT_LEAD,
     "lead_stage": POST_ONLY,
@@ -97,7 +100,22 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "v1:score-run-list": API_ANY_ROLE,
     "v1:score-run-detail": API_ANY_ROLE,
     "v1:shortlist": row(A, 403, 403, 200, 200, 403),
+    "v1:imports": row(A, 403, 403, 403, 405, 403),
+    "v1:import-status": row(A, 403, 403, 403, 404, 403),  # unknown token
+    "v1:import-confirm": row(A, 403, 403, 403, 405, 403),
     "api/^": same(404, 404),  # unknown API paths: the API's own 404 body
+    # Managers' shortlists (no saved shortlist exists here: its pages answer 404 to managers).
+    "shortlists:page": MANAGERS,
+    "shortlists:ahp": MANAGERS,
+    "shortlists:compare": MANAGERS,
+    "shortlists:charts": MANAGERS,
+    "shortlists:saved_list": MANAGERS,
+    "shortlists:saved": MANAGERS_NOT_FOUND,
+    "shortlists:export_xlsx": MANAGERS_NOT_FOUND,
+    "shortlists:export_pdf": MANAGERS_NOT_FOUND,
+    "shortlists:save": POST_ONLY,
+    "shortlists:profile_save": POST_ONLY,
+    "shortlists:decide": POST_ONLY,
 }
 # Unnamed patterns cannot be reversed: the path requested for each.
 UNNAMED_PATHS = {"api/^": "/api/no-such-endpoint/"}
@@ -130,8 +148,9 @@ class Route:
     arguments: tuple[str, ...]
 
 
-def routes(resolver: URLResolver | None = None, prefix: str = "",
-           namespace: str = "") -> Iterator[Route]:
+def routes(
+    resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[Route]:
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         route = prefix + str(entry.pattern)
@@ -164,8 +183,9 @@ def test_every_url_pattern_has_an_expectation() -> None:
 
 def test_no_expectation_is_left_over() -> None:
     names = {r.key for r in routes()}
-    stale = sorted((set(EXPECTED) | set(EXPECTED_POST) | set(ADMIN_SITE_OPEN)
-                    | set(UNNAMED_PATHS)) - names)
+    stale = sorted(
+        (set(EXPECTED) | set(EXPECTED_POST) | set(ADMIN_SITE_OPEN) | set(UNNAMED_PATHS)) - names
+    )
     assert not stale, f"expectations for URL names that no longer exist: {stale}"
 
 
@@ -173,9 +193,13 @@ def sample_kwargs(route: Route, scenario: Scenario) -> dict[str, Any] | None:
     """Arguments for a route; None for admin pages that need an object (not walked)."""
     lead = scenario.leads["battery"]
     by_basename = {
-        "region": scenario.cities["JN"].pk, "industry": scenario.industries["LIB-CELL"].pk,
-        "cluster": scenario.clusters["JN-NEV"].pk, "lead": lead.pk, "score": lead.pk,
-        "link": _first_pk("regions", "IndustryLink"), "endowment": _first_pk("regions", "Endowment"),
+        "region": scenario.cities["JN"].pk,
+        "industry": scenario.industries["LIB-CELL"].pk,
+        "cluster": scenario.clusters["JN-NEV"].pk,
+        "lead": lead.pk,
+        "score": lead.pk,
+        "link": _first_pk("regions", "IndustryLink"),
+        "endowment": _first_pk("regions", "Endowment"),
         "score-run": ScoreRun.objects.order_by("pk").values_list("pk", flat=True).first(),
     }
     values: dict[str, Any] = {}
@@ -214,8 +238,12 @@ def check(response: Any, expected: Any, who: str) -> bool:
     return bool(response.status_code == expected)
 
 
-def walk(scenario: Scenario, client_for: Callable[[str], Client], method: str,
-         table: Callable[[Route], dict[str, Any] | None]) -> list[str]:
+def walk(
+    scenario: Scenario,
+    client_for: Callable[[str], Client],
+    method: str,
+    table: Callable[[Route], dict[str, Any] | None],
+) -> list[str]:
     ScoreRun.objects.create(reason="test", total=1, done=1, state=ScoreRun.State.DONE)
     assert LeadScore.objects.filter(lead=scenario.leads["battery"]).exists()
     clients = {who: client_for(who) for who in WHO}
@@ -233,8 +261,10 @@ def walk(scenario: Scenario, client_for: Callable[[str], Client], method: str,
             if "logout" in url:  # signed out: sign in again for the routes that follow
                 clients[who] = client_for(who)
             if not check(response, expected[who], who):
-                wrong.append(f"{method.upper()} {url} as {who}: got {response.status_code} "
-                             f"{response.get('Location', '')}, expected {expected[who]}")
+                wrong.append(
+                    f"{method.upper()} {url} as {who}: got {response.status_code} "
+                    f"{response.get('Location', '')}, expected {expected[who]}"
+                )
     return wrong
 
 
@@ -248,8 +278,7 @@ def test_every_page_answers_each_role_as_expected(
 def test_every_write_answers_each_role_as_expected(
     scenario: Scenario, client_for: Callable[[str], Client]
 ) -> None:
-    wrong = walk(scenario, client_for, "post",
-                 lambda route: EXPECTED_POST.get(route.key))
+    wrong = walk(scenario, client_for, "post", lambda route: EXPECTED_POST.get(route.key))
     assert not wrong, "\n".join(wrong)
 
 
@@ -259,8 +288,14 @@ def test_it_changes_nothing_for_a_reader_or_another_region(
 ) -> None:
     lead = scenario.leads["battery"]
     before = (lead.stage, lead.status, lead.owner_id, lead.activities.count())
-    data = {"stage": "negotiation", "status": "lost", "reason": "x", "owner": "",
-            "kind": "note", "text": "hello"}
+    data = {
+        "stage": "negotiation",
+        "status": "lost",
+        "reason": "x",
+        "owner": "",
+        "kind": "note",
+        "text": "hello",
+    }
     for who in ("manager", "officer_qingdao", "nobody", "anonymous"):
         client_for(who).post(reverse(name, kwargs={"pk": lead.pk}), data)
     lead.refresh_from_db()
