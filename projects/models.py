@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -139,6 +141,19 @@ class Lead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company} ({self.external_id})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # score_revision only ever moves forward through F() + 1 (screening.invalidation). A
+        # plain save of an instance loaded earlier would write its old value back and could
+        # make an outdated stored score look current, so updates never write that column.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "score_revision"
+            ]
+        elif kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = [f for f in kwargs["update_fields"] if f != "score_revision"]
+        super().save(*args, **kwargs)
 
 
 class ActivityKind(models.TextChoices):

@@ -125,3 +125,8 @@ def owner_options(owners: Iterable[Any], lead: Any) -> str:
     if lead.owner_id and all(pk != lead.owner_id for pk, _name in pairs):
         pairs.append((lead.owner_id, lead.owner.get_username()))
     return options([("", _("未分配")), *pairs], lead.owner_id or "")
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key)

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from projects.forms import SORT_LABELS, InboxFilterForm
 from projects.models import Stage
 from projects.views.common import role_required
-from projects.views.inbox_query import clusters_for, inbox_page, owners_for, region_scope
+from projects.views.inbox_query import (
+    clusters_for,
+    inbox_page,
+    light_choices,
+    owners_for,
+    region_scope,
+)
 from screening.access import visible_leads
 
 
@@ -24,6 +31,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = inbox_page(request.user, visible_leads(request.user), form)
     context = {
         "form": form,
+        "light_choices": {
+            "industry": light_choices(form.fields["industry"].queryset, _("全部产业")),  # type: ignore[attr-defined]
+            "cluster": light_choices(form.fields["cluster"].queryset, _("全部集群")),  # type: ignore[attr-defined]
+        },
         "page": page,
         "owners": owners,
         "stages": Stage.choices,

@@ -106,3 +106,11 @@ def test_it_serves_the_schema_and_swagger_ui_without_a_cdn(world: World) -> None
     assert "swagger-ui" in html
     assert "cdn" not in html.lower()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+
+
+def test_it_is_mounted_in_the_site_urls() -> None:
+    """The tests route through tests/api/urls.py; the site itself must mount the same."""
+    from django.urls import resolve
+
+    for path in ("/api/v1/leads/", "/api/schema/", "/api/docs/", "/api/v1/imports/"):
+        assert resolve(path, urlconf="screening.urls").url_name

@@ -201,3 +201,13 @@ def test_a_stale_score_has_no_explanation_to_show(scored) -> None:  # type: igno
     lead = scored.leads["C-2"]
     Lead.objects.filter(pk=lead.pk).update(score_revision=F("score_revision") + 1)
     assert explanation_for(Lead.objects.get(pk=lead.pk)) is None
+
+
+def test_saving_an_old_copy_of_a_lead_never_moves_its_revision_back(scored) -> None:  # type: ignore[no-untyped-def]
+    old_copy = Lead.objects.get(pk=scored.leads["A-2"].pk)
+    Lead.objects.filter(pk=old_copy.pk).update(score_revision=F("score_revision") + 5)
+    old_copy.company = "新名称有限公司"
+    old_copy.save()
+    fresh = Lead.objects.get(pk=old_copy.pk)
+    assert fresh.company == "新名称有限公司"
+    assert fresh.score_revision == old_copy.score_revision + 5
