@@ -11,6 +11,7 @@ from .models import (
     Endowment,
     Industry,
     IndustryLink,
+    OfficerRegion,
     Region,
     RegionIndustry,
 )
@@ -84,3 +85,13 @@ class EndowmentAdmin(MarksScoresStaleAdmin):
     list_filter = ["factor"]
     search_fields = ["region__code", "factor"]
     autocomplete_fields = ["region"]
+
+
+@admin.register(OfficerRegion)
+class OfficerRegionAdmin(admin.ModelAdmin):
+    """Which regions an officer works for (what their inbox shows); no score depends on it."""
+
+    list_display = ("user", "region")
+    list_filter = ("region",)
+    search_fields = ("user__username", "region__code", "region__name")
+    autocomplete_fields = ("user", "region")

@@ -66,7 +66,11 @@ class ClusterProfile:
     def gap_industry_ids(self) -> list[int]:
         """Industries of the cluster and the chain around it that are weak or missing here."""
         gaps = {LinkStatus.WEAK, LinkStatus.MISSING}
-        cells = [*self.members, *self.upstream, *self.downstream]
+        cells: list[IndustryCell | LinkedIndustry] = [
+            *self.members,
+            *self.upstream,
+            *self.downstream,
+        ]
         return sorted({x.industry.pk for x in cells if x.status in gaps})
 
 

@@ -58,7 +58,9 @@ def _import(bundle: Bundle, report: ImportReport, progress: Progress | None) -> 
     ]
     for plan in plans:
         check_reference(plan, book, report)
-        classify(plan, report.table(plan.table.name))
+    if report.ok:  # rows with problems cannot be compared; the report lists the problems
+        for plan in plans:
+            classify(plan, report.table(plan.table.name))
     leads_source = bundle.sources.get("leads")
     leads = LeadImport(leads_source, book, report, progress) if leads_source else None
     try:

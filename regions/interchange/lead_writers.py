@@ -21,6 +21,8 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any, Protocol
 
+from django.db.models import F
+
 from projects.models import Lead
 from regions.interchange.cells import format_decimal
 from regions.interchange.codebook import CodeBook
@@ -119,35 +121,20 @@ class FileSpool:
 
 
 def write_batch(batch: Batch, present: frozenset[str], book: CodeBook) -> None:
-    """Upsert one chunk with the ORM, then replace the input industries that changed."""
+    """Upsert one chunk with the ORM, bump the revision of leads whose scoring inputs changed
+    (F() + 1; new leads keep the default), then replace the input industries that changed."""
     columns = [column for column in LEADS.columns if column.target and column.name in present]
-    revisions = dict(
-        Lead.objects.filter(
-            external_id__in=[values["external_id"] for values, _ in batch]
-        ).values_list("external_id", "score_revision")
-    )
-    leads = [
-        Lead(
-            **book.model_values(columns, values),
-            score_revision=_revision(revisions.get(values["external_id"]), flag),
-        )
-        for values, flag in batch
-    ]
     Lead.objects.bulk_create(
-        leads,
+        [Lead(**book.model_values(columns, values)) for values, _flag in batch],
         batch_size=500,
         update_conflicts=True,
         unique_fields=["external_id"],
-        update_fields=[*targets(columns, besides=["external_id"]), "score_revision", "updated_at"],
+        update_fields=[*targets(columns, besides=["external_id"]), "updated_at"],
     )
+    rescored = [values["external_id"] for values, flag in batch if flag & RESCORE]
+    if rescored:
+        Lead.objects.filter(external_id__in=rescored).update(score_revision=F("score_revision") + 1)
     _replace_inputs([values for values, flag in batch if flag & INPUTS], book)
-
-
-def _revision(stored: int | None, flag: int) -> int:
-    """A new lead starts at the default revision; a changed scoring input adds one."""
-    if stored is None:
-        return int(Lead._meta.get_field("score_revision").get_default())
-    return stored + 1 if flag & RESCORE else stored
 
 
 def _replace_inputs(rows: list[dict[str, Any]], book: CodeBook) -> None:

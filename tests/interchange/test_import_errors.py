@@ -361,3 +361,18 @@ def test_the_command_exits_non_zero_and_prints_every_problem(tmp_path: Path) -> 
         call_command("import_data", str(edited(tmp_path, "leads", 2, "capex", "-1")), stdout=out)
 
     assert 'leads.csv row 2, column capex "-1": must not be negative' in out.getvalue()
+
+
+def test_it_reports_a_bad_cell_in_a_row_that_exists(tmp_path: Path, imported: ImportReport) -> None:
+    report = reject(edited(tmp_path, "regions", 2, "level", "town"))
+
+    assert problem(report, "regions.csv", 2, "level")[0] == "town"
+
+
+def test_it_reports_a_missing_key_column_of_a_stored_table(
+    tmp_path: Path, imported: ImportReport
+) -> None:
+    tables = {"endowments": [row[1:] for row in BASE["endowments"]]}  # no region_code
+    report = reject(write_bundle(tmp_path / "b", tables))
+
+    assert problem(report, "endowments.csv", 1, "region_code")[1] == "required column is missing"

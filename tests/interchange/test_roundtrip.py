@@ -4,10 +4,12 @@ neutralised on the way out and restored on the way in; unknown stays unknown, ze
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 
@@ -18,7 +20,13 @@ from regions.interchange.formats import TABLES
 from regions.interchange.importer import import_bundle
 from regions.interchange.report import ImportReport
 from regions.models import Endowment, RegionIndustry
-from tests.interchange.bundles import counts, empty_database, workbook_values
+from tests.interchange.bundles import (
+    copy_tables,
+    counts,
+    empty_database,
+    workbook_values,
+    write_workbook,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -102,10 +110,11 @@ def test_formula_cells_are_neutralised_in_the_export(
 
 def test_neutralised_text_comes_back_exactly(tmp_path: Path, imported: ImportReport) -> None:
     tricky = ["=1+1", "+86 531", "-abc", "@sum", "\tTab", "'=quoted already", "'plain", "''=x"]
+    l1 = Lead.objects.get(external_id="L1")
     for index, text in enumerate(tricky):
-        lead = Lead.objects.get(external_id="L1")
-        lead.pk, lead.external_id, lead.company = None, f"T{index}", text
-        lead.save()
+        Lead.objects.create(
+            external_id=f"T{index}", company=text, industry=l1.industry, region=l1.region
+        )
     export_bundle(tmp_path / "out")
 
     reimport(tmp_path / "out")
@@ -164,3 +173,27 @@ def test_an_empty_database_exports_headers_only(tmp_path: Path) -> None:
     assert read_rows(tmp_path / "leads.csv") == [TABLES["leads"].column_names]
     report = import_bundle(tmp_path, dry_run=False)
     assert report.ok and all(c.changed == 0 for c in report.counts.values())
+
+
+def test_it_reads_typed_workbook_cells_like_csv_text(tmp_path: Path) -> None:
+    tables = copy_tables()
+    book = write_workbook(
+        tmp_path / "typed.xlsx", {k: v for k, v in tables.items() if k != "leads"}
+    )
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook.create_sheet("leads")
+    sheet.append(tables["leads"][0])
+    typed: list[object] = list(tables["leads"][1])
+    typed[1] = "ACME"  # openpyxl would store "=…" as a formula
+    typed[4], typed[6], typed[7] = 12.5, 120, 3.25  # numbers as number cells
+    typed[12] = dt.datetime(2026, 1, 15)  # noqa: DTZ001 (Excel date cells have no zone)
+    sheet.append(typed)
+    workbook.save(book)
+
+    with book.open("rb") as upload:  # as the upload page passes it
+        report = import_bundle(upload, dry_run=False)
+
+    assert report.ok, report.as_text()
+    lead = Lead.objects.get(external_id="L1")
+    assert (lead.capex, lead.jobs, lead.land_ha) == (Decimal("12.5"), 120, Decimal("3.25"))
+    assert lead.received_on == dt.date(2026, 1, 15)
