@@ -7,7 +7,7 @@ Reads the public data in <repo>/../shared/data (US CBP 2019, BEA 2017 IO, DPS cl
 NBS 2020 IO) through the project's adapters (screening.statistics) and the numeric core
 (screening.scoring), in memory; no database. When the data folder is absent (as on a user's
 machine) it says so and exits 0 without touching the report. --write-demo-weights also writes
-screening/demo/data/nbs_link_weights.csv (derived numbers only, with the source named).
+screening/demo/derived/nbs_link_weights.csv (derived numbers only, with the source named).
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ sys.path.insert(0, str(HERE))
 
 import numpy as np  # noqa: E402
 from china_report import DEMO, ChinaResult, china_section  # noqa: E402
+
+DERIVED = DEMO.parent / "derived"
 from common import DATA, pct, table  # noqa: E402
 from us_report import UsResult, us_section  # noqa: E402
 
@@ -55,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     us = us_section(args.data, args.leads) if args.only in (None, "us") else None
     china = china_section(args.data) if args.only in (None, "china") else None
     if china is not None and args.write_demo_weights and china.demo_weights is not None:
-        china.demo_weights.to_csv(DEMO / "nbs_link_weights.csv", index=False)
-        print(f"Wrote {DEMO / 'nbs_link_weights.csv'}")
+        china.demo_weights.to_csv(DERIVED / "nbs_link_weights.csv", index=False)
+        print(f"Wrote {DERIVED / 'nbs_link_weights.csv'}")
     profile = _profile_lines(us) if us is not None else []
     text = _report(us, china, profile, load, time.perf_counter() - started)
     args.out.write_text(text, encoding="utf-8")

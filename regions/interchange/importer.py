@@ -51,6 +51,24 @@ def import_bundle(
 
 def _import(bundle: Bundle, report: ImportReport, progress: Progress | None) -> None:
     book = CodeBook.from_db()
+    plans = _check_reference_tables(bundle, book, report)
+    source = bundle.sources.get("leads")
+    leads = LeadImport(source, book, report, progress) if source else None
+    try:
+        if leads is not None:
+            leads.validate()
+        if report.written:
+            _write(plans, leads, book)
+            _mark_stale(plans, report, book)
+    finally:
+        if leads is not None:
+            leads.close()
+
+
+def _check_reference_tables(
+    bundle: Bundle, book: CodeBook, report: ImportReport
+) -> list[TablePlan]:
+    """Read and check every table but leads; if all is well, count what would change."""
     plans = [
         read_reference(source, book, report)
         for source in bundle.in_import_order()
@@ -61,22 +79,15 @@ def _import(bundle: Bundle, report: ImportReport, progress: Progress | None) -> 
     if report.ok:  # rows with problems cannot be compared; the report lists the problems
         for plan in plans:
             classify(plan, report.table(plan.table.name))
-    leads_source = bundle.sources.get("leads")
-    leads = LeadImport(leads_source, book, report, progress) if leads_source else None
-    try:
-        if leads is not None:
-            leads.validate()
-        if not report.written:
-            return
-        for plan in plans:
-            write_reference(plan, book)
-        if leads is not None:
-            book.refresh()
-            leads.write()
-    finally:
-        if leads is not None:
-            leads.close()
-    _mark_stale(plans, report, book)
+    return plans
+
+
+def _write(plans: list[TablePlan], leads: LeadImport | None, book: CodeBook) -> None:
+    for plan in plans:
+        write_reference(plan, book)
+    if leads is not None:
+        book.refresh()  # ids of the regions and industries just written
+        leads.write()
 
 
 def _mark_stale(plans: list[TablePlan], report: ImportReport, book: CodeBook) -> None:

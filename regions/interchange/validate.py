@@ -45,7 +45,7 @@ class TableParser:
 
     def rows(self) -> Iterator[ParsedRow]:
         """The parsed data rows; header and read problems go into the report."""
-        number = 1
+        number = 0  # the last row read (the header is row 1)
         try:
             records = self.source.records()
             header = next(records, None)
@@ -53,6 +53,7 @@ class TableParser:
                 self.report.error(self.label, None, "", "", EMPTY_FILE)
                 return
             self._read_header(header)
+            number = 1
             for number, cells in enumerate(records, start=2):
                 if any(cell.strip() for cell in cells):
                     yield self._parse(number, cells)

@@ -376,3 +376,20 @@ def test_it_reports_a_missing_key_column_of_a_stored_table(
     report = reject(write_bundle(tmp_path / "b", tables))
 
     assert problem(report, "endowments.csv", 1, "region_code")[1] == "required column is missing"
+
+
+def test_it_reports_where_a_csv_stops_being_readable(tmp_path: Path) -> None:
+    folder = write_bundle(tmp_path / "b", only=["regions"])
+    huge = "x" * 200_000  # beyond the csv module's field limit
+    text = (folder / "regions.csv").read_text(encoding="utf-8").replace("Qingdao", huge)
+    (folder / "regions.csv").write_text(text, encoding="utf-8")
+    report = reject(folder)
+
+    _value, reason = problem(report, "regions.csv", 3, "")
+    assert reason == "cannot read the CSV: field larger than field limit (131072)"
+
+
+def test_it_rejects_a_nul_character_as_a_control_character(tmp_path: Path) -> None:
+    report = reject(edited(tmp_path, "regions", 3, "name", "青岛\x00市"))
+
+    assert problem(report, "regions.csv", 3, "name")[1] == "contains a control character (U+0000)"
