@@ -22,6 +22,21 @@ FACTOR_LABELS: dict[str, tuple[str, str]] = {
     "gas": ("天然气", "natural gas"),
     "labour": ("劳动力", "labour"),
     "university": ("高校", "university"),
+    "universities": ("高校", "universities"),
+    "rail_hub": ("铁路枢纽", "rail hub"),
+    "bonded_zone": ("综合保税区", "bonded zone"),
+    "chemical_park": ("化工园区", "chemical park"),
+    "coal_resources": ("煤炭资源", "coal resources"),
+    "oil_gas_resources": ("油气资源", "oil and gas resources"),
+    "rare_earth_resources": ("稀土资源", "rare-earth resources"),
+    "sea_launch_site": ("海上发射场", "sea launch site"),
+    "port_throughput_mt": ("港口吞吐能力", "port throughput"),
+    "power_price_cny_kwh": ("低电价", "low power price"),
+    "water_price_cny_m3": ("低水价", "low water price"),
+    "avg_wage_cny_month": ("较低工资成本", "lower wage cost"),
+    "rd_intensity_pct": ("研发强度", "R&D intensity"),
+    "skilled_workforce_k": ("技能人才", "skilled workforce"),
+    "green_power_share_pct": ("绿电占比", "green power share"),
 }
 
 LEVELS: dict[str, tuple[str, str]] = {

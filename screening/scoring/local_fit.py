@@ -81,13 +81,39 @@ class EndowmentMasks:
     land_ha: FloatArray  # (R,) available land in hectares, NaN unknown (zeros if no land factor)
 
 
+# A factor whose name contains one of these is a cost (power price, wages, …): lower is
+# better, and a lead that needs it needs it *cheap*.
+COST_MARKERS = ("price", "wage", "cost")
+
+
+def is_cost_factor(name: str) -> bool:
+    return any(marker in name for marker in COST_MARKERS)
+
+
+def _available(endowment: FloatArray, factor_names: list[str]) -> BoolArray:
+    """Where each factor counts as available: value > 0, or for a cost factor, a value at or
+    below the median of the regions that report it (a fixed reference from region data)."""
+    known = ~np.isnan(endowment)
+    available = known & (np.nan_to_num(endowment) > 0)
+    for f, name in enumerate(factor_names):
+        column = endowment[:, f]
+        if is_cost_factor(name) and known[:, f].any():
+            median = float(np.median(column[known[:, f]]))
+            available[:, f] = known[:, f] & (np.nan_to_num(column, nan=np.inf) <= median)
+    return available
+
+
 def endowment_masks(endowment: FloatArray, factor_names: list[str]) -> EndowmentMasks:
-    """Pack an (R, F) endowment table into bitmasks; bit f stands for factor_names[f]."""
+    """Pack an (R, F) endowment table into bitmasks; bit f stands for factor_names[f].
+
+    A factor is available where its value is > 0; a cost factor (is_cost_factor) where it is
+    at or below the median over the regions that report it. NaN is unknown, never "absent".
+    """
     if len(factor_names) > MAX_FACTORS:
         raise ValueError(f"at most {MAX_FACTORS} endowment factors, got {len(factor_names)}")
     bits = np.left_shift(np.uint64(1), np.arange(len(factor_names), dtype=np.uint64))
     unknown = np.isnan(endowment)
-    available = ~unknown & (np.nan_to_num(endowment) > 0)
+    available = _available(endowment, factor_names)
     land_bit = factor_names.index(LAND_FACTOR) if LAND_FACTOR in factor_names else -1
     land = endowment[:, land_bit] if land_bit >= 0 else np.zeros(endowment.shape[0])
     return EndowmentMasks(

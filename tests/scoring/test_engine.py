@@ -240,3 +240,15 @@ def test_lead_batches_coerce_caller_dtypes():
     assert np.array_equal(a.local_fit, b.local_fit) and np.array_equal(
         a.chain_completion, b.chain_completion
     )
+
+
+def test_a_cost_factor_is_available_where_it_is_cheap() -> None:
+    """Power price: lower is better; available at or below the median of reporting regions."""
+    from screening.scoring.local_fit import endowment_masks
+
+    prices = np.array([[0.50], [0.60], [0.70], [np.nan]])
+    masks = endowment_masks(prices, ["power_price_cny_kwh"])
+    assert masks.available.tolist() == [1, 1, 0, 0]
+    assert masks.unknown.tolist() == [0, 0, 0, 1]
+    ports = endowment_masks(np.array([[1.0], [0.0], [np.nan]]), ["port"])
+    assert ports.available.tolist() == [1, 0, 0]
