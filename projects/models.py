@@ -118,6 +118,10 @@ class Lead(models.Model):
             models.Index(fields=["owner"], name="lead_owner"),
             models.Index(fields=["received_on"], name="lead_received_on"),
             models.Index(fields=["industry"], name="lead_industry"),
+            # The API pages a region's leads by id; the lead page looks up the same company
+            # courted by other regions.
+            models.Index(fields=["region", "id"], name="lead_region_id"),
+            models.Index(fields=["company"], name="lead_company"),
         ]
         constraints = [
             models.CheckConstraint(

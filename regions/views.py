@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import time
 import uuid
 from pathlib import Path
@@ -83,15 +84,25 @@ def upload_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "imports"
 
 
+SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
+
+
 def store_upload(upload: Any) -> str:
     """Keep the uploaded file until it is confirmed; returns its token. Old uploads are removed."""
     folder = upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.iterdir():
         if time.time() - old.stat().st_mtime > UPLOAD_MAX_AGE_SECONDS:
-            old.unlink(missing_ok=True)
+            shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
     token = uuid.uuid4().hex
-    with (folder / f"{token}{Path(upload.name).suffix.lower()}").open("wb") as out:
+    suffix = Path(upload.name).suffix.lower()
+    if suffix == ".csv":
+        # One CSV is one table, named by its file name: keep the name, in a folder per token.
+        target = folder / token / SAFE_NAME.sub("_", Path(upload.name).name)
+        target.parent.mkdir()
+    else:
+        target = folder / f"{token}{suffix}"
+    with target.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
     return token
@@ -101,11 +112,18 @@ def stored_upload(token: str) -> Path:
     """The stored file of a token (404 for a malformed, unknown or expired token)."""
     if not TOKEN.match(token):
         raise Http404
+    if (upload_dir() / token).is_dir():
+        return upload_dir() / token
     for suffix in UPLOAD_SUFFIXES:
         path = upload_dir() / f"{token}{suffix}"
         if path.exists():
             return path
     raise Http404
+
+
+def discard_upload(path: Path) -> None:
+    """Remove a stored upload (a file, or the folder holding one uploaded CSV)."""
+    shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
 def progress_key(token: str) -> str:
@@ -148,7 +166,7 @@ def data_upload_confirm(request: HttpRequest, token: str) -> HttpResponse:
         cache.set(progress_key(token), state | {"done": offset + rows_done}, UPLOAD_MAX_AGE_SECONDS)
 
     report = import_bundle(path, dry_run=False, progress=progress)
-    path.unlink(missing_ok=True)
+    discard_upload(path)
     cache.set(progress_key(token), state | {"done": 2 * state["total"], "finished": True}, 60)
     runs = list(ScoreRun.objects.filter(created_at__gte=started).order_by("created_at"))
     template = "regions/_upload_done_body.html" if request.htmx else "regions/upload_done.html"  # type: ignore[attr-defined]

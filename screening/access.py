@@ -54,8 +54,13 @@ def officer_region_ids(user: AnyUser) -> list[int]:
     counties and zones too)."""
     if not user.is_authenticated:
         return []
+    cached: list[int] | None = getattr(user, "_xs_region_ids", None)
+    if cached is not None:  # one lookup per request, like roles()
+        return cached
     assigned = list(OfficerRegion.objects.filter(user_id=user.pk).values_list("region_id", flat=True))
-    return descendants_and_self(assigned)
+    found = descendants_and_self(assigned)
+    user._xs_region_ids = found  # type: ignore[union-attr]
+    return found
 
 
 def descendants_and_self(region_ids: list[int]) -> list[int]:

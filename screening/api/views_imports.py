@@ -130,7 +130,7 @@ def _run_import(token: str, *, dry_run: bool) -> dict[str, Any]:
         total = leads.created + leads.updated + leads.unchanged if leads else 0
         cache.set(key, {"total": total, "done": 0}, ttl)
     else:
-        path.unlink(missing_ok=True)  # a token is used once
+        upload_pages.discard_upload(path)  # a token is used once
         cache.set(key, state | {"done": 2 * state["total"], "finished": True}, ttl)
     runs = ScoreRun.objects.filter(created_at__gte=started).order_by("created_at")
     return _import_body(token, report, list(runs.values_list("pk", flat=True)))

@@ -135,3 +135,13 @@ def test_leads_upload_reports_progress_and_rescoring(
     assert Lead.objects.filter(external_id__startswith="U-").count() == 30
     assert done.context["runs"], "the import's rescoring run is shown with its progress"
     assert "<progress" in done.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_single_csv_upload_keeps_its_table_name(scenario: Scenario, admin_client_: Client) -> None:
+    upload = SimpleUploadedFile("endowments.csv", ENDOWMENTS_OK.encode(), content_type="text/csv")
+    response = admin_client_.post(reverse("data_upload"), {"file": upload})
+    assert response.context["report"].ok, response.context["report"].as_text()
+    token = response.context["token"]
+    admin_client_.post(reverse("data_upload_confirm", kwargs={"token": token}))
+    assert Endowment.objects.filter(factor="rail").count() == 2
