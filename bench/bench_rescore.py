@@ -38,7 +38,9 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=20)
     args = parser.parse_args()
     url = create_bench_database("xs_bench_rescore")
-    os.environ.update(DATABASE_URL=url, REDIS_URL=REDIS, DJANGO_SETTINGS_MODULE="screening.settings")
+    os.environ.update(
+        DATABASE_URL=url, REDIS_URL=REDIS, DJANGO_SETTINGS_MODULE="screening.settings"
+    )
     import django
 
     django.setup()
@@ -83,34 +85,51 @@ def serial_split(n: int) -> None:
         write_s += time.perf_counter() - t
         frames.append(computed.frame())
     total = world_s + read_s + compute_s + write_s
-    print(f"serial rescore of {n:,} leads (1 process): {total:.1f} s = world {world_s:.1f} + "
-          f"read {read_s:.1f} + compute {compute_s:.1f} + write {write_s:.1f} "
-          f"(write includes the stored-score comparison and the history rows)")
+    print(
+        f"serial rescore of {n:,} leads (1 process): {total:.1f} s = world {world_s:.1f} + "
+        f"read {read_s:.1f} + compute {compute_s:.1f} + write {write_s:.1f} "
+        f"(write includes the stored-score comparison and the history rows)"
+    )
     raw_s = raw_copy(frames, connection)
-    print(f"raw COPY of the same {n:,} score rows into a bare table: {raw_s:.1f} s; "
-          f"write / raw COPY = {write_s / raw_s:.2f}x")
+    print(
+        f"raw COPY of the same {n:,} score rows into a bare table: {raw_s:.1f} s; "
+        f"write / raw COPY = {write_s / raw_s:.2f}x"
+    )
 
 
 def raw_copy(frames, connection) -> float:  # type: ignore[no-untyped-def]
     """COPY the same rows (score values, stamps, '{}' explanation) into a table without indexes."""
     from django.db import transaction
 
-    columns = ["lead_id", "region_id", "local_fit", "chain_completion", "cluster_strength",
-               "total", "confidence", "profile_id", "lead_revision", "region_version",
-               "measures_version"]
+    columns = [
+        "lead_id",
+        "region_id",
+        "local_fit",
+        "chain_completion",
+        "cluster_strength",
+        "total",
+        "confidence",
+        "profile_id",
+        "lead_revision",
+        "region_version",
+        "measures_version",
+    ]
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_raw_scores")
-        cursor.execute("CREATE TABLE bench_raw_scores (lead_id bigint, region_id bigint, "
-                       "local_fit float8, chain_completion float8, cluster_strength float8, "
-                       "total float8, confidence float8, profile_id bigint, lead_revision int, "
-                       "region_version int, measures_version int, explanation jsonb, "
-                       "computed_at timestamptz)")
+        cursor.execute(
+            "CREATE TABLE bench_raw_scores (lead_id bigint, region_id bigint, "
+            "local_fit float8, chain_completion float8, cluster_strength float8, "
+            "total float8, confidence float8, profile_id bigint, lead_revision int, "
+            "region_version int, measures_version int, explanation jsonb, "
+            "computed_at timestamptz)"
+        )
     t = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         for frame in frames:
             buffer = io.StringIO()
             frame[columns].assign(explanation="{}", computed_at="2026-01-01 00:00:00+00").to_csv(
-                buffer, header=False, index=False)
+                buffer, header=False, index=False
+            )
             buffer.seek(0)
             with cursor.cursor.copy(
                 f"COPY bench_raw_scores ({', '.join(columns)}, explanation, computed_at) "
@@ -128,12 +147,28 @@ def _truncate_scores() -> None:
 
 
 def start_worker() -> subprocess.Popen[bytes]:
-    subprocess.run([sys.executable, "-m", "celery", "-A", "screening", "purge", "-f"], cwd=ROOT,
-                   env=os.environ.copy(), check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "screening", "purge", "-f"],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        check=True,
+        capture_output=True,
+    )
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "screening", "worker", "--concurrency=2",
-         "--loglevel=WARNING", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=os.environ.copy(),
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "screening",
+            "worker",
+            "--concurrency=2",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
     )
 
 
@@ -173,8 +208,10 @@ def end_to_end(n: int) -> None:
                 break
             time.sleep(0.2)
         elapsed = time.perf_counter() - t
-        print(f"end-to-end rescore of {n:,} leads with a 2-process Celery worker: {elapsed:.1f} s "
-              f"({run.done:,} done, {run.failed:,} failed, {run.changed:,} written)")
+        print(
+            f"end-to-end rescore of {n:,} leads with a 2-process Celery worker: {elapsed:.1f} s "
+            f"({run.done:,} done, {run.failed:,} failed, {run.changed:,} written)"
+        )
     finally:
         stop(worker)
 
@@ -196,7 +233,7 @@ def cluster_edits(edits: int) -> None:
     delays = []
     try:
         wait_ready()
-        for k in range(edits):
+        for _ in range(edits):
             with transaction.atomic():
                 member = ClusterIndustry.objects.filter(cluster=cluster).order_by("pk").first()
                 assert member is not None
@@ -211,9 +248,11 @@ def cluster_edits(edits: int) -> None:
     finally:
         stop(worker)
     d = np.array(delays)
-    print(f"cluster edit affecting {affected:,} of {total:,} leads ({affected / total:.1%}): "
-          f"stored scores updated after commit in p50 {np.percentile(d, 50):.2f} s, "
-          f"p95 {np.percentile(d, 95):.2f} s, max {d.max():.2f} s over {len(d)} edits")
+    print(
+        f"cluster edit affecting {affected:,} of {total:,} leads ({affected / total:.1%}): "
+        f"stored scores updated after commit in p50 {np.percentile(d, 50):.2f} s, "
+        f"p95 {np.percentile(d, 95):.2f} s, max {d.max():.2f} s over {len(d)} edits"
+    )
 
 
 if __name__ == "__main__":

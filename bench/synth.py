@@ -35,8 +35,12 @@ def create_bench_database(name: str) -> str:
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
     url = f"{base}/{name}"
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1"}
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT,
-                   env=env, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     return url
 
 
@@ -54,11 +58,15 @@ def load_world(n_regions: int = 300, n_industries: int = 1000, seed: int = 7) ->
     rng = np.random.default_rng(seed)
     with connection.cursor() as cur:
         buf = io.StringIO()
-        buf.write(f"1\tP\tProvince\tProvince\tprovince\t\\N\t1\n")
+        buf.write("1\tP\tProvince\tProvince\tprovince\t\\N\t1\n")
         for r in range(2, n_regions + 2):
             buf.write(f"{r}\tR{r:04d}\t地区{r}\tRegion {r}\tcity\t1\t1\n")
-        _copy(cur, "regions_region", ["id", "code", "name", "name_en", "level", "parent_id",
-                                      "score_version"], buf)
+        _copy(
+            cur,
+            "regions_region",
+            ["id", "code", "name", "name_en", "level", "parent_id", "score_version"],
+            buf,
+        )
         buf = io.StringIO()
         for i in range(1, n_industries + 1):
             buf.write(f"{i}\tI{i:04d}\t产业{i}\tIndustry {i}\t\\N\n")
@@ -68,8 +76,10 @@ def load_world(n_regions: int = 300, n_industries: int = 1000, seed: int = 7) ->
         _clusters(cur, rng, n_regions, n_industries)
         _endowments(cur, rng, n_regions)
         for table in ["regions_region", "regions_industry", "regions_cluster"]:
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"(SELECT MAX(id) FROM {table}))")
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT MAX(id) FROM {table}))"
+            )
         cur.execute("ANALYZE")
 
 
@@ -101,11 +111,17 @@ def _clusters(cur, rng, n_regions: int, n_industries: int) -> None:  # type: ign
     for r in range(2, n_regions + 2):
         for k in range(3):
             cid += 1
-            clusters.write(f"{cid}\t{r}\tC{k}\t集群{cid}\tCluster {cid}\t{'t' if k == 0 else 'f'}\t\t\n")
+            clusters.write(
+                f"{cid}\t{r}\tC{k}\t集群{cid}\tCluster {cid}\t{'t' if k == 0 else 'f'}\t\t\n"
+            )
             for n, i in enumerate(rng.choice(n_industries, size=10, replace=False) + 1):
                 members.write(f"{cid}\t{i}\t{'core' if n < 4 else 'support'}\n")
-    _copy(cur, "regions_cluster", ["id", "region_id", "code", "name", "name_en", "priority",
-                                   "description", "source"], clusters)
+    _copy(
+        cur,
+        "regions_cluster",
+        ["id", "region_id", "code", "name", "name_en", "priority", "description", "source"],
+        clusters,
+    )
     _copy(cur, "regions_clusterindustry", ["cluster_id", "industry_id", "role"], members)
 
 
@@ -118,8 +134,14 @@ def _endowments(cur, rng, n_regions: int) -> None:  # type: ignore[no-untyped-de
     _copy(cur, "regions_endowment", ["region_id", "factor", "value", "source"], buf)
 
 
-def load_leads(n_leads: int, n_regions: int = 300, n_industries: int = 1000, seed: int = 11,
-               with_inputs: bool = True, hot_share: float = 0.0) -> None:
+def load_leads(
+    n_leads: int,
+    n_regions: int = 300,
+    n_industries: int = 1000,
+    seed: int = 11,
+    with_inputs: bool = True,
+    hot_share: float = 0.0,
+) -> None:
     """n leads (ids 1..n) spread over the regions, some with input industries.
 
     hot_share of them go to region id 2 (the "hot" region a cluster-edit benchmark edits).
@@ -146,21 +168,50 @@ def load_leads(n_leads: int, n_regions: int = 300, n_industries: int = 1000, see
                 jobs_text = "\\N" if unknown_jobs[k] else str(jobs[k])
                 buf.write(
                     f"{ids[k]}\tG{ids[k]:08d}\t企业{ids[k]}\t\t\t{industry[k]}\t\t{region[k]}\t"
-                    f"{capex[k]}\tCNY\t{jobs_text}\t\\N\t\\N\t[\"{FACTORS[need[k]]}\"]\tgenerated\t"
-                    f"2026-01-{1 + k % 28:02d}\t{STAGES[stage[k]]}\t{STATUSES[status[k]]}\t\t\t\\N\t1\t"
+                    f'{capex[k]}\tCNY\t{jobs_text}\t\\N\t\\N\t["{FACTORS[need[k]]}"]\tgenerated\t'
+                    f"2026-01-{1 + k % 28:02d}\t{STAGES[stage[k]]}\t{STATUSES[status[k]]}"
+                    "\t\t\t\\N\t1\t"
                     f"2026-01-01 00:00:00+00\t2026-01-01 00:00:00+00\n"
                 )
-            _copy(cur, "projects_lead", [
-                "id", "external_id", "company", "investor_origin", "investor_type", "industry_id",
-                "products", "region_id", "capex", "currency", "jobs", "land_ha", "power_mw",
-                "needs", "source", "received_on", "stage", "status", "status_reason", "lost_to",
-                "owner_id", "score_revision", "created_at", "updated_at"], buf)
+            _copy(
+                cur,
+                "projects_lead",
+                [
+                    "id",
+                    "external_id",
+                    "company",
+                    "investor_origin",
+                    "investor_type",
+                    "industry_id",
+                    "products",
+                    "region_id",
+                    "capex",
+                    "currency",
+                    "jobs",
+                    "land_ha",
+                    "power_mw",
+                    "needs",
+                    "source",
+                    "received_on",
+                    "stage",
+                    "status",
+                    "status_reason",
+                    "lost_to",
+                    "owner_id",
+                    "score_revision",
+                    "created_at",
+                    "updated_at",
+                ],
+                buf,
+            )
             if with_inputs:
                 buf = io.StringIO()
                 for k in np.flatnonzero(rng.random(n) < 0.3):
                     for i in rng.choice(n_industries, size=3, replace=False) + 1:
                         buf.write(f"{ids[k]}\t{i}\n")
                 _copy(cur, "projects_lead_input_industries", ["lead_id", "industry_id"], buf)
-        cur.execute("SELECT setval(pg_get_serial_sequence('projects_lead', 'id'), "
-                    "(SELECT MAX(id) FROM projects_lead))")
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence('projects_lead', 'id'), "
+            "(SELECT MAX(id) FROM projects_lead))"
+        )
         cur.execute("ANALYZE")

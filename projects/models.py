@@ -135,9 +135,7 @@ class Lead(models.Model):
                 condition=Q(power_mw__gte=0) | Q(power_mw__isnull=True),
                 name="lead_power_non_negative",
             ),
-            models.CheckConstraint(
-                condition=Q(stage__in=STAGE_ORDER), name="lead_stage_valid"
-            ),
+            models.CheckConstraint(condition=Q(stage__in=STAGE_ORDER), name="lead_stage_valid"),
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in Status]), name="lead_status_valid"
             ),
@@ -152,7 +150,8 @@ class Lead(models.Model):
         # make an outdated stored score look current, so updates never write that column.
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields
+                f.name
+                for f in self._meta.concrete_fields
                 if not f.primary_key and f.name != "score_revision"
             ]
         elif kwargs.get("update_fields") is not None:

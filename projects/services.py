@@ -16,13 +16,30 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects.models import STAGE_ORDER, ActivityKind, Lead, LeadActivity, Stage, StageChange, Status
+from projects.models import (
+    STAGE_ORDER,
+    ActivityKind,
+    Lead,
+    LeadActivity,
+    Stage,
+    StageChange,
+    Status,
+)
 from regions.models import Industry
 from screening import invalidation
 
 # Fields whose change changes the lead's score.
-SCORING_FIELDS = {"industry", "industry_id", "region", "region_id", "capex", "currency", "jobs",
-                  "land_ha", "needs"}
+SCORING_FIELDS = {
+    "industry",
+    "industry_id",
+    "region",
+    "region_id",
+    "capex",
+    "currency",
+    "jobs",
+    "land_ha",
+    "needs",
+}
 # What a lead must have filled before it may enter a stage (and every later stage).
 STAGE_REQUIREMENTS: dict[str, list[str]] = {
     Stage.NEGOTIATION: ["industry", "region"],
@@ -32,24 +49,35 @@ STAGE_REQUIREMENTS: dict[str, list[str]] = {
 
 
 @transaction.atomic
-def lead_create(*, user: AbstractBaseUser | None, inputs: Iterable[Industry] = (),
-                **fields: Any) -> Lead:
+def lead_create(
+    *, user: AbstractBaseUser | None, inputs: Iterable[Industry] = (), **fields: Any
+) -> Lead:
     lead = Lead(**fields)
     if lead.owner_id is None and user is not None and user.is_authenticated:
         lead.owner_id = user.pk
     lead.full_clean()
     lead.save()
     lead.input_industries.set(list(inputs))
-    StageChange.objects.create(lead=lead, from_stage="", to_stage=lead.stage,
-                               changed_at=timezone.now(), changed_by=_user_or_none(user))
+    StageChange.objects.create(
+        lead=lead,
+        from_stage="",
+        to_stage=lead.stage,
+        changed_at=timezone.now(),
+        changed_by=_user_or_none(user),
+    )
     # A new lead has no score yet: it is stale by definition; enqueue it now.
     invalidation.leads_changed([lead.pk])
     return lead
 
 
 @transaction.atomic
-def lead_update(*, lead: Lead, user: AbstractBaseUser | None,
-                inputs: Iterable[Industry] | None = None, **fields: Any) -> Lead:
+def lead_update(
+    *,
+    lead: Lead,
+    user: AbstractBaseUser | None,
+    inputs: Iterable[Industry] | None = None,
+    **fields: Any,
+) -> Lead:
     """Change fields of a lead; a stage given here goes through lead_move_stage's checks."""
     new_stage = fields.pop("stage", None)
     changed_scoring = any(getattr(lead, k) != v for k, v in fields.items() if k in SCORING_FIELDS)
@@ -74,8 +102,11 @@ def missing_for_stage(lead: Lead, to_stage: str) -> list[str]:
     missing: list[str] = []
     for stage, names in STAGE_REQUIREMENTS.items():
         if STAGE_ORDER.index(stage) <= target:
-            missing += [n for n in names if getattr(lead, n if n not in {"industry", "region"}
-                                                   else f"{n}_id") in (None, "")]
+            missing += [
+                n
+                for n in names
+                if getattr(lead, n if n not in {"industry", "region"} else f"{n}_id") in (None, "")
+            ]
     return sorted(set(missing))
 
 
@@ -85,22 +116,30 @@ def lead_move_stage(*, lead: Lead, user: AbstractBaseUser | None, to_stage: str)
         raise ValidationError({"stage": _("Unknown stage %(stage)s.") % {"stage": to_stage}})
     missing = missing_for_stage(lead, to_stage)
     if missing:
-        labels = ", ".join(str(getattr(Lead._meta.get_field(n), "verbose_name", n)) for n in missing)
+        labels = ", ".join(
+            str(getattr(Lead._meta.get_field(n), "verbose_name", n)) for n in missing
+        )
         raise ValidationError(
             {"stage": _("Fill in %(fields)s before moving to this stage.") % {"fields": labels}}
         )
     if to_stage == lead.stage:
         return lead
-    StageChange.objects.create(lead=lead, from_stage=lead.stage, to_stage=to_stage,
-                               changed_at=timezone.now(), changed_by=_user_or_none(user))
+    StageChange.objects.create(
+        lead=lead,
+        from_stage=lead.stage,
+        to_stage=to_stage,
+        changed_at=timezone.now(),
+        changed_by=_user_or_none(user),
+    )
     lead.stage = to_stage
     lead.save(update_fields=["stage", "updated_at"])
     return lead
 
 
 @transaction.atomic
-def lead_set_status(*, lead: Lead, user: AbstractBaseUser | None, status: str, reason: str = "",
-                    lost_to: str = "") -> Lead:
+def lead_set_status(
+    *, lead: Lead, user: AbstractBaseUser | None, status: str, reason: str = "", lost_to: str = ""
+) -> Lead:
     if status not in Status.values:
         raise ValidationError({"status": _("Unknown status %(s)s.") % {"s": status}})
     if status in {Status.LOST, Status.ON_HOLD, Status.WITHDRAWN} and not reason.strip():
@@ -108,32 +147,44 @@ def lead_set_status(*, lead: Lead, user: AbstractBaseUser | None, status: str, r
     lead.status, lead.status_reason, lead.lost_to = status, reason.strip(), lost_to.strip()
     lead.save(update_fields=["status", "status_reason", "lost_to", "updated_at"])
     LeadActivity.objects.create(
-        lead=lead, kind=ActivityKind.NOTE, happened_on=timezone.localdate(),
-        text=_("Status set to %(status)s. %(reason)s") % {
-            "status": lead.get_status_display(), "reason": reason},
+        lead=lead,
+        kind=ActivityKind.NOTE,
+        happened_on=timezone.localdate(),
+        text=_("Status set to %(status)s. %(reason)s")
+        % {"status": lead.get_status_display(), "reason": reason},
         author=_user_or_none(user),
     )
     return lead
 
 
 @transaction.atomic
-def lead_assign_owner(*, lead: Lead, user: AbstractBaseUser | None,
-                      owner: AbstractBaseUser | None) -> Lead:
+def lead_assign_owner(
+    *, lead: Lead, user: AbstractBaseUser | None, owner: AbstractBaseUser | None
+) -> Lead:
     lead.owner_id = owner.pk if owner is not None else None
     lead.save(update_fields=["owner", "updated_at"])
     return lead
 
 
 @transaction.atomic
-def lead_add_activity(*, lead: Lead, user: AbstractBaseUser | None, kind: str, text: str,
-                      happened_on: dt.date | None = None) -> LeadActivity:
+def lead_add_activity(
+    *,
+    lead: Lead,
+    user: AbstractBaseUser | None,
+    kind: str,
+    text: str,
+    happened_on: dt.date | None = None,
+) -> LeadActivity:
     if kind not in ActivityKind.values:
         raise ValidationError({"kind": _("Unknown activity kind.")})
     if not text.strip():
         raise ValidationError({"text": _("Write something.")})
     return LeadActivity.objects.create(
-        lead=lead, kind=kind, text=text.strip(),
-        happened_on=happened_on or timezone.localdate(), author=_user_or_none(user),
+        lead=lead,
+        kind=kind,
+        text=text.strip(),
+        happened_on=happened_on or timezone.localdate(),
+        author=_user_or_none(user),
     )
 
 

@@ -43,13 +43,17 @@ class Region(models.Model):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(parent=F("pk")), name="region_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="region_not_own_parent"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A cycle in the parent chain would break every tree walk; the database can only
+        # forbid the one-step cycle, so the longer ones are checked here on every save.
+        self.clean()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def clean(self) -> None:
         parent = self.parent
@@ -57,12 +61,6 @@ class Region(models.Model):
             ancestor_ids = {a.pk for a in parent.ancestors(include_self=True)}
             if self.pk in ancestor_ids:
                 raise ValidationError({"parent": _("A region cannot be its own ancestor.")})
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        # A cycle in the parent chain would break every tree walk; the database can only
-        # forbid the one-step cycle, so the longer ones are checked here on every save.
-        self.clean()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def ancestors(self, *, include_self: bool = False) -> list[Region]:
         """Walk up the parent chain (bounded, so a corrupt cycle cannot hang a request)."""
@@ -96,9 +94,7 @@ class Industry(models.Model):
         verbose_name = _("industry")
         verbose_name_plural = _("industries")
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(parent=F("pk")), name="industry_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="industry_not_own_parent"),
         ]
 
     def __str__(self) -> str:
@@ -124,9 +120,7 @@ class RegionIndustry(models.Model):
         verbose_name = _("region industry")
         verbose_name_plural = _("region industries")
         constraints = [
-            models.UniqueConstraint(
-                fields=["region", "industry"], name="region_industry_unique"
-            ),
+            models.UniqueConstraint(fields=["region", "industry"], name="region_industry_unique"),
             models.CheckConstraint(
                 condition=Q(employment__gte=0) | Q(employment__isnull=True),
                 name="region_industry_employment_non_negative",
@@ -144,12 +138,8 @@ class RegionIndustry(models.Model):
 class IndustryLink(models.Model):
     """A supplier → customer link between industries, from a chain map or an IO table."""
 
-    supplier = models.ForeignKey(
-        Industry, on_delete=models.CASCADE, related_name="customer_links"
-    )
-    customer = models.ForeignKey(
-        Industry, on_delete=models.CASCADE, related_name="supplier_links"
-    )
+    supplier = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="customer_links")
+    customer = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="supplier_links")
     weight = models.FloatField(_("weight"))
     source = models.CharField(_("source"), max_length=200, blank=True)
 
@@ -158,7 +148,9 @@ class IndustryLink(models.Model):
         verbose_name_plural = _("industry links")
         constraints = [
             models.UniqueConstraint(fields=["supplier", "customer"], name="industry_link_unique"),
-            models.CheckConstraint(condition=Q(weight__gte=0), name="industry_link_weight_non_negative"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0), name="industry_link_weight_non_negative"
+            ),
             models.CheckConstraint(
                 condition=~Q(supplier=F("customer")), name="industry_link_not_self"
             ),
@@ -187,7 +179,9 @@ class Cluster(models.Model):
     target_projects = models.PositiveIntegerField(
         _("target landed projects per year"), null=True, blank=True
     )
-    industries = models.ManyToManyField(Industry, through="ClusterIndustry", related_name="clusters")
+    industries = models.ManyToManyField(
+        Industry, through="ClusterIndustry", related_name="clusters"
+    )
     source = models.CharField(_("source"), max_length=200, blank=True)
 
     class Meta:
@@ -195,7 +189,9 @@ class Cluster(models.Model):
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
         constraints = [
-            models.UniqueConstraint(fields=["region", "code"], name="cluster_code_unique_in_region"),
+            models.UniqueConstraint(
+                fields=["region", "code"], name="cluster_code_unique_in_region"
+            ),
             models.CheckConstraint(
                 condition=Q(target_capex__gte=0) | Q(target_capex__isnull=True),
                 name="cluster_target_capex_non_negative",
@@ -214,7 +210,9 @@ class ClusterRole(models.TextChoices):
 class ClusterIndustry(models.Model):
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="members")
     industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="cluster_roles")
-    role = models.CharField(_("role"), max_length=10, choices=ClusterRole.choices, default=ClusterRole.CORE)
+    role = models.CharField(
+        _("role"), max_length=10, choices=ClusterRole.choices, default=ClusterRole.CORE
+    )
 
     class Meta:
         verbose_name = _("cluster industry")
@@ -274,9 +272,7 @@ class OfficerRegion(models.Model):
     """Which regions an investment officer works for; an officer sees these regions' leads
     (and those of their descendant regions) only."""
 
-    user = models.ForeignKey(
-        "auth.User", on_delete=models.CASCADE, related_name="officer_regions"
-    )
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="officer_regions")
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="officers")
 
     class Meta:

@@ -57,7 +57,9 @@ def officer_region_ids(user: AnyUser) -> list[int]:
     cached: list[int] | None = getattr(user, "_xs_region_ids", None)
     if cached is not None:  # one lookup per request, like roles()
         return cached
-    assigned = list(OfficerRegion.objects.filter(user_id=user.pk).values_list("region_id", flat=True))
+    assigned = list(
+        OfficerRegion.objects.filter(user_id=user.pk).values_list("region_id", flat=True)
+    )
     found = descendants_and_self(assigned)
     user._xs_region_ids = found  # type: ignore[union-attr]
     return found

@@ -17,6 +17,7 @@ def schedule_sweep(sender: Celery, **kwargs: object) -> None:
     from django.conf import settings
 
     sender.add_periodic_task(
-        float(settings.SCORE_SWEEP_SECONDS), sender.signature("screening.rescore_stale"),
+        float(settings.SCORE_SWEEP_SECONDS),
+        sender.signature("screening.rescore_stale"),
         name="sweep stale scores",
     )

@@ -14,7 +14,9 @@ import pandas as pd
 from django.db import connection
 
 
-def read_frame(sql: str, params: list[Any] | tuple[Any, ...] = (), *, columns: list[str]) -> pd.DataFrame:
+def read_frame(
+    sql: str, params: list[Any] | tuple[Any, ...] = (), *, columns: list[str]
+) -> pd.DataFrame:
     """Run `sql` and return its rows as a DataFrame with the given column names.
 
     NULLs become NaN (numeric) or None/NaN (text): unknown stays unknown.
@@ -27,7 +29,9 @@ def read_frame(sql: str, params: list[Any] | tuple[Any, ...] = (), *, columns: l
     return pd.DataFrame.from_records(rows, columns=columns)
 
 
-def _read_frame_copy(sql: str, params: list[Any] | tuple[Any, ...], columns: list[str]) -> pd.DataFrame:
+def _read_frame_copy(
+    sql: str, params: list[Any] | tuple[Any, ...], columns: list[str]
+) -> pd.DataFrame:
     buffer = io.BytesIO()
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper

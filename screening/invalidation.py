@@ -14,8 +14,8 @@ import logging
 from collections.abc import Iterable
 
 from django.db import transaction
-from kombu.exceptions import OperationalError
 from django.db.models import F
+from kombu.exceptions import OperationalError
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +82,9 @@ def _send(task_name: str, ids: list[int]) -> None:
         else:
             task.delay()
     except (OSError, OperationalError):  # broker down: the sweep finds these scores stale
-        log.warning("Could not enqueue %s; the stale-score sweep will recompute.", task_name,
-                    exc_info=True)
+        log.warning(
+            "Could not enqueue %s; the stale-score sweep will recompute.", task_name, exc_info=True
+        )
 
 
 def rows_written(model: type, objects: list[object]) -> None:
@@ -103,7 +104,10 @@ def rows_written(model: type, objects: list[object]) -> None:
 
 # Regions and industries shape the World itself (levels, parents, names in explanations).
 MEASURE_MODELS = {
-    "regions.RegionIndustry", "regions.IndustryLink", "regions.Region", "regions.Industry",
+    "regions.RegionIndustry",
+    "regions.IndustryLink",
+    "regions.Region",
+    "regions.Industry",
 }
 REGION_MODELS = {
     "regions.Endowment": lambda obj: obj.region_id,

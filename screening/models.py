@@ -36,8 +36,12 @@ class ScoringProfile(models.Model):
     name = models.CharField(_("name"), max_length=80)
     version = models.PositiveIntegerField(_("version"), default=1)
     region = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="scoring_profiles", verbose_name=_("region"),
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="scoring_profiles",
+        verbose_name=_("region"),
     )
     local_fit = models.FloatField(_("local fit weight"))
     chain_completion = models.FloatField(_("chain completion weight"))
@@ -56,7 +60,9 @@ class ScoringProfile(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["name", "version"], name="profile_version_unique"),
             models.CheckConstraint(
-                condition=Q(local_fit__gte=0) & Q(chain_completion__gte=0) & Q(cluster_strength__gte=0),
+                condition=Q(local_fit__gte=0)
+                & Q(chain_completion__gte=0)
+                & Q(cluster_strength__gte=0),
                 name="profile_weights_non_negative",
             ),
             # At most one profile in force per region, and one default (region NULL).
@@ -115,7 +121,9 @@ class LeadScore(models.Model):
 class ScoreHistory(models.Model):
     """An earlier score of a lead, written whenever its stored score actually changes."""
 
-    lead = models.ForeignKey("projects.Lead", on_delete=models.CASCADE, related_name="score_history")
+    lead = models.ForeignKey(
+        "projects.Lead", on_delete=models.CASCADE, related_name="score_history"
+    )
     local_fit = models.FloatField()
     chain_completion = models.FloatField()
     cluster_strength = models.FloatField()

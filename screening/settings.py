@@ -216,11 +216,21 @@ LOGGING = {
 # --- Scoring --------------------------------------------------------------------------------
 # Capex is stored in 10k units of the lead's currency; scoring compares sizes in 10k CNY.
 # Illustrative fixed rates (not live FX): override with CURRENCY_TO_CNY="USD:7.1,EUR:7.8".
-CURRENCY_TO_CNY = {"CNY": 1.0, "RMB": 1.0, "USD": 7.1, "EUR": 7.8, "HKD": 0.91, "JPY": 0.048,
-                   "KRW": 0.0052, "GBP": 9.0}
+CURRENCY_TO_CNY = {
+    "CNY": 1.0,
+    "RMB": 1.0,
+    "USD": 7.1,
+    "EUR": 7.8,
+    "HKD": 0.91,
+    "JPY": 0.048,
+    "KRW": 0.0052,
+    "GBP": 9.0,
+}
 CURRENCY_TO_CNY.update(
-    {k.strip().upper(): float(v) for k, v in
-     (pair.split(":") for pair in env_list("CURRENCY_TO_CNY"))}
+    {
+        k.strip().upper(): float(v)
+        for k, v in (pair.split(":") for pair in env_list("CURRENCY_TO_CNY"))
+    }
 )
 # Leads per recompute task; large sets are split into chunks run as a group across workers.
 SCORE_CHUNK_SIZE = int(os.environ.get("SCORE_CHUNK_SIZE", "20000"))

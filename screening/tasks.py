@@ -36,7 +36,8 @@ def rescore_chunk(lead_ids: list[int], run_id: int | None = None) -> int:
         raise
     if run_id:
         ScoreRun.objects.filter(pk=run_id).update(
-            done=F("done") + len(lead_ids), changed=F("changed") + result.changed,
+            done=F("done") + len(lead_ids),
+            changed=F("changed") + result.changed,
             state=ScoreRun.State.RUNNING,
         )
         _finish_if_complete(run_id)
@@ -68,7 +69,9 @@ def rescore_leads(lead_ids: list[int]) -> int:
 
 @shared_task(acks_late=True, name="screening.rescore_regions")
 def rescore_regions(region_ids: list[int]) -> int:
-    ids = list(Lead.objects.filter(region_id__in=region_ids).order_by("pk").values_list("pk", flat=True))
+    ids = list(
+        Lead.objects.filter(region_id__in=region_ids).order_by("pk").values_list("pk", flat=True)
+    )
     run = dispatch(ids, reason=f"region data changed ({len(region_ids)} region(s))")
     return run.total if run else 0
 

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from regions.models import Cluster, ClusterIndustry, Endowment, Industry, IndustryLink, Region
-from regions.models import RegionIndustry
+from regions.models import (
+    Cluster,
+    ClusterIndustry,
+    Endowment,
+    Industry,
+    IndustryLink,
+    Region,
+    RegionIndustry,
+)
 from screening.frames import read_frame
 from screening.models import DataVersion
 from screening.scoring.engine import World, WorldInputs, build_world
@@ -118,7 +125,9 @@ def load_world(version: WorldVersion, previous: LoadedWorld | None = None) -> Lo
 
 
 def _same_measures(
-    previous: LoadedWorld | None, version: WorldVersion, regions: Sequence[Mapping[str, Any]],
+    previous: LoadedWorld | None,
+    version: WorldVersion,
+    regions: Sequence[Mapping[str, Any]],
     industries: Sequence[Mapping[str, Any]],
 ) -> bool:
     """Whether `previous` was built from the same shared data (and the same units)."""
@@ -167,7 +176,9 @@ def _endowment_matrix(region_pos: dict[int, int], factor_pos: dict[str, int]) ->
 
 
 def _cluster_arrays(region_pos: dict[int, int], industry_pos: dict[int, int]) -> dict[str, object]:
-    clusters = list(Cluster.objects.order_by("pk").values("pk", "region_id", "code", "name", "name_en"))
+    clusters = list(
+        Cluster.objects.order_by("pk").values("pk", "region_id", "code", "name", "name_en")
+    )
     cluster_pos = {c["pk"]: k for k, c in enumerate(clusters)}
     members = np.zeros((len(clusters), len(industry_pos)))
     for cluster_id, industry_id, role in ClusterIndustry.objects.values_list(
@@ -180,7 +191,8 @@ def _cluster_arrays(region_pos: dict[int, int], industry_pos: dict[int, int]) ->
         "cluster_region": np.array([region_pos[c["region_id"]] for c in clusters], dtype=np.int64),
         "cluster_codes": keys,
         "cluster_names": {
-            key: (c["name"], c["name_en"] or c["name"]) for key, c in zip(keys, clusters, strict=True)
+            key: (c["name"], c["name_en"] or c["name"])
+            for key, c in zip(keys, clusters, strict=True)
         },
         "cluster_members": members,
     }

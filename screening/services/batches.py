@@ -20,7 +20,14 @@ from screening.world import LoadedWorld
 log = logging.getLogger(__name__)
 
 LEAD_COLUMNS = [
-    "id", "region_id", "industry_id", "jobs", "capex", "currency", "land_ha", "needs",
+    "id",
+    "region_id",
+    "industry_id",
+    "jobs",
+    "capex",
+    "currency",
+    "land_ha",
+    "needs",
     "score_revision",
 ]
 
@@ -57,7 +64,9 @@ def _read_in_chunks(sql: str, ids: list[int], columns: list[str]) -> pd.DataFram
     parts = []
     for start in range(0, len(ids), 20000):
         part = ids[start : start + 20000]
-        parts.append(read_frame(sql.format(placeholders=",".join(["%s"] * len(part))), part, columns=columns))
+        parts.append(
+            read_frame(sql.format(placeholders=",".join(["%s"] * len(part))), part, columns=columns)
+        )
     if not parts:
         return pd.DataFrame(columns=columns)
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
@@ -76,7 +85,9 @@ def to_batch(frame: pd.DataFrame, inputs: pd.DataFrame, loaded: LoadedWorld) -> 
         capex=_capex_in_cny(frame),
         land_ha=pd.to_numeric(frame["land_ha"], errors="coerce").to_numpy(dtype=float),
         needs=np.fromiter(
-            (_needs_bits(raw, loaded.factor_pos) for raw in frame["needs"]), dtype=np.uint64, count=n
+            (_needs_bits(raw, loaded.factor_pos) for raw in frame["needs"]),
+            dtype=np.uint64,
+            count=n,
         ),
         inputs_indptr=indptr,
         inputs_indices=indices,

@@ -47,8 +47,10 @@ class StampRows:
     weights: np.ndarray  # (n, 3) profile weights each total was computed with
 
     def frame(self) -> pd.DataFrame:
-        data = {name: getattr(self, name) for name in
-                ["lead_id", "region_id", *SCORE_FIELDS, *STAMP_FIELDS]}
+        data = {
+            name: getattr(self, name)
+            for name in ["lead_id", "region_id", *SCORE_FIELDS, *STAMP_FIELDS]
+        }
         return pd.DataFrame(data)
 
 
@@ -93,9 +95,7 @@ def json_safe(value: Any) -> Any:
     return value
 
 
-def store_scores(
-    rows: StampRows, *, explain: Callable[[int], dict[str, object]] | None
-) -> int:
+def store_scores(rows: StampRows, *, explain: Callable[[int], dict[str, object]] | None) -> int:
     """Write changed scores (with explanation and history) and move unchanged stamps forward.
 
     `explain(i)` gives the explanation of row i; it is called for changed rows only. Without
@@ -131,28 +131,50 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def _upsert_orm(full: pd.DataFrame) -> None:
     objects = [
         LeadScore(
-            lead_id=int(r["lead_id"]), region_id=int(r["region_id"]),
-            local_fit=float(r["local_fit"]), chain_completion=float(r["chain_completion"]),
-            cluster_strength=float(r["cluster_strength"]), total=float(r["total"]),
-            confidence=float(r["confidence"]), explanation=json.loads(r["explanation"]),
-            profile_id=int(r["profile_id"]), lead_revision=int(r["lead_revision"]),
-            region_version=int(r["region_version"]), measures_version=int(r["measures_version"]),
+            lead_id=int(r["lead_id"]),
+            region_id=int(r["region_id"]),
+            local_fit=float(r["local_fit"]),
+            chain_completion=float(r["chain_completion"]),
+            cluster_strength=float(r["cluster_strength"]),
+            total=float(r["total"]),
+            confidence=float(r["confidence"]),
+            explanation=json.loads(r["explanation"]),
+            profile_id=int(r["profile_id"]),
+            lead_revision=int(r["lead_revision"]),
+            region_version=int(r["region_version"]),
+            measures_version=int(r["measures_version"]),
             computed_at=r["computed_at"],
         )
         for r in _records(full)
     ]
-    update = ["region", *SCORE_FIELDS, "explanation", "profile", "lead_revision",
-              "region_version", "measures_version", "computed_at"]
+    update = [
+        "region",
+        *SCORE_FIELDS,
+        "explanation",
+        "profile",
+        "lead_revision",
+        "region_version",
+        "measures_version",
+        "computed_at",
+    ]
     LeadScore.objects.bulk_create(
-        objects, batch_size=2000, update_conflicts=True, unique_fields=["lead"],
+        objects,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["lead"],
         update_fields=update,
     )
     ScoreHistory.objects.bulk_create(
         [
             ScoreHistory(
-                lead_id=o.lead_id, local_fit=o.local_fit, chain_completion=o.chain_completion,
-                cluster_strength=o.cluster_strength, total=o.total, confidence=o.confidence,
-                profile_id=o.profile_id, measures_version=o.measures_version,
+                lead_id=o.lead_id,
+                local_fit=o.local_fit,
+                chain_completion=o.chain_completion,
+                cluster_strength=o.cluster_strength,
+                total=o.total,
+                confidence=o.confidence,
+                profile_id=o.profile_id,
+                measures_version=o.measures_version,
                 computed_at=o.computed_at,
             )
             for o in objects
@@ -166,19 +188,23 @@ def _update_stamps(rows: pd.DataFrame) -> None:
         _update_stamps_postgres(rows)
         return
     objects = [
-        LeadScore(lead_id=int(r["lead_id"]), profile_id=int(r["profile_id"]),
-                  lead_revision=int(r["lead_revision"]), region_version=int(r["region_version"]),
-                  measures_version=int(r["measures_version"]))
+        LeadScore(
+            lead_id=int(r["lead_id"]),
+            profile_id=int(r["profile_id"]),
+            lead_revision=int(r["lead_revision"]),
+            region_version=int(r["region_version"]),
+            measures_version=int(r["measures_version"]),
+        )
         for r in _records(rows)
     ]
-    LeadScore.objects.bulk_update(objects, ["profile", "lead_revision", "region_version",
-                                            "measures_version"], batch_size=2000)
+    LeadScore.objects.bulk_update(
+        objects, ["profile", "lead_revision", "region_version", "measures_version"], batch_size=2000
+    )
 
 
 # --- PostgreSQL: COPY into a temporary table, then set-based statements ---------------------
 
-_FULL_COLUMNS = ["lead_id", "region_id", *SCORE_FIELDS, "explanation", *STAMP_FIELDS,
-                 "computed_at"]
+_FULL_COLUMNS = ["lead_id", "region_id", *SCORE_FIELDS, "explanation", *STAMP_FIELDS, "computed_at"]
 _TEMP_FULL = """
 CREATE TEMPORARY TABLE IF NOT EXISTS tmp_score_full (
   lead_id bigint, region_id bigint, local_fit double precision,

@@ -72,7 +72,9 @@ def compute_rows(rows: LeadRows, loaded: LoadedWorld) -> StampRows:
         confidence=scores.confidence,
         profile_id=profile_ids,
         lead_revision=rows.frame["score_revision"].to_numpy(dtype=np.int64),
-        region_version=np.array([region_versions.get(int(r), 1) for r in region_ids], dtype=np.int64),
+        region_version=np.array(
+            [region_versions.get(int(r), 1) for r in region_ids], dtype=np.int64
+        ),
         measures_version=np.full(len(region_ids), loaded.version.measures_version, dtype=np.int64),
         computed_at=timezone.now(),
         weights=weights,

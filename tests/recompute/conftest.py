@@ -29,8 +29,14 @@ EMPLOYMENT = {
     "E": [300, 300, 300, 300, 300, 300],
     "F": [0, 0, 900, 800, 10, 10],
 }
-LINKS = [("I1", "I2", 0.6), ("I2", "I3", 0.5), ("I3", "I4", 0.4), ("I1", "I3", 0.3),
-         ("I5", "I6", 0.7), ("I4", "I2", 0.2)]
+LINKS = [
+    ("I1", "I2", 0.6),
+    ("I2", "I3", 0.5),
+    ("I3", "I4", 0.4),
+    ("I1", "I3", 0.3),
+    ("I5", "I6", 0.7),
+    ("I4", "I2", 0.2),
+]
 
 
 @dataclass
@@ -49,7 +55,9 @@ def small_world() -> SmallWorld:
     for code, row in EMPLOYMENT.items():
         for industry, employment in zip(industries, row, strict=True):
             if employment:
-                RegionIndustryFactory(region=regions[code], industry=industry, employment=employment)
+                RegionIndustryFactory(
+                    region=regions[code], industry=industry, employment=employment
+                )
     by_code = {i.code: i for i in industries}
     for supplier, customer, weight in LINKS:
         IndustryLinkFactory(supplier=by_code[supplier], customer=by_code[customer], weight=weight)
@@ -63,7 +71,12 @@ def small_world() -> SmallWorld:
     leads = {}
     for code in ["A", "B", "C"]:
         for k, industry in enumerate(["I2", "I3", "I6"]):
-            lead = LeadFactory(external_id=f"{code}-{k}", region=regions[code],
-                               industry=by_code[industry], needs=["port"], jobs=100 * (k + 1))
+            lead = LeadFactory(
+                external_id=f"{code}-{k}",
+                region=regions[code],
+                industry=by_code[industry],
+                needs=["port"],
+                jobs=100 * (k + 1),
+            )
             leads[lead.external_id] = lead
     return SmallWorld(regions=regions, leads=leads, cluster_a=cluster_a)

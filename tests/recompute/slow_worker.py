@@ -31,8 +31,17 @@ def main() -> None:
         return real(lead_ids)
 
     tasks.rescore_leads_service = stalling
-    app.worker_main(["worker", "--pool=prefork", "--concurrency=1", "--loglevel=WARNING",
-                     "--without-gossip", "--without-mingle", "--without-heartbeat"])
+    app.worker_main(
+        [
+            "worker",
+            "--pool=prefork",
+            "--concurrency=1",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -15,9 +15,9 @@ from projects.services import lead_update
 from regions.models import ClusterIndustry, Endowment, IndustryLink, RegionIndustry
 from screening import invalidation
 from screening.models import LeadScore, ScoreHistory
+from screening.scoring.weights import SubScoreWeights
 from screening.services.profiles import profile_save_version
 from screening.services.staleness import stale_lead_ids
-from screening.scoring.weights import SubScoreWeights
 from screening.tasks import rescore_chunk
 
 pytestmark = pytest.mark.django_db
@@ -54,23 +54,26 @@ def scored(small_world, django_capture_on_commit_callbacks):  # type: ignore[no-
 
 def write(django_capture_on_commit_callbacks, change: Callable[[], None]) -> None:  # type: ignore[no-untyped-def]
     """Run a write in one transaction and the enqueued (eager) recomputation on commit."""
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            change()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        change()
 
 
 def test_it_rescores_only_the_edited_lead(scored, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     before = snapshot()
     lead = scored.leads["A-0"]
-    write(django_capture_on_commit_callbacks,
-          lambda: lead_update(lead=Lead.objects.get(pk=lead.pk), user=None, jobs=5000))
+    write(
+        django_capture_on_commit_callbacks,
+        lambda: lead_update(lead=Lead.objects.get(pk=lead.pk), user=None, jobs=5000),
+    )
     after = snapshot()
     assert rewritten(before, after) == {lead.pk}
     assert after[lead.pk][2] != before[lead.pk][2]
     assert stale_lead_ids() == []
 
 
-def test_a_cluster_edit_rescores_that_regions_leads_only(scored, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_a_cluster_edit_rescores_that_regions_leads_only(
+    scored, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     before = snapshot()
 
     def change() -> None:
@@ -87,7 +90,9 @@ def test_a_cluster_edit_rescores_that_regions_leads_only(scored, django_capture_
     assert stale_lead_ids() == []
 
 
-def test_an_endowment_edit_rescores_that_regions_leads_only(scored, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_an_endowment_edit_rescores_that_regions_leads_only(
+    scored, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     before = snapshot()
 
     def change() -> None:
@@ -105,7 +110,8 @@ def test_an_endowment_edit_rescores_that_regions_leads_only(scored, django_captu
 
 
 def test_a_region_industry_edit_recomputes_measures_and_writes_only_changed_scores(
-    scored, django_capture_on_commit_callbacks  # type: ignore[no-untyped-def]
+    scored,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
     before = snapshot()
 
@@ -125,7 +131,8 @@ def test_a_region_industry_edit_recomputes_measures_and_writes_only_changed_scor
 
 
 def test_a_link_edit_rescores_and_leaves_unaffected_scores_unwritten(
-    scored, django_capture_on_commit_callbacks  # type: ignore[no-untyped-def]
+    scored,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
     before = snapshot()
 
@@ -142,18 +149,29 @@ def test_a_link_edit_rescores_and_leaves_unaffected_scores_unwritten(
     assert stale_lead_ids() == []
 
 
-def test_a_new_weight_profile_changes_totals_under_it(scored, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_weight_profile_changes_totals_under_it(
+    scored, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     before = snapshot()
-    write(django_capture_on_commit_callbacks, lambda: profile_save_version(
-        name="chain-heavy", weights=SubScoreWeights(0.1, 0.8, 0.1),
-        region_id=scored.regions["C"].pk, user_id=None, reason="test"))
+    write(
+        django_capture_on_commit_callbacks,
+        lambda: profile_save_version(
+            name="chain-heavy",
+            weights=SubScoreWeights(0.1, 0.8, 0.1),
+            region_id=scored.regions["C"].pk,
+            user_id=None,
+            reason="test",
+        ),
+    )
     after = snapshot()
     changed = rewritten(before, after)
     assert changed and changed <= lead_ids(scored, "C")
     assert stale_lead_ids() == []
 
 
-def test_a_chunk_delivered_twice_gives_the_same_result(scored, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_a_chunk_delivered_twice_gives_the_same_result(
+    scored, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     ids = sorted(lead_ids(scored, "A", "B", "C"))
 
     def change() -> None:

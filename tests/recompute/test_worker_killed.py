@@ -55,12 +55,17 @@ def test_a_killed_chunk_is_redelivered_and_verify_passes(small_world, tmp_path) 
     pidfile = tmp_path / "chunk.pid"
     db = settings.DATABASES["default"]
     env = dict(os.environ)
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
     env["DATABASE_URL"] = (
-        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{connection.settings_dict['NAME']}"
+        f"postgres://{db['USER']}@{host}:{port}/{connection.settings_dict['NAME']}"
     )
     worker = subprocess.Popen(
         [sys.executable, "-m", "tests.recompute.slow_worker", str(pidfile)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         rescore_chunk.delay(ids)

@@ -138,7 +138,9 @@ def test_leads_upload_reports_progress_and_rescoring(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_single_csv_upload_keeps_its_table_name(scenario: Scenario, admin_client_: Client) -> None:
+def test_a_single_csv_upload_keeps_its_table_name(
+    scenario: Scenario, admin_client_: Client
+) -> None:
     upload = SimpleUploadedFile("endowments.csv", ENDOWMENTS_OK.encode(), content_type="text/csv")
     response = admin_client_.post(reverse("data_upload"), {"file": upload})
     assert response.context["report"].ok, response.context["report"].as_text()

@@ -10,8 +10,15 @@ from django.core.management.base import BaseCommand, CommandParser
 from screening.csv_safety import safe_cell
 from screening.models import LeadScore
 
-HEADER = ["external_id", "region_code", "local_fit", "chain_completion", "cluster_strength",
-          "total", "computed_at"]
+HEADER = [
+    "external_id",
+    "region_code",
+    "local_fit",
+    "chain_completion",
+    "cluster_strength",
+    "total",
+    "computed_at",
+]
 
 
 class Command(BaseCommand):
@@ -22,15 +29,29 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         rows = LeadScore.objects.order_by("lead__external_id").values_list(
-            "lead__external_id", "lead__region__code", "local_fit", "chain_completion",
-            "cluster_strength", "total", "computed_at",
+            "lead__external_id",
+            "lead__region__code",
+            "local_fit",
+            "chain_completion",
+            "cluster_strength",
+            "total",
+            "computed_at",
         )
         count = 0
         with open(options["out"], "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(HEADER)
             for ext, region, fit, chain, cluster, total, at in rows.iterator(chunk_size=5000):
-                writer.writerow([safe_cell(ext), safe_cell(region), f"{fit:.4f}", f"{chain:.4f}",
-                                 f"{cluster:.4f}", f"{total:.4f}", at.isoformat()])
+                writer.writerow(
+                    [
+                        safe_cell(ext),
+                        safe_cell(region),
+                        f"{fit:.4f}",
+                        f"{chain:.4f}",
+                        f"{cluster:.4f}",
+                        f"{total:.4f}",
+                        at.isoformat(),
+                    ]
+                )
                 count += 1
         self.stdout.write(f"Wrote {count} score(s) to {options['out']}.")
