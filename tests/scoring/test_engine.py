@@ -26,19 +26,8 @@ from screening.scoring.engine import (
 from screening.scoring.local_fit import known_density, share_below
 from screening.scoring.weights import PRESETS, SubScoreWeights
 from tests.scoring.engine_worlds import make_world, random_inputs, random_leads, score, world_inputs
+from tests.scoring.test_complexity import WORKED_X  # the methods page's worked reference
 
-# docs/scoring-methods.md, worked reference (6 regions x 8 industries).
-WORKED_X = np.array(
-    [
-        [500, 300, 200, 150, 100, 80, 60, 40],
-        [400, 250, 180, 20, 90, 10, 50, 5],
-        [300, 200, 10, 10, 80, 5, 5, 5],
-        [200, 10, 10, 5, 60, 5, 5, 2],
-        [100, 150, 120, 100, 5, 60, 5, 30],
-        [50, 5, 5, 5, 40, 2, 30, 1],
-    ],
-    dtype=np.float64,
-)
 R1_DENSITY = [0.222222, 0.5, 0.785714, 0.923077, 0.142857, 0.923077, 0.727273, 0.923077]
 FACTORS = ["port", "power", "industrial_land_ha"]
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -22,6 +21,7 @@ from projects.services import lead_move_stage
 from screening.models import ScoringProfile
 from shortlists import ranking
 from shortlists.models import SavedShortlist
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.shortlists.conftest import build_world
 from tests.shortlists.test_ranking import expected_order
 from tests.ui.scenario import PASSWORD, Scenario
@@ -31,17 +31,6 @@ from tests.ui.scenario import PASSWORD, Scenario
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 if not CHROMIUM.exists():
     pytest.skip(f"browser tests need Chromium at {CHROMIUM}", allow_module_level=True)
