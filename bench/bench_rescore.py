@@ -22,8 +22,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -97,7 +102,7 @@ def serial_split(n: int) -> None:
     )
 
 
-def raw_copy(frames, connection) -> float:  # type: ignore[no-untyped-def]
+def raw_copy(frames: list[pd.DataFrame], connection: BaseDatabaseWrapper) -> float:
     """COPY the same rows (score values, stamps, '{}' explanation) into a table without indexes."""
     from django.db import transaction
 

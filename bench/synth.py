@@ -15,8 +15,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -44,7 +48,7 @@ def create_bench_database(name: str) -> str:
     return url
 
 
-def _copy(cursor, table: str, columns: list[str], rows: io.StringIO) -> None:  # type: ignore[no-untyped-def]
+def _copy(cursor: CursorWrapper, table: str, columns: list[str], rows: io.StringIO) -> None:
     rows.seek(0)
     with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         while data := rows.read(1 << 20):
@@ -83,7 +87,9 @@ def load_world(n_regions: int = 300, n_industries: int = 1000, seed: int = 7) ->
         cur.execute("ANALYZE")
 
 
-def _employment(cur, rng, n_regions: int, n_industries: int) -> None:  # type: ignore[no-untyped-def]
+def _employment(
+    cur: CursorWrapper, rng: np.random.Generator, n_regions: int, n_industries: int
+) -> None:
     buf = io.StringIO()
     # Regions are specialised: ~30% of industries present, a lognormal size, a few strong ones.
     for r in range(2, n_regions + 2):
@@ -94,7 +100,7 @@ def _employment(cur, rng, n_regions: int, n_industries: int) -> None:  # type: i
     _copy(cur, "regions_regionindustry", ["region_id", "industry_id", "employment", "source"], buf)
 
 
-def _links(cur, rng, n_industries: int) -> None:  # type: ignore[no-untyped-def]
+def _links(cur: CursorWrapper, rng: np.random.Generator, n_industries: int) -> None:
     buf = io.StringIO()
     seen = set()
     for customer in range(1, n_industries + 1):
@@ -105,7 +111,9 @@ def _links(cur, rng, n_industries: int) -> None:  # type: ignore[no-untyped-def]
     _copy(cur, "regions_industrylink", ["supplier_id", "customer_id", "weight", "source"], buf)
 
 
-def _clusters(cur, rng, n_regions: int, n_industries: int) -> None:  # type: ignore[no-untyped-def]
+def _clusters(
+    cur: CursorWrapper, rng: np.random.Generator, n_regions: int, n_industries: int
+) -> None:
     clusters, members = io.StringIO(), io.StringIO()
     cid = 0
     for r in range(2, n_regions + 2):
@@ -125,7 +133,7 @@ def _clusters(cur, rng, n_regions: int, n_industries: int) -> None:  # type: ign
     _copy(cur, "regions_clusterindustry", ["cluster_id", "industry_id", "role"], members)
 
 
-def _endowments(cur, rng, n_regions: int) -> None:  # type: ignore[no-untyped-def]
+def _endowments(cur: CursorWrapper, rng: np.random.Generator, n_regions: int) -> None:
     buf = io.StringIO()
     for r in range(2, n_regions + 2):
         for factor in FACTORS:
@@ -206,9 +214,9 @@ def load_leads(
             )
             if with_inputs:
                 buf = io.StringIO()
-                for k in np.flatnonzero(rng.random(n) < 0.3):
+                for j in np.flatnonzero(rng.random(n) < 0.3):
                     for i in rng.choice(n_industries, size=3, replace=False) + 1:
-                        buf.write(f"{ids[k]}\t{i}\n")
+                        buf.write(f"{ids[j]}\t{i}\n")
                 _copy(cur, "projects_lead_input_industries", ["lead_id", "industry_id"], buf)
         cur.execute(
             "SELECT setval(pg_get_serial_sequence('projects_lead', 'id'), "

@@ -25,6 +25,10 @@ class Role(StrEnum):
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
+# Where officer_region_ids() caches its answer on the user object for the request (the user
+# classes declare no such attribute, so it is read and written with getattr/setattr).
+_REGION_IDS_CACHE = "_xs_region_ids"
+
 
 def roles(user: Any) -> set[Role]:
     """The user's roles, cached on the user object for the request."""
@@ -54,14 +58,14 @@ def officer_region_ids(user: AnyUser) -> list[int]:
     counties and zones too)."""
     if not user.is_authenticated:
         return []
-    cached: list[int] | None = getattr(user, "_xs_region_ids", None)
+    cached: list[int] | None = getattr(user, _REGION_IDS_CACHE, None)
     if cached is not None:  # one lookup per request, like roles()
         return cached
     assigned = list(
         OfficerRegion.objects.filter(user_id=user.pk).values_list("region_id", flat=True)
     )
     found = descendants_and_self(assigned)
-    user._xs_region_ids = found  # type: ignore[union-attr]
+    setattr(user, _REGION_IDS_CACHE, found)
     return found
 
 

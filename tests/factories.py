@@ -1,4 +1,8 @@
-"""Model factories shared by the tests."""
+"""Model factories shared by the tests.
+
+Each factory is typed by its model, so `RegionFactory.create(...)` is a `Region` to mypy
+(calling the factory itself, `RegionFactory(...)`, does the same but is typed as the factory).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import datetime as dt
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from projects.models import Lead
 from regions.models import (
@@ -19,7 +24,7 @@ from regions.models import (
 )
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(factory.django.DjangoModelFactory[Region]):
     class Meta:
         model = Region
         django_get_or_create = ["code"]
@@ -30,7 +35,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
     level = "city"
 
 
-class IndustryFactory(factory.django.DjangoModelFactory):
+class IndustryFactory(factory.django.DjangoModelFactory[Industry]):
     class Meta:
         model = Industry
         django_get_or_create = ["code"]
@@ -40,7 +45,7 @@ class IndustryFactory(factory.django.DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Industry {n}")
 
 
-class RegionIndustryFactory(factory.django.DjangoModelFactory):
+class RegionIndustryFactory(factory.django.DjangoModelFactory[RegionIndustry]):
     class Meta:
         model = RegionIndustry
 
@@ -49,7 +54,7 @@ class RegionIndustryFactory(factory.django.DjangoModelFactory):
     employment = 1000
 
 
-class IndustryLinkFactory(factory.django.DjangoModelFactory):
+class IndustryLinkFactory(factory.django.DjangoModelFactory[IndustryLink]):
     class Meta:
         model = IndustryLink
 
@@ -58,7 +63,7 @@ class IndustryLinkFactory(factory.django.DjangoModelFactory):
     weight = 0.5
 
 
-class ClusterFactory(factory.django.DjangoModelFactory):
+class ClusterFactory(factory.django.DjangoModelFactory[Cluster]):
     class Meta:
         model = Cluster
 
@@ -67,7 +72,7 @@ class ClusterFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"集群{n}")
 
 
-class ClusterIndustryFactory(factory.django.DjangoModelFactory):
+class ClusterIndustryFactory(factory.django.DjangoModelFactory[ClusterIndustry]):
     class Meta:
         model = ClusterIndustry
 
@@ -76,7 +81,7 @@ class ClusterIndustryFactory(factory.django.DjangoModelFactory):
     role = "core"
 
 
-class EndowmentFactory(factory.django.DjangoModelFactory):
+class EndowmentFactory(factory.django.DjangoModelFactory[Endowment]):
     class Meta:
         model = Endowment
 
@@ -85,7 +90,7 @@ class EndowmentFactory(factory.django.DjangoModelFactory):
     value = 1.0
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ["username"]
@@ -94,7 +99,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "pw-Xuanshang-2026")
 
 
-class LeadFactory(factory.django.DjangoModelFactory):
+class LeadFactory(factory.django.DjangoModelFactory[Lead]):
     class Meta:
         model = Lead
 

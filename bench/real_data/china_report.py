@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from common import REPO, pct, table
@@ -76,11 +76,13 @@ def china_section(data: Path) -> ChinaResult:
     if len(cathode):
         out.headline["cathode_import_weight"] = float(cathode["supplier_share"].iloc[0])
         out.headline["cathode_sector_share"] = float(cathode["sector_supplier_share"].iloc[0])
-    battery = customer_shares(nbs).loc["087"].drop("087").nlargest(3)
+    battery = _row(customer_shares(nbs), "087").drop("087").nlargest(3)
     out.headline["battery_customers"] = ", ".join(
-        f"{nbs.names[k].replace('Manufacture of ', '')} {pct(v)}" for k, v in battery.items()
+        f"{nbs.names[str(k)].replace('Manufacture of ', '')} {pct(v)}" for k, v in battery.items()
     )
-    out.headline["battery_to_cars_supplier_share"] = float(supplier_shares(nbs).loc["087", "079"])
+    out.headline["battery_to_cars_supplier_share"] = float(
+        _cell(supplier_shares(nbs), ("087", "079"))
+    )
     out.lines += _intro(nbs, concordance, industries, hand, mapped)
     out.lines += _chain_table(chain, names, nbs)
     out.lines += _table_only(hand, mapped, names, out.headline)
@@ -89,8 +91,18 @@ def china_section(data: Path) -> ChinaResult:
     return out
 
 
+def _row(frame: pd.DataFrame, code: str) -> pd.Series:
+    """One row of a share matrix (its index is unique, so this is a Series, never a frame)."""
+    return cast(pd.Series, frame.loc[code])
+
+
+def _cell(frame: pd.DataFrame, pair: tuple[str, str]) -> float:
+    """One cell of a share matrix, (row, column): a float (numpy's float64 is one)."""
+    return cast(float, frame.loc[pair])
+
+
 def _sectors(concordance: pd.DataFrame) -> dict[str, list[str]]:
-    return {k: list(v) for k, v in concordance.groupby("industry_code")["table_code"]}
+    return {str(k): list(v) for k, v in concordance.groupby("industry_code")["table_code"]}
 
 
 def _judge_all(
@@ -132,10 +144,10 @@ def _evidence(ups: list[str], downs: list[str], s: pd.DataFrame, c: pd.DataFrame
     pairs = [(t, u) for t in ups for u in downs if t != u]
     if not pairs:
         return Evidence("same sector", f"{ups[0]} (within)", 0.0, 0.0)
-    best = max(pairs, key=lambda p: max(s.loc[p], c.loc[p]))
-    top = max(s.loc[best], c.loc[best])
+    best = max(pairs, key=lambda p: max(_cell(s, p), _cell(c, p)))
+    top = max(_cell(s, best), _cell(c, best))
     verdict = "confirmed" if top >= CONFIRM_SHARE else "weak" if top > 0 else "absent"
-    return Evidence(verdict, f"{best[0]}->{best[1]}", float(s.loc[best]), float(c.loc[best]))
+    return Evidence(verdict, f"{best[0]}->{best[1]}", float(_cell(s, best)), float(_cell(c, best)))
 
 
 def _intro(
@@ -174,14 +186,14 @@ def _intro(
 def _chain_table(chain: pd.DataFrame, names: pd.Series, nbs: IOTable) -> list[str]:
     rows = []
     for r in chain.sort_values(["verdict", "customer_code"]).itertuples(index=False):
-        pair = r.sector_pair
+        pair = str(r.sector_pair)
         if "->" in pair:
             t, u = pair.split("->")
             pair = f"{t} {nbs.names_local[t]} -> {u} {nbs.names_local[u]}"
         rows.append(
             (
-                f"{r.supplier_code} {names[r.supplier_code]}",
-                f"{r.customer_code} {names[r.customer_code]}",
+                f"{r.supplier_code} {names[str(r.supplier_code)]}",
+                f"{r.customer_code} {names[str(r.customer_code)]}",
                 f"{r.hand_weight:g}",
                 r.verdict,
                 pair,
@@ -249,10 +261,10 @@ def _sector_context(nbs: IOTable) -> list[str]:
     lines = ["What the 153-sector table itself says (own-sector flows left out):", ""]
     for code in ("087", "079", "080"):
         sup = s[code].drop(code).nlargest(4)
-        cus = c.loc[code].drop(code).nlargest(4)
-        up = ", ".join(f"{k} {nbs.names_local[k]} {pct(v)}" for k, v in sup.items())
-        down = ", ".join(f"{k} {nbs.names_local[k]} {pct(v)}" for k, v in cus.items())
-        own = s.loc[code, code]
+        cus = _row(c, code).drop(code).nlargest(4)
+        up = ", ".join(f"{k} {nbs.names_local[str(k)]} {pct(v)}" for k, v in sup.items())
+        down = ", ".join(f"{k} {nbs.names_local[str(k)]} {pct(v)}" for k, v in cus.items())
+        own = _cell(s, (code, code))
         lines.append(
             f"- {code} {nbs.names_local[code]} ({nbs.names[code]}): buys "
             f"{pct(own)} of its inputs from itself; suppliers {up}; customers {down}"

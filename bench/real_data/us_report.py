@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, SupportsInt, cast
 
 import numpy as np
 import pandas as pd
@@ -153,7 +153,8 @@ def _per_cluster_phi(us: UsData, cx: Complexity) -> pd.DataFrame:
             continue
         block = cx.proximity[np.ix_(idx, idx)]
         mean = (block.sum() - np.trace(block)) / (idx.size * (idx.size - 1))
-        rows.append((us.cluster_names[int(code)], idx.size, mean))
+        # Keys are cluster codes: numpy ints, or floats if some industry has no cluster (NaN).
+        rows.append((us.cluster_names[int(cast(SupportsInt, code))], idx.size, mean))
     frame = pd.DataFrame(rows, columns=["cluster", "members", "phi"])
     return frame.sort_values("phi", ascending=False).reset_index(drop=True)
 

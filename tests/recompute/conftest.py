@@ -49,9 +49,9 @@ class SmallWorld:
 @pytest.fixture
 def small_world() -> SmallWorld:
     forget_world()
-    province = RegionFactory(code="P", level="province")
-    regions = {code: RegionFactory(code=code, parent=province) for code in EMPLOYMENT}
-    industries = [IndustryFactory(code=f"I{k}") for k in range(1, 7)]
+    province = RegionFactory.create(code="P", level="province")
+    regions = {code: RegionFactory.create(code=code, parent=province) for code in EMPLOYMENT}
+    industries = [IndustryFactory.create(code=f"I{k}") for k in range(1, 7)]
     for code, row in EMPLOYMENT.items():
         for industry, employment in zip(industries, row, strict=True):
             if employment:
@@ -61,20 +61,20 @@ def small_world() -> SmallWorld:
     by_code = {i.code: i for i in industries}
     for supplier, customer, weight in LINKS:
         IndustryLinkFactory(supplier=by_code[supplier], customer=by_code[customer], weight=weight)
-    cluster_a = ClusterFactory(region=regions["A"], code="CHAIN")
+    cluster_a = ClusterFactory.create(region=regions["A"], code="CHAIN")
     ClusterIndustryFactory(cluster=cluster_a, industry=by_code["I1"], role="core")
     ClusterIndustryFactory(cluster=cluster_a, industry=by_code["I2"], role="support")
-    cluster_b = ClusterFactory(region=regions["B"], code="CHAIN")
+    cluster_b = ClusterFactory.create(region=regions["B"], code="CHAIN")
     ClusterIndustryFactory(cluster=cluster_b, industry=by_code["I3"], role="core")
     EndowmentFactory(region=regions["A"], factor="port", value=1)
     EndowmentFactory(region=regions["B"], factor="port", value=0)
-    leads = {}
+    leads: dict[str, Lead] = {}
     for code in ["A", "B", "C"]:
-        for k, industry in enumerate(["I2", "I3", "I6"]):
-            lead = LeadFactory(
+        for k, industry_code in enumerate(["I2", "I3", "I6"]):
+            lead = LeadFactory.create(
                 external_id=f"{code}-{k}",
                 region=regions[code],
-                industry=by_code[industry],
+                industry=by_code[industry_code],
                 needs=["port"],
                 jobs=100 * (k + 1),
             )

@@ -10,7 +10,12 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported for real only after django.setup() in main()
+    from screening.services.scores import RescoreResult
 
 
 def main() -> None:
@@ -24,7 +29,7 @@ def main() -> None:
     pidfile = Path(sys.argv[1])
     real = tasks.rescore_leads_service
 
-    def stalling(lead_ids):  # type: ignore[no-untyped-def]
+    def stalling(lead_ids: Sequence[int]) -> RescoreResult:
         if not pidfile.exists():
             pidfile.write_text(str(os.getpid()))
             time.sleep(120)  # the test kills this process long before

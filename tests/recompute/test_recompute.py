@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from projects.models import Lead
 from projects.services import lead_update
@@ -19,6 +20,7 @@ from screening.scoring.weights import SubScoreWeights
 from screening.services.profiles import profile_save_version
 from screening.services.staleness import stale_lead_ids
 from screening.tasks import rescore_chunk
+from tests.recompute.conftest import SmallWorld
 
 pytestmark = pytest.mark.django_db
 
@@ -40,25 +42,31 @@ def rewritten(before: Snapshot, after: Snapshot) -> set[int]:
     return {lead for lead in after if after[lead][:2] != before.get(lead, (None, 0))[:2]}
 
 
-def lead_ids(world, *prefixes: str) -> set[int]:  # type: ignore[no-untyped-def]
+def lead_ids(world: SmallWorld, *prefixes: str) -> set[int]:
     return {lead.pk for ext, lead in world.leads.items() if ext.split("-")[0] in prefixes}
 
 
 @pytest.fixture
-def scored(small_world, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def scored(
+    small_world: SmallWorld, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> SmallWorld:
     call_command("rescore", "--all", verbosity=0)
     assert LeadScore.objects.count() == len(small_world.leads)
     assert stale_lead_ids() == []
     return small_world
 
 
-def write(django_capture_on_commit_callbacks, change: Callable[[], None]) -> None:  # type: ignore[no-untyped-def]
+def write(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks, change: Callable[[], object]
+) -> None:
     """Run a write in one transaction and the enqueued (eager) recomputation on commit."""
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         change()
 
 
-def test_it_rescores_only_the_edited_lead(scored, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_it_rescores_only_the_edited_lead(
+    scored: SmallWorld, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     before = snapshot()
     lead = scored.leads["A-0"]
     write(
@@ -72,8 +80,8 @@ def test_it_rescores_only_the_edited_lead(scored, django_capture_on_commit_callb
 
 
 def test_a_cluster_edit_rescores_that_regions_leads_only(
-    scored, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+    scored: SmallWorld, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     before = snapshot()
 
     def change() -> None:
@@ -91,8 +99,8 @@ def test_a_cluster_edit_rescores_that_regions_leads_only(
 
 
 def test_an_endowment_edit_rescores_that_regions_leads_only(
-    scored, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+    scored: SmallWorld, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     before = snapshot()
 
     def change() -> None:
@@ -110,8 +118,8 @@ def test_an_endowment_edit_rescores_that_regions_leads_only(
 
 
 def test_a_region_industry_edit_recomputes_measures_and_writes_only_changed_scores(
-    scored,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    scored: SmallWorld,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     before = snapshot()
 
@@ -131,8 +139,8 @@ def test_a_region_industry_edit_recomputes_measures_and_writes_only_changed_scor
 
 
 def test_a_link_edit_rescores_and_leaves_unaffected_scores_unwritten(
-    scored,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    scored: SmallWorld,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     before = snapshot()
 
@@ -150,8 +158,8 @@ def test_a_link_edit_rescores_and_leaves_unaffected_scores_unwritten(
 
 
 def test_a_new_weight_profile_changes_totals_under_it(
-    scored, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+    scored: SmallWorld, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     before = snapshot()
     write(
         django_capture_on_commit_callbacks,
@@ -170,8 +178,8 @@ def test_a_new_weight_profile_changes_totals_under_it(
 
 
 def test_a_chunk_delivered_twice_gives_the_same_result(
-    scored, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+    scored: SmallWorld, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     ids = sorted(lead_ids(scored, "A", "B", "C"))
 
     def change() -> None:
@@ -185,11 +193,11 @@ def test_a_chunk_delivered_twice_gives_the_same_result(
     assert stale_lead_ids() == []
 
 
-def test_verify_scores_passes_after_recomputation(scored) -> None:  # type: ignore[no-untyped-def]
+def test_verify_scores_passes_after_recomputation(scored: SmallWorld) -> None:
     call_command("verify_scores", verbosity=0)
 
 
-def test_verify_scores_fails_on_a_tampered_score(scored) -> None:  # type: ignore[no-untyped-def]
+def test_verify_scores_fails_on_a_tampered_score(scored: SmallWorld) -> None:
     from django.core.management.base import CommandError
 
     LeadScore.objects.filter(lead=scored.leads["B-1"]).update(total=1.0)
@@ -197,7 +205,9 @@ def test_verify_scores_fails_on_a_tampered_score(scored) -> None:  # type: ignor
         call_command("verify_scores", verbosity=0)
 
 
-def test_a_bulk_rescore_leaves_explanations_to_first_read(small_world, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_bulk_rescore_leaves_explanations_to_first_read(
+    small_world: SmallWorld, settings: Settings
+) -> None:
     from screening.services.explanations import explanation_for
 
     settings.EXPLAIN_INLINE_MAX = 0
@@ -213,7 +223,7 @@ def test_a_bulk_rescore_leaves_explanations_to_first_read(small_world, settings)
     assert LeadScore.objects.get(lead=lead).explanation == explanation, "same as inline"
 
 
-def test_a_stale_score_has_no_explanation_to_show(scored) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_score_has_no_explanation_to_show(scored: SmallWorld) -> None:
     from screening.services.explanations import explanation_for
 
     lead = scored.leads["C-2"]
@@ -221,7 +231,7 @@ def test_a_stale_score_has_no_explanation_to_show(scored) -> None:  # type: igno
     assert explanation_for(Lead.objects.get(pk=lead.pk)) is None
 
 
-def test_saving_an_old_copy_of_a_lead_never_moves_its_revision_back(scored) -> None:  # type: ignore[no-untyped-def]
+def test_saving_an_old_copy_of_a_lead_never_moves_its_revision_back(scored: SmallWorld) -> None:
     old_copy = Lead.objects.get(pk=scored.leads["A-2"].pk)
     Lead.objects.filter(pk=old_copy.pk).update(score_revision=F("score_revision") + 5)
     old_copy.company = "新名称有限公司"

@@ -7,7 +7,7 @@ same tests run on a laptop without Redis.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -20,11 +20,12 @@ from screening.models import LeadScore
 from screening.services.scores import rescore_leads
 from screening.services.staleness import stale_lead_ids
 from screening.tasks import rescore_stale
+from tests.recompute.conftest import SmallWorld
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 
-def wait_until(condition, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -40,7 +41,9 @@ def worker() -> Iterator[None]:
         yield
 
 
-def test_an_edit_is_rescored_by_the_worker_after_commit(small_world, worker) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_is_rescored_by_the_worker_after_commit(
+    small_world: SmallWorld, worker: None
+) -> None:
     rescore_leads(sorted(lead.pk for lead in small_world.leads.values()))
     lead = Lead.objects.get(external_id="B-2")
     before = LeadScore.objects.get(lead=lead)
@@ -52,7 +55,7 @@ def test_an_edit_is_rescored_by_the_worker_after_commit(small_world, worker) -> 
     assert after.lead_revision == Lead.objects.get(pk=lead.pk).score_revision
 
 
-def test_a_write_survives_a_dead_broker_and_the_sweep_catches_up(small_world) -> None:  # type: ignore[no-untyped-def]
+def test_a_write_survives_a_dead_broker_and_the_sweep_catches_up(small_world: SmallWorld) -> None:
     rescore_leads(sorted(lead.pk for lead in small_world.leads.values()))
     lead = Lead.objects.get(external_id="C-1")
     saved = app.conf.broker_url, app.conf.task_always_eager

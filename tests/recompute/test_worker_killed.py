@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from projects.models import Lead
 from screening.celery import app
 from screening.services.staleness import stale_lead_ids
 from screening.tasks import rescore_chunk
+from tests.recompute.conftest import SmallWorld
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +38,7 @@ pytestmark = [
 ]
 
 
-def wait_for(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -45,7 +47,9 @@ def wait_for(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
-def test_a_killed_chunk_is_redelivered_and_verify_passes(small_world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_killed_chunk_is_redelivered_and_verify_passes(
+    small_world: SmallWorld, tmp_path: Path
+) -> None:
     call_command("rescore", "--all", verbosity=0)
     ids = sorted(lead.pk for lead in small_world.leads.values())
     # Stale without enqueueing anything: the only message will be the chunk sent below, so
