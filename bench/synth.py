@@ -48,6 +48,20 @@ def create_bench_database(name: str) -> str:
     return url
 
 
+def reuse_database(name: str) -> str:
+    """The URL of an existing benchmark database, migrated to the current schema."""
+    base = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+    url = f"{base}/{name}"
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1"}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    return url
+
+
 def _copy(cursor: CursorWrapper, table: str, columns: list[str], rows: io.StringIO) -> None:
     rows.seek(0)
     with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:

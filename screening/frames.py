@@ -43,3 +43,22 @@ def _read_frame_copy(
     if buffer.getbuffer().nbytes == 0:
         return pd.DataFrame(columns=columns)
     return pd.read_csv(buffer, header=None, names=columns, keep_default_na=False, na_values=[""])
+
+
+def read_frame_for_ids(sql: str, ids: list[int], *, columns: list[str]) -> pd.DataFrame:
+    """`sql` with an `{ids}` marker after the id column, e.g. "WHERE id {ids}", for these ids.
+
+    PostgreSQL gets one `= ANY(array)` parameter (a 20,000-element IN list costs more to build
+    and send than the query itself); SQLite, which has no arrays and allows ~32k parameters,
+    gets IN lists in slices.
+    """
+    if connection.vendor == "postgresql":
+        return read_frame(sql.format(ids="= ANY(%s)"), [ids], columns=columns)
+    parts = []
+    for start in range(0, len(ids), 20000):
+        part = ids[start : start + 20000]
+        in_list = f"IN ({','.join(['%s'] * len(part))})"
+        parts.append(read_frame(sql.format(ids=in_list), part, columns=columns))
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]

@@ -90,14 +90,20 @@ class LeadScore(models.Model):
         "projects.Lead", primary_key=True, on_delete=models.CASCADE, related_name="score"
     )
     # Denormalised from the lead so the inbox can sort a region's leads by score on one index.
-    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    # No separate FK indexes here or on profile: the (region, score) indexes cover region
+    # look-ups, profiles are deleted almost never, and every index costs the bulk write path.
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     local_fit = models.FloatField()
     chain_completion = models.FloatField()
     cluster_strength = models.FloatField()
     total = models.FloatField()
     confidence = models.FloatField()
     explanation = models.JSONField(default=dict)
-    profile = models.ForeignKey(ScoringProfile, on_delete=models.PROTECT, related_name="+")
+    profile = models.ForeignKey(
+        ScoringProfile, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     lead_revision = models.PositiveIntegerField()
     region_version = models.PositiveIntegerField()
     measures_version = models.PositiveIntegerField()
@@ -121,15 +127,18 @@ class LeadScore(models.Model):
 class ScoreHistory(models.Model):
     """An earlier score of a lead, written whenever its stored score actually changes."""
 
+    # Indexed by (lead, -computed_at) below; no separate FK indexes (see LeadScore).
     lead = models.ForeignKey(
-        "projects.Lead", on_delete=models.CASCADE, related_name="score_history"
+        "projects.Lead", on_delete=models.CASCADE, related_name="score_history", db_index=False
     )
     local_fit = models.FloatField()
     chain_completion = models.FloatField()
     cluster_strength = models.FloatField()
     total = models.FloatField()
     confidence = models.FloatField()
-    profile = models.ForeignKey(ScoringProfile, on_delete=models.PROTECT, related_name="+")
+    profile = models.ForeignKey(
+        ScoringProfile, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     measures_version = models.PositiveIntegerField()
     computed_at = models.DateTimeField()
 

@@ -105,11 +105,8 @@ class LeadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def to_representation(self, instance: Lead) -> dict[str, Any]:
-        """DRF's generic representation, unrolled: a list page is 50 leads of 25 fields, and
-        the generic path costs more than the database. Tests hold the two paths equal.
-
-        The list view passes the page's input industries in the context (`inputs`), so no
-        related manager is built per lead."""
+        """DRF's generic representation, unrolled (single leads; the list renders its rows
+        in screening/api/lead_rows.py). Tests hold the paths equal."""
         data = {name: getattr(instance, attr) for name, attr in _PLAIN_LEAD_FIELDS}
         for name, field in _DECIMAL_LEAD_FIELDS.items():
             value = getattr(instance, name)
@@ -118,12 +115,7 @@ class LeadSerializer(serializers.ModelSerializer):
         data["received_on"] = None if received is None else received.isoformat()
         data["created_at"] = self._datetime(instance.created_at)
         data["updated_at"] = self._datetime(instance.updated_at)
-        inputs = self.context.get("inputs")
-        data["input_industries"] = (
-            inputs.get(instance.pk, [])
-            if inputs is not None
-            else [industry.pk for industry in instance.input_industries.all()]
-        )
+        data["input_industries"] = [industry.pk for industry in instance.input_industries.all()]
         data["score"] = self.get_score(instance)
         return {name: data[name] for name in self.Meta.fields}
 

@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from projects import services
 from projects.models import Lead, LeadActivity
 from screening import access
-from screening.api import filters, rankings
+from screening.api import filters, lead_rows, rankings
 from screening.api import serializers_leads as s
 from screening.api import serializers_rankings as r
 from screening.api.pagination import LeadCursorPagination, PagePagination
@@ -81,9 +81,10 @@ class LeadViewSet(
 
     @extend_schema(summary="Leads, newest first, paged by cursor")
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
-        context = self.get_serializer_context() | {"inputs": input_industry_ids(page)}
-        return self.get_paginated_response(s.LeadSerializer(page, many=True, context=context).data)
+        """Scoping, filters and the cursor select the page's ids; its rows are then read and
+        rendered without model instances, exactly as LeadSerializer writes them (lead_rows)."""
+        ids = self.paginate_queryset(self.filter_queryset(self.get_queryset()).values("id"))
+        return self.get_paginated_response(lead_rows.lead_page([row["id"] for row in ids or ()]))
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), **lead_context(self.request)}
@@ -189,16 +190,6 @@ class LeadViewSet(
         )
         body = {"lead": lead.pk, "weights": weights, "results": fits}
         return Response(r.BestRegionsSerializer(body).data)
-
-
-def input_industry_ids(leads: list[Lead]) -> dict[int, list[int]]:
-    """Each lead's input industry ids, read for a whole page at once."""
-    through = Lead.input_industries.through
-    pairs = through.objects.filter(lead_id__in=[lead.pk for lead in leads]).order_by("pk")
-    found: dict[int, list[int]] = {}
-    for lead_id, industry_id in pairs.values_list("lead_id", "industry_id"):
-        found.setdefault(lead_id, []).append(industry_id)
-    return found
 
 
 def _valid(serializer_class: type[Any], request: Request) -> dict[str, Any]:

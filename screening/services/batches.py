@@ -13,7 +13,7 @@ import pandas as pd
 from django.conf import settings
 
 from projects.models import Lead
-from screening.frames import read_frame
+from screening.frames import read_frame_for_ids
 from screening.scoring.engine import LeadBatch
 from screening.world import LoadedWorld
 
@@ -44,32 +44,19 @@ def read_lead_rows(lead_ids: Sequence[int], loaded: LoadedWorld) -> LeadRows:
     """Read the scoring inputs of these leads (ids that no longer exist are skipped)."""
     table = Lead._meta.db_table
     ids = sorted(set(int(i) for i in lead_ids))
-    frame = _read_in_chunks(
+    frame = read_frame_for_ids(
         f"SELECT id, region_id, industry_id, jobs, capex, currency, land_ha, needs, score_revision "
-        f"FROM {table} WHERE id IN ({{placeholders}}) ORDER BY id",
+        f"FROM {table} WHERE id {{ids}} ORDER BY id",
         ids,
-        LEAD_COLUMNS,
+        columns=LEAD_COLUMNS,
     )
-    inputs = _read_in_chunks(
+    inputs = read_frame_for_ids(
         f"SELECT lead_id, industry_id FROM {Lead.input_industries.through._meta.db_table} "
-        f"WHERE lead_id IN ({{placeholders}}) ORDER BY lead_id, industry_id",
+        f"WHERE lead_id {{ids}} ORDER BY lead_id, industry_id",
         ids,
-        ["lead_id", "industry_id"],
+        columns=["lead_id", "industry_id"],
     )
     return LeadRows(frame=frame, batch=to_batch(frame, inputs, loaded))
-
-
-def _read_in_chunks(sql: str, ids: list[int], columns: list[str]) -> pd.DataFrame:
-    """SQLite allows ~32k parameters; read large id lists in slices."""
-    parts = []
-    for start in range(0, len(ids), 20000):
-        part = ids[start : start + 20000]
-        parts.append(
-            read_frame(sql.format(placeholders=",".join(["%s"] * len(part))), part, columns=columns)
-        )
-    if not parts:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
 def to_batch(frame: pd.DataFrame, inputs: pd.DataFrame, loaded: LoadedWorld) -> LeadBatch:

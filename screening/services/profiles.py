@@ -23,10 +23,11 @@ class ProfilesInForce:
 
     def arrays(self, region_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per lead: the profile id and the (n, 3) weights in force for its region."""
-        profiles = [self.for_region(int(r)) for r in region_ids]
+        regions, inverse = np.unique(region_ids, return_inverse=True)
+        profiles = [self.for_region(int(r)) for r in regions]  # one per distinct region
         ids = np.array([p.pk for p in profiles], dtype=np.int64)
         weights = np.array([normalised(p) for p in profiles], dtype=float).reshape(-1, 3)
-        return ids, weights
+        return ids[inverse], weights[inverse]
 
 
 def normalised(profile: ScoringProfile) -> tuple[float, float, float]:

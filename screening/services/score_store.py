@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from django.db import connection
 
-from screening.frames import read_frame
+from screening.frames import read_frame_for_ids
 from screening.models import LeadScore, ScoreHistory
 
 SCORE_FIELDS = ["local_fit", "chain_completion", "cluster_strength", "total", "confidence"]
@@ -58,16 +58,11 @@ def stored_scores(lead_ids: Sequence[int]) -> pd.DataFrame:
     """Stored score values and region of these leads, indexed by lead id."""
     ids = [int(i) for i in lead_ids]
     columns = ["lead_id", "region_id", *SCORE_FIELDS, "profile_id"]
-    parts = [
-        read_frame(
-            f"SELECT {', '.join(columns)} FROM {LeadScore._meta.db_table} "
-            f"WHERE lead_id IN ({','.join(['%s'] * len(part))})",
-            part,
-            columns=columns,
-        )
-        for part in (ids[s : s + 20000] for s in range(0, len(ids), 20000))
-    ]
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    frame = read_frame_for_ids(
+        f"SELECT {', '.join(columns)} FROM {LeadScore._meta.db_table} WHERE lead_id {{ids}}",
+        ids,
+        columns=columns,
+    )
     return frame.set_index("lead_id")
 
 
