@@ -246,8 +246,6 @@ def start_gunicorn(
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
-        "--threads",
-        str(threads),
         "--worker-class",
         worker_class,
         "--keep-alive",
@@ -255,6 +253,8 @@ def start_gunicorn(
         "--log-level",
         "warning",
     ]
+    if worker_class == "gthread":  # gunicorn turns sync workers given threads into gthread
+        command += ["--threads", str(threads)]
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
 
 
