@@ -50,11 +50,11 @@ COLUMNS = (
     "industry_id",
     "products",
     "region_id",
-    "capex",
+    "xs_capex",
     "currency",
     "jobs",
-    "land_ha",
-    "power_mw",
+    "xs_land_ha",
+    "xs_power_mw",
     "needs",
     "source",
     "received_on",
@@ -94,6 +94,9 @@ def _annotations(vendor: str) -> dict[str, Any]:
     def text(name: str) -> Cast:
         return Cast(name, TextField())
 
+    # PostgreSQL writes numeric(p, s) with exactly s decimals, as DRF's DecimalField does;
+    # elsewhere the Decimal is formatted here (_decimal).
+    decimal: Callable[[str], Any] = text if vendor == "postgresql" else F
     inputs: Any = Value(None, TextField())  # elsewhere: read_inputs, one more query
     if vendor == "postgresql":
         from django.contrib.postgres.expressions import ArraySubquery
@@ -106,6 +109,7 @@ def _annotations(vendor: str) -> dict[str, Any]:
         "xs_created_at": text("created_at"),
         "xs_updated_at": text("updated_at"),
         "xs_computed_at": text("score__computed_at"),
+        **{f"xs_{name}": decimal(name) for name in _DECIMAL_LEAD_FIELDS},
         "xs_measures_version": Subquery(
             DataVersion.objects.filter(pk=1).values("measures_version")[:1]
         ),
@@ -280,11 +284,12 @@ _DECIMAL_EXPONENTS = {
 }
 
 
-def _decimal(name: str, value: Decimal | None) -> str | None:
-    """As DRF's DecimalField writes it: a value already at the field's scale is only
-    formatted (quantizing it changes nothing); anything else goes through the field."""
-    if value is None:
-        return None
+def _decimal(name: str, value: Decimal | str | None) -> str | None:
+    """As DRF's DecimalField writes it: text is PostgreSQL's, already at the field's scale; a
+    Decimal at the field's scale is only formatted (quantizing it changes nothing); anything
+    else goes through the field."""
+    if value is None or isinstance(value, str):
+        return value
     if isinstance(value, Decimal) and value.as_tuple().exponent == _DECIMAL_EXPONENTS[name]:
         return f"{value:f}"
     text: str = _DECIMAL_LEAD_FIELDS[name].to_representation(value)
