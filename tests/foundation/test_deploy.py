@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def compose_services() -> dict[str, dict[str, object]]:
     data = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
-    return data["services"]  # type: ignore[no-any-return]
+    services: dict[str, dict[str, object]] = data["services"]
+    return services
 
 
 def test_it_has_the_services_of_a_real_deployment() -> None:
