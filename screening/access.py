@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
 from django.db.models import QuerySet
 
 from projects.models import Lead
@@ -61,12 +62,24 @@ def officer_region_ids(user: AnyUser) -> list[int]:
     cached: list[int] | None = getattr(user, _REGION_IDS_CACHE, None)
     if cached is not None:  # one lookup per request, like roles()
         return cached
-    assigned = list(
-        OfficerRegion.objects.filter(user_id=user.pk).values_list("region_id", flat=True)
-    )
-    found = descendants_and_self(assigned)
+    found = _assigned_with_descendants(int(user.pk))
     setattr(user, _REGION_IDS_CACHE, found)
     return found
+
+
+def _assigned_with_descendants(user_id: int) -> list[int]:
+    """One recursive query (every API and page request of an officer asks this); UNION, not
+    UNION ALL, so a corrupt cycle in region parents ends instead of looping."""
+    assignments, regions = OfficerRegion._meta.db_table, Region._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE scope(id) AS ("  # noqa: S608 - table names, not input
+            f" SELECT region_id FROM {assignments} WHERE user_id = %s"
+            f" UNION SELECT r.id FROM {regions} r JOIN scope s ON r.parent_id = s.id"
+            ") SELECT id FROM scope ORDER BY id",
+            [user_id],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def descendants_and_self(region_ids: list[int]) -> list[int]:
