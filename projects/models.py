@@ -64,7 +64,11 @@ class Lead(models.Model):
     investor_type = models.CharField(
         _("investor type"), max_length=10, choices=InvestorType.choices, blank=True
     )
-    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="leads")
+    # No automatic FK indexes on industry and owner: Meta.indexes declares the same ones
+    # (lead_industry, lead_owner); duplicates only slow down bulk imports.
+    industry = models.ForeignKey(
+        Industry, on_delete=models.PROTECT, related_name="leads", db_index=False
+    )
     products = models.TextField(_("products"), blank=True)
     input_industries = models.ManyToManyField(
         Industry, blank=True, related_name="leads_buying", verbose_name=_("input industries")
@@ -99,6 +103,7 @@ class Lead(models.Model):
         on_delete=models.SET_NULL,
         related_name="owned_leads",
         verbose_name=_("owner"),
+        db_index=False,
     )
     # Bumped (F() + 1) by every write that changes a scoring input of this lead; a stored
     # score remembers the revision it was computed from, so an edit made while a worker is
