@@ -66,6 +66,27 @@ class ScoreSummarySerializer(serializers.Serializer):
         return bool(self.context["stale"])
 
 
+# What a client sets on create and update; the read serializer shows these and the rest.
+LEAD_WRITABLE_FIELDS = (
+    "external_id",
+    "company",
+    "investor_origin",
+    "investor_type",
+    "industry",
+    "input_industries",
+    "products",
+    "region",
+    "capex",
+    "currency",
+    "jobs",
+    "land_ha",
+    "power_mw",
+    "needs",
+    "source",
+    "received_on",
+)
+
+
 class LeadSerializer(serializers.ModelSerializer):
     needs = serializers.ListField(child=serializers.CharField(), read_only=True)
     investor_type = serializers.ChoiceField(
@@ -77,22 +98,7 @@ class LeadSerializer(serializers.ModelSerializer):
         model = Lead
         fields = (
             "id",
-            "external_id",
-            "company",
-            "investor_origin",
-            "investor_type",
-            "industry",
-            "input_industries",
-            "products",
-            "region",
-            "capex",
-            "currency",
-            "jobs",
-            "land_ha",
-            "power_mw",
-            "needs",
-            "source",
-            "received_on",
+            *LEAD_WRITABLE_FIELDS,
             "stage",
             "status",
             "status_reason",
@@ -185,24 +191,7 @@ class LeadWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Lead
-        fields = (
-            "external_id",
-            "company",
-            "investor_origin",
-            "investor_type",
-            "industry",
-            "input_industries",
-            "products",
-            "region",
-            "capex",
-            "currency",
-            "jobs",
-            "land_ha",
-            "power_mw",
-            "needs",
-            "source",
-            "received_on",
-        )
+        fields = LEAD_WRITABLE_FIELDS
         extra_kwargs: ClassVar[dict[str, dict[str, object]]] = {
             name: {"min_value": 0} for name in ("capex", "land_ha", "power_mw")
         }
