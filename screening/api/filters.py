@@ -77,24 +77,24 @@ def plain_id_lookup(declared: filters.Filter, params: Any, name: str) -> dict[st
     return {f"{declared.field_name}__exact": int(values[0])}
 
 
-class RegionFilter(filters.FilterSet):
-    level = filters.ChoiceFilter(choices=RegionLevel.choices)
+class CodedTreeFilter(filters.FilterSet):
+    """Filters shared by the coded hierarchies (regions, industries)."""
+
     parent = IdFilter(field_name="parent_id")
     is_root = filters.BooleanFilter(field_name="parent", lookup_expr="isnull")
     code = filters.CharFilter()
     name = filters.CharFilter(lookup_expr="icontains")
+
+
+class RegionFilter(CodedTreeFilter):
+    level = filters.ChoiceFilter(choices=RegionLevel.choices)
 
     class Meta:
         model = Region
         fields: tuple[str, ...] = ()
 
 
-class IndustryFilter(filters.FilterSet):
-    parent = IdFilter(field_name="parent_id")
-    is_root = filters.BooleanFilter(field_name="parent", lookup_expr="isnull")
-    code = filters.CharFilter()
-    name = filters.CharFilter(lookup_expr="icontains")
-
+class IndustryFilter(CodedTreeFilter):
     class Meta:
         model = Industry
         fields: tuple[str, ...] = ()
