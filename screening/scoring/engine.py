@@ -184,6 +184,9 @@ def lead_parts(world: World, batch: LeadBatch) -> LeadParts:
 
 
 def _combine(parts: LeadParts, weights: FloatArray) -> ScoreArrays:
+    """Sub-scores 0-100, total and confidence under `weights`: (3,) for every lead, or (n, 3)
+    one row per lead (each lead's own profile). Elementwise only, so a lead's numbers never
+    depend on the others in the batch."""
     values = [parts.local, parts.chain, parts.cluster]
     neutral = np.zeros(parts.local.shape, dtype=np.uint8)
     for bit, value in zip((NEUTRAL_LOCAL, NEUTRAL_CHAIN, NEUTRAL_CLUSTER), values, strict=True):
@@ -191,18 +194,25 @@ def _combine(parts: LeadParts, weights: FloatArray) -> ScoreArrays:
     filled = [100.0 * np.where(np.isnan(v), NEUTRAL_SCORE, v) for v in values]
     confs = [parts.local_confidence, parts.chain_confidence, parts.cluster_confidence]
     confs = [np.where(np.isnan(v), 0.0, c) for v, c in zip(values, confs, strict=True)]
+    w = [weights[..., s] for s in range(3)]
     return ScoreArrays(
         local_fit=filled[0],
         chain_completion=filled[1],
         cluster_strength=filled[2],
-        total=weights[0] * filled[0] + weights[1] * filled[1] + weights[2] * filled[2],
-        confidence=np.clip(sum(w * c for w, c in zip(weights, confs, strict=True)), 0.0, 1.0),
+        total=w[0] * filled[0] + w[1] * filled[1] + w[2] * filled[2],
+        confidence=np.clip(w[0] * confs[0] + w[1] * confs[1] + w[2] * confs[2], 0.0, 1.0),
         neutral=neutral,
     )
 
 
-def score_leads(world: World, batch: LeadBatch, weights: SubScoreWeights) -> ScoreArrays:
+def score_leads(
+    world: World, batch: LeadBatch, weights: SubScoreWeights | FloatArray
+) -> ScoreArrays:
     """Score every lead in the batch against the precomputed world.
+
+    `weights` is one SubScoreWeights for every lead, or an (n, 3) array with each lead's own
+    profile weights (rows non-negative, summing to 1): the total *and the confidence* then use
+    that lead's weights, so every stored figure agrees with the profile in force.
 
     Each lead's scores depend on that lead and the world only: scoring a batch, each lead
     alone or a shuffled batch gives identical numbers. Sub-scores and total are 0-100 (total =
@@ -210,7 +220,12 @@ def score_leads(world: World, batch: LeadBatch, weights: SubScoreWeights) -> Sco
     confidences. Unknown jobs/capex/land/endowments/size cells lower confidence; see
     docs/scoring.md for each rule.
     """
-    return _combine(lead_parts(world, batch), as_weight_array(weights))
+    if isinstance(weights, SubScoreWeights):
+        return _combine(lead_parts(world, batch), as_weight_array(weights))
+    rows = np.asarray(weights, dtype=np.float64)
+    if rows.shape != (len(batch), 3):
+        raise ValueError(f"per-lead weights must have shape ({len(batch)}, 3), got {rows.shape}")
+    return _combine(lead_parts(world, batch), rows)
 
 
 def score_lead_everywhere(

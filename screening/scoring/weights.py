@@ -1,7 +1,7 @@
 """Sub-score weights: presets, AHP elicitation and rank robustness.
 
 A lead's total score is a weighted sum of three sub-scores on a common 0-100 scale
-(docs/scoring-methods.md, section 4): local fit ("vegetables suited to the local soil"), chain
+(docs/methods.md §4): local fit ("vegetables suited to the local soil"), chain
 completion (fills a missing link in a local chain) and cluster strength (an anchor that grows a
 cluster). Weights are non-negative and sum to 1.
 

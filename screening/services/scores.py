@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from screening.scoring.engine import ScoreArrays, score_leads
 from screening.scoring.explain import explain_lead
-from screening.scoring.weights import PRESETS, SubScoreWeights
+from screening.scoring.weights import SubScoreWeights
 from screening.services.batches import LeadRows, read_lead_rows
 from screening.services.profiles import profiles_in_force
 from screening.services.score_store import StampRows, store_scores
@@ -59,8 +59,8 @@ def compute_rows(rows: LeadRows, loaded: LoadedWorld) -> StampRows:
     """Scores of a chunk under each lead's profile in force, with the versions they stand on."""
     region_ids = rows.frame["region_id"].to_numpy(dtype=np.int64)
     profile_ids, weights = profiles_in_force().arrays(region_ids)
-    scores = score_leads(loaded.world, rows.batch, PRESETS["balanced"])
-    total = weighted_total(scores, weights)
+    # Each lead under its own profile: total and confidence both use the profile's weights.
+    scores = score_leads(loaded.world, rows.batch, weights)
     region_versions = dict(loaded.version.region_versions)
     return StampRows(
         lead_id=rows.frame["id"].to_numpy(dtype=np.int64),
@@ -68,7 +68,7 @@ def compute_rows(rows: LeadRows, loaded: LoadedWorld) -> StampRows:
         local_fit=scores.local_fit,
         chain_completion=scores.chain_completion,
         cluster_strength=scores.cluster_strength,
-        total=total,
+        total=scores.total,
         confidence=scores.confidence,
         profile_id=profile_ids,
         lead_revision=rows.frame["score_revision"].to_numpy(dtype=np.int64),
@@ -90,5 +90,6 @@ def weighted_total(scores: ScoreArrays, weights: np.ndarray) -> np.ndarray:
 def _explanation(
     loaded: LoadedWorld, rows: LeadRows, i: int, weights: np.ndarray
 ) -> dict[str, object]:
-    profile_weights = SubScoreWeights.normalised(*(float(w) for w in weights))
+    # The row as stored (already normalised): normalising again could move the last bit.
+    profile_weights = SubScoreWeights(*(float(w) for w in weights))
     return explain_lead(loaded.world, rows.batch, i, weights=profile_weights).to_dict()

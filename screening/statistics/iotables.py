@@ -1,6 +1,6 @@
 """National input-output tables: reading them, industry-by-industry flows and link shares.
 
-Conventions (docs/scoring-methods.md, section 2): Z[i, j] is what sector j buys from sector i
+Conventions (docs/methods.md §2): Z[i, j] is what sector j buys from sector i
 (rows supply, columns buy), in the table's own unit.
 
 - supplier share s[i, j] = Z[i, j] / total intermediate inputs of j (share of j's

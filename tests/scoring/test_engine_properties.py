@@ -8,6 +8,12 @@
     (test_cluster.py::test_a_larger_lead_strengthens_the_cluster_at_least_as_much);
 (5) a lead's scores never depend on which other leads exist;
 (6) two regions with identical data give identical scores.
+
+(5) and (6) are bit-identical by construction, not to a tolerance: a lead's numbers are
+gathers and elementwise operations on the World, and the World's matrix products sum values on
+dyadic grids, which is exact in any order (screening/scoring/exact.py). So neither the BLAS
+kernel, its thread count nor a region's position can move a bit; the permutation tests below
+change the summation order that BLAS sees and demand identical cells.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import numpy as np
 import pytest
 
 from screening.scoring.engine import LeadBatch, build_world, lead_parts, score_leads
-from screening.scoring.weights import PRESETS
+from screening.scoring.weights import PRESETS, SubScoreWeights
 from screening.scoring.world import with_industry_present
 from tests.scoring.engine_worlds import make_world, random_inputs, random_leads, score
 from tests.scoring.test_engine import WORKED_X
@@ -166,6 +172,7 @@ def test_two_regions_with_identical_data_give_identical_scores(seed):
     )
     assert len(twin.cluster_codes) == n_k + copies.size
     world = build_world(twin)
+    assert np.array_equal(world.density[0], world.density[-1], equal_nan=True)
     leads = random_leads(world, 300, seed=seed)
     here = score_leads(world, leads.take(np.arange(300)), BALANCED)
     at_zero = score_leads(world, _placed(leads, 0), BALANCED)
@@ -177,3 +184,60 @@ def test_two_regions_with_identical_data_give_identical_scores(seed):
 
 def _placed(batch: LeadBatch, region: int) -> LeadBatch:
     return replace(batch, region=np.full(len(batch), region, dtype=np.int64))
+
+
+def _permuted(inputs, region_order: np.ndarray, industry_order: np.ndarray):
+    """The same world with regions and industries listed in another order."""
+    new_position = np.argsort(region_order)
+    return replace(
+        inputs,
+        region_codes=[inputs.region_codes[r] for r in region_order],
+        region_levels=[inputs.region_levels[r] for r in region_order],
+        region_parent=inputs.region_parent[region_order],
+        industry_codes=[inputs.industry_codes[i] for i in industry_order],
+        size=inputs.size[np.ix_(region_order, industry_order)],
+        link_weight=inputs.link_weight[np.ix_(industry_order, industry_order)],
+        endowment=inputs.endowment[region_order],
+        cluster_region=new_position[inputs.cluster_region],
+        cluster_members=inputs.cluster_members[:, industry_order],
+    )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_world_does_not_depend_on_the_order_of_regions_or_industries(seed):
+    """Listing regions and industries in another order changes the order (and tiling) in
+    which BLAS sums every matrix product. The World's cells must come out bit-identical,
+    which is what makes scores independent of the BLAS kernel and of a region's position."""
+    inputs = random_inputs(seed, n_regions=97, n_industries=71)
+    rng = np.random.default_rng(seed)
+    region_order, industry_order = rng.permutation(97), rng.permutation(71)
+    world = build_world(inputs)
+    other = build_world(_permuted(inputs, region_order, industry_order))
+    cells = np.ix_(region_order, industry_order)
+    for name in ("density", "density_coverage", "density_score", "presence"):
+        assert np.array_equal(getattr(world, name)[cells], getattr(other, name), equal_nan=True)
+    for name in ("upstream", "downstream", "side_sum", "coverage_sum"):
+        mine, theirs = getattr(world.chain, name)[cells], getattr(other.chain, name)
+        assert np.array_equal(mine, theirs, equal_nan=True), name
+    for name in ("employment", "lq", "strength", "coverage"):
+        assert np.array_equal(
+            getattr(world.clusters, name), getattr(other.clusters, name), equal_nan=True
+        ), name
+    assert np.array_equal(world.clusters.base[cells], other.clusters.base, equal_nan=True)
+
+
+def test_profile_weights_per_lead_give_the_same_numbers_as_one_profile_at_a_time():
+    """compute_rows scores each lead under its own profile (an (n, 3) weight array): total and
+    confidence must equal scoring that lead with its profile as SubScoreWeights, bit for bit,
+    and confidence must follow the profile (it differs from the balanced preset's)."""
+    world = build_world(random_inputs(5))
+    batch = random_leads(world, 200, seed=5)
+    rng = np.random.default_rng(5)
+    rows = rng.dirichlet(np.ones(3), size=len(batch))
+    mixed = score_leads(world, batch, rows)
+    for i in range(0, len(batch), 13):
+        alone = score_leads(world, batch.take(np.array([i])), SubScoreWeights(*rows[i]))
+        assert alone.total[0] == mixed.total[i]
+        assert alone.confidence[0] == mixed.confidence[i]
+    balanced = score_leads(world, batch, BALANCED)
+    assert not np.array_equal(balanced.confidence, mixed.confidence)
