@@ -14,4 +14,4 @@ COPY . .
 RUN DEBUG=1 python manage.py collectstatic --noinput
 USER xuanshang
 EXPOSE 8000
-CMD ["gunicorn", "screening.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "screening.config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

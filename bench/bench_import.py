@@ -61,7 +61,7 @@ def main() -> int:
 
 def _setup_django() -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "screening.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "screening.config.settings")
     if not os.environ.get("SECRET_KEY") and not os.environ.get("DEBUG"):
         os.environ["SECRET_KEY"] = secrets.token_urlsafe(40)  # production-like: DEBUG off
     import django
@@ -69,7 +69,7 @@ def _setup_django() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from screening.celery import app
+    from screening.config.celery import app
 
     # Publish the recompute to the in-memory broker instead of running it in this process.
     app.conf.task_always_eager = False

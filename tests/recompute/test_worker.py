@@ -15,7 +15,7 @@ from django.db import transaction
 
 from projects.models import Lead
 from projects.services import lead_update
-from screening.celery import app
+from screening.config.celery import app
 from screening.models import LeadScore
 from screening.services.scores import rescore_leads
 from screening.services.staleness import stale_lead_ids

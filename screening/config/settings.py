@@ -14,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-ROOT_URLCONF = "screening.urls"
+ROOT_URLCONF = "screening.config.urls"
 
 TEMPLATES = [
     {
@@ -94,8 +94,8 @@ TEMPLATES = [
     },
 ]
 
-WSGI_APPLICATION = "screening.wsgi.application"
-ASGI_APPLICATION = "screening.asgi.application"
+WSGI_APPLICATION = "screening.config.wsgi.application"
+ASGI_APPLICATION = "screening.config.asgi.application"
 
 # SQLite in the project folder is the embedded default for a first run; deployments and CI
 # pass DATABASE_URL=postgres://…  Tests get their own database name (TEST.NAME).

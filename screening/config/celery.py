@@ -4,7 +4,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "screening.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "screening.config.settings")
 
 app = Celery("screening")
 app.config_from_object("django.conf:settings", namespace="CELERY")

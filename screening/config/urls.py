@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from screening.health import healthz
+from screening.config.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
