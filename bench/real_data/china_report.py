@@ -14,8 +14,8 @@ from typing import Any, cast
 import pandas as pd
 from common import REPO, pct, table
 
-from screening.statistics.concordance import apply_concordance, read_concordance
-from screening.statistics.iotables import (
+from regions.statistics.concordance import apply_concordance, read_concordance
+from regions.statistics.iotables import (
     IOTable,
     customer_shares,
     link_table,

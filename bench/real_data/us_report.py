@@ -22,7 +22,7 @@ from screening.scoring.engine import (
     score_leads,
 )
 from screening.scoring.weights import PRESETS
-from screening.statistics.iotables import IOTable, link_table
+from regions.statistics.iotables import IOTable, link_table
 
 MIN_SHARE = 0.01
 # Well-known specialisations checked by name: (CBSA, DPS traded cluster code).

@@ -24,12 +24,12 @@ from django.db import transaction
 
 from regions.models import Industry, IndustryLink
 from screening.invalidation import measures_changed
-from screening.statistics.concordance import (
+from regions.statistics.concordance import (
     apply_concordance,
     draft_concordance,
     read_concordance,
 )
-from screening.statistics.iotables import (
+from regions.statistics.iotables import (
     IOTable,
     industry_by_industry_flows,
     link_table,

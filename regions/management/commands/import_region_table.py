@@ -21,7 +21,7 @@ from django.db import transaction
 
 from regions.models import Industry, Region, RegionIndustry
 from screening.invalidation import measures_changed
-from screening.statistics.region_tables import (
+from regions.statistics.region_tables import (
     MEASURES,
     SUPPRESSION_MARKERS,
     complete_pairs,

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from screening.statistics.iotables import IOTable
+from regions.statistics.iotables import IOTable
 
 CONCORDANCE_COLUMNS = ["table_code", "industry_code", "weight"]
 # Weights of one table sector may exceed 1 by rounding only (six 0.166667 sum to 1.000002;
