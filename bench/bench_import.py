@@ -4,7 +4,7 @@
 
 Needs a scratch PostgreSQL database whose name contains "bench": the script migrates it, loads
 the demo reference data, and empties the lead table before each measured import. The CSV is
-generated once with `screening.demo.generate.generate_leads_fast` under bench/out/ and reused.
+generated once with `projects.demo.generate.generate_leads_fast` under bench/out/ and reused.
 
 Measures two imports of the same file: the first creates every lead (COPY + upsert), the second
 finds every row unchanged (two full reads and comparisons, no writes). Prints wall time and the
@@ -77,7 +77,7 @@ def _setup_django() -> None:
 
 
 def _leads_csv(count: int, seed: int) -> Path:
-    from screening.demo.generate import generate_leads_fast, write_leads_csv
+    from projects.demo.generate import generate_leads_fast, write_leads_csv
 
     path = OUT / f"leads_{count}_seed{seed}" / "leads.csv"
     if path.exists():

@@ -7,7 +7,7 @@ Reads the public data in <repo>/../shared/data (US CBP 2019, BEA 2017 IO, DPS cl
 NBS 2020 IO) through the project's adapters (regions.statistics) and the numeric core
 (screening.scoring), in memory; no database. When the data folder is absent (as on a user's
 machine) it says so and exits 0 without touching the report. --write-demo-weights also writes
-screening/demo/derived/nbs_link_weights.csv (derived numbers only, with the source named).
+projects/demo/derived/nbs_link_weights.csv (derived numbers only, with the source named).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from regions.interchange.importer import import_bundle
 from regions.interchange.progress import terminal_progress
 from regions.interchange.report import ImportReport
 from regions.models import OfficerRegion, Region
-from screening.demo.generate import DATA_DIR, DEFAULT_SEED, generate_leads, write_leads_csv
+from projects.demo.generate import DATA_DIR, DEFAULT_SEED, generate_leads, write_leads_csv
 
 DEMO_PASSWORD = "xuanshang-demo"  # noqa: S105 (demo users only, created by this command)
 # username → (group, superuser, region code the officer works for)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
-from screening.demo.tables import (
+from projects.demo.tables import (
     ARTICLE_CELLS,
     BASE_SHARE,
     BRAND_EN,
@@ -424,7 +424,7 @@ def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, s
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """`python -m screening.demo.generate leads|region-industries [--seed N --count N --out P]`."""
+    """`python -m projects.demo.generate leads|region-industries [--seed N --count N --out P]`."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=("leads", "region-industries"))
     parser.add_argument("--seed", type=int)
