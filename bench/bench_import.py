@@ -94,8 +94,9 @@ def _leads_csv(count: int, seed: int) -> Path:
 
 
 def _load_reference_data() -> None:
-    from regions.interchange.importer import import_bundle
     from regions.management.commands.loaddemo import copy_demo_tables
+
+    from projects.interchange.importer import import_bundle
 
     folder = OUT / "demo_tables"
     copy_demo_tables(folder)
@@ -107,7 +108,7 @@ def _load_reference_data() -> None:
 def _measured_import(path: Path, label: str, *, empty_first: bool) -> float:
     from django.db import connection
 
-    from regions.interchange.importer import import_bundle
+    from projects.interchange.importer import import_bundle
 
     if empty_first:
         with connection.cursor() as cursor:

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from projects.interchange.importer import import_bundle
 from projects.models import Status
 from projects.views.common import role_required
 from projects.views.runs import still_running
-from regions.interchange.importer import import_bundle
 from regions.models import Cluster
 from regions.profile import cluster_profile
 from screening.access import Role, descendants_and_self, visible_leads

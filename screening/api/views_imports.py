@@ -24,8 +24,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from projects.interchange.importer import import_bundle
 from regions import views as upload_pages
-from regions.interchange.importer import import_bundle
 from regions.interchange.report import ImportReport
 from screening.api.permissions import AdminOnly
 from screening.api.views_reference import ApiViewMixin

@@ -19,12 +19,12 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from regions.interchange.formats import TABLES
-from regions.interchange.importer import import_bundle
+from projects.demo.generate import DATA_DIR, DEFAULT_SEED, generate_leads, write_leads_csv
+from projects.interchange.importer import import_bundle
+from projects.interchange.lead_format import BUNDLE_TABLES
 from regions.interchange.progress import terminal_progress
 from regions.interchange.report import ImportReport
 from regions.models import OfficerRegion, Region
-from projects.demo.generate import DATA_DIR, DEFAULT_SEED, generate_leads, write_leads_csv
 
 DEMO_PASSWORD = "xuanshang-demo"  # noqa: S105 (demo users only, created by this command)
 # username → (group, superuser, region code the officer works for)
@@ -113,7 +113,7 @@ def copy_demo_tables(folder: Path) -> list[str]:
     """Copy the demo folder's interchange tables into `folder` (created); returns the names of
     the other CSV files there (analysts' derived tables), which are not copied."""
     folder.mkdir(parents=True, exist_ok=True)
-    names = {table.filename for table in TABLES.values()}
+    names = {table.filename for table in BUNDLE_TABLES.values()}
     skipped = []
     for path in sorted(DATA_DIR.glob("*.csv")):
         if path.name in names:

@@ -23,7 +23,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from regions.models import Industry, IndustryLink
-from screening.invalidation import measures_changed
 from regions.statistics.concordance import (
     apply_concordance,
     draft_concordance,
@@ -37,6 +36,7 @@ from regions.statistics.iotables import (
     read_nbs_table,
     strongest_partners,
 )
+from screening.invalidation import measures_changed
 
 # Every link written from a table has a source starting with this; anything else (including a
 # blank source) is a hand-drawn link.

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from regions.interchange.export import ExportError, export_bundle
+from projects.interchange.export import ExportError, export_bundle
 
 
 class Command(BaseCommand):

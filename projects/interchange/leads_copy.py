@@ -20,10 +20,11 @@ from typing import Any
 from django.db import connection
 from psycopg import sql
 
+from projects.interchange.lead_format import LEADS
+from projects.interchange.lead_writers import INPUTS, RESCORE, UPDATE, Batch, Tick, csv_text
 from projects.models import Lead
 from regions.interchange.codebook import CodeBook
-from regions.interchange.formats import INDUSTRY, LEADS, Column, Kind, model_field
-from regions.interchange.lead_writers import INPUTS, RESCORE, UPDATE, Batch, Tick, csv_text
+from regions.interchange.formats import INDUSTRY, Column, Kind, model_field
 from regions.models import Industry, Region
 
 TEMP = sql.Identifier("xs_import_leads")

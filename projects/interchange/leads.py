@@ -17,9 +17,9 @@ from typing import Any
 
 from django.db import connection
 
-from regions.interchange.codebook import CodeBook
-from regions.interchange.formats import LEAD_SCORING_COLUMNS, LEADS
-from regions.interchange.lead_writers import (
+from projects.interchange.lead_format import LEAD_SCORING_COLUMNS, LEADS
+from projects.interchange.lead_rows import LeadRows
+from projects.interchange.lead_writers import (
     CREATE,
     INPUTS,
     RESCORE,
@@ -28,16 +28,17 @@ from regions.interchange.lead_writers import (
     Spool,
     chunked,
 )
+from regions.interchange.codebook import CodeBook
 from regions.interchange.readers import TableSource
 from regions.interchange.report import ImportReport, Progress, TableCounts
-from regions.interchange.stored import LeadRows, Row
+from regions.interchange.stored import Row
 from regions.interchange.validate import DuplicateKeys, ParsedRow, TableParser, check_refs
 
 
 def new_spool() -> Spool:
     """COPY on PostgreSQL; a temporary file and the ORM elsewhere."""
     if connection.vendor == "postgresql":
-        from regions.interchange.leads_copy import CopySpool
+        from projects.interchange.leads_copy import CopySpool
 
         return CopySpool()
     return FileSpool()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from projects.interchange.lead_format import BUNDLE_TABLES
+from projects.interchange.leads import LeadImport
 from regions.interchange.codebook import CodeBook
-from regions.interchange.leads import LeadImport
 from regions.interchange.readers import Bundle, Source, open_bundle
 from regions.interchange.reference import (
     TablePlan,
@@ -42,7 +43,7 @@ def import_bundle(
     would be) created, updated and unchanged, or lists every problem.
     """
     report = ImportReport(dry_run=dry_run)
-    with open_bundle(source, report) as bundle, transaction.atomic(durable=True):
+    with open_bundle(source, report, BUNDLE_TABLES) as bundle, transaction.atomic(durable=True):
         _import(bundle, report, progress)
         if not report.written:
             transaction.set_rollback(True)

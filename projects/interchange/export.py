@@ -17,11 +17,13 @@ from typing import Any
 import openpyxl
 from django.db import transaction
 
+from projects.interchange.lead_format import BUNDLE_TABLES, LEADS
+from projects.interchange.lead_rows import LeadRows
 from projects.models import Lead
 from regions.interchange.cells import format_cell, xlsx_value
 from regions.interchange.codebook import CodeBook
-from regions.interchange.formats import LEADS, TABLES, Table
-from regions.interchange.stored import LeadRows, Row, stored_rows
+from regions.interchange.formats import Table
+from regions.interchange.stored import Row, stored_rows
 
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 
@@ -60,7 +62,7 @@ def csv_cells(table: Table, row: Row) -> list[str]:
 def _write_folder(folder: Path) -> dict[str, int]:
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
-    for table in TABLES.values():
+    for table in BUNDLE_TABLES.values():
         with (folder / table.filename).open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(table.column_names)
@@ -81,7 +83,7 @@ def _write_workbook(path: Path) -> dict[str, int]:
         )
     book = openpyxl.Workbook(write_only=True)
     written = {}
-    for table in TABLES.values():
+    for table in BUNDLE_TABLES.values():
         sheet = book.create_sheet(title=table.name)
         sheet.append(table.column_names)
         written[table.name] = _write_rows(table, sheet.append, _xlsx_cells)

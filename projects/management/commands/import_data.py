@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from regions.interchange.importer import import_bundle
+from projects.interchange.importer import import_bundle
 from regions.interchange.progress import terminal_progress
 
 

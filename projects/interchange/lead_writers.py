@@ -23,10 +23,11 @@ from typing import Any, Protocol
 
 from django.db.models import F
 
+from projects.interchange.lead_format import LEADS
 from projects.models import Lead
 from regions.interchange.cells import format_decimal
 from regions.interchange.codebook import CodeBook
-from regions.interchange.formats import LEADS, Kind, targets
+from regions.interchange.formats import Kind, targets
 
 # What writing a row does (bits of a row's flag).
 CREATE, UPDATE, RESCORE, INPUTS = 1, 2, 4, 8
