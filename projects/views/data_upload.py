@@ -1,73 +1,32 @@
-"""Regions' pages: cluster list and profile (all roles), data upload with dry run (admins)."""
+"""The data upload (admins): a bundle's dry run, then the import with its progress."""
 
 from __future__ import annotations
 
-import re
-import shutil
-import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.interchange.importer import import_bundle
-from projects.models import Status
+from projects.interchange.uploads import (
+    TOKEN,
+    UPLOAD_MAX_AGE_SECONDS,
+    UPLOAD_SUFFIXES,
+    discard_upload,
+    progress_key,
+    store_upload,
+    stored_upload,
+)
 from projects.views.common import role_required
 from projects.views.runs import still_running
-from regions.models import Cluster
-from regions.profile import cluster_profile
-from screening.access import Role, descendants_and_self, visible_leads
+from screening.access import Role
 from screening.models import ScoreRun
-from screening.world import current_world
-
-GAP_LEADS = 20
-UPLOAD_SUFFIXES = {".zip", ".xlsx", ".csv"}
-UPLOAD_MAX_AGE_SECONDS = 24 * 3600
-TOKEN = re.compile(r"^[0-9a-f]{32}$")
-
-
-@require_GET
-@role_required()
-def cluster_list(request: HttpRequest) -> HttpResponse:
-    clusters = Cluster.objects.select_related("region").order_by("region__code", "code")
-    return render(request, "regions/cluster_list.html", {"clusters": clusters})
-
-
-@require_GET
-@role_required()
-def cluster_profile_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """The cluster's industries, the chain around it, and the visible leads filling its gaps."""
-    cluster = get_object_or_404(Cluster.objects.select_related("region"), pk=pk)
-    profile = cluster_profile(current_world(), cluster)
-    leads = (
-        visible_leads(request.user)
-        .filter(
-            industry_id__in=profile.gap_industry_ids,
-            status=Status.ACTIVE,
-            region_id__in=descendants_and_self([cluster.region_id]),
-        )
-        .select_related("score", "industry", "region")
-        .defer("score__explanation")
-        .order_by("-score__total", "-pk")[:GAP_LEADS]
-    )
-    return render(
-        request,
-        "regions/cluster_profile.html",
-        {
-            "cluster": cluster,
-            "profile": profile,
-            "leads": list(leads),
-            "anchors": list(cluster.anchors.order_by("name")),
-        },
-    )
 
 
 class UploadForm(forms.Form):
@@ -78,56 +37,6 @@ class UploadForm(forms.Form):
         if Path(upload.name).suffix.lower() not in UPLOAD_SUFFIXES:
             raise forms.ValidationError(_("请上传 CSV 文件的 .zip 压缩包或 .xlsx 工作簿。"))
         return upload
-
-
-def upload_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
-
-
-def store_upload(upload: Any) -> str:
-    """Keep the uploaded file until it is confirmed; returns its token. Old uploads are removed."""
-    folder = upload_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.iterdir():
-        if time.time() - old.stat().st_mtime > UPLOAD_MAX_AGE_SECONDS:
-            shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
-    token = uuid.uuid4().hex
-    suffix = Path(upload.name).suffix.lower()
-    if suffix == ".csv":
-        # One CSV is one table, named by its file name: keep the name, in a folder per token.
-        target = folder / token / SAFE_NAME.sub("_", Path(upload.name).name)
-        target.parent.mkdir()
-    else:
-        target = folder / f"{token}{suffix}"
-    with target.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return token
-
-
-def stored_upload(token: str) -> Path:
-    """The stored file of a token (404 for a malformed, unknown or expired token)."""
-    if not TOKEN.match(token):
-        raise Http404
-    if (upload_dir() / token).is_dir():
-        return upload_dir() / token
-    for suffix in UPLOAD_SUFFIXES:
-        path = upload_dir() / f"{token}{suffix}"
-        if path.exists():
-            return path
-    raise Http404
-
-
-def discard_upload(path: Path) -> None:
-    """Remove a stored upload (a file, or the folder holding one uploaded CSV)."""
-    shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
-
-
-def progress_key(token: str) -> str:
-    return f"xs-import-progress:{token}"
 
 
 @require_http_methods(["GET", "POST"])
