@@ -9,15 +9,24 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import LocalNameChoiceField
 from projects.models import Stage, Status
-from projects.templatetags.xs_ui import local_name
 from regions.models import Cluster, Industry, Region
+from regions.names import local_name
 from screening.models import ScoringProfile
+from screening.scoring.weights import SubScoreWeights
+from screening.services.profiles import normalised
+from screening.web import LocalNameChoiceField
 from shortlists.models import Decision, ScopeKind
+from shortlists.ranking import LeadFilters
+from shortlists.services import (
+    ANY_STATUS,
+    ShortlistParams,
+    percents_of,
+    profile_for,
+    scope_from,
+)
 
 WEIGHT_FIELDS = ("w_local_fit", "w_chain_completion", "w_cluster_strength")
-ANY_STATUS = "any"
 CUTOFF_DEFAULT = 20
 CUTOFF_MAX = 200
 DEFAULTS = {
@@ -203,3 +212,33 @@ class AhpForm(forms.Form):
             value = float(Fraction(self.cleaned_data[name]))
             m[i][j], m[j][i] = value, 1.0 / value
         return m
+
+
+def params_from_form(form: ShortlistForm) -> ShortlistParams:
+    """Parameters from a valid ShortlistForm; the profile defaults to the one in force."""
+    data = form.cleaned_data
+    scope = scope_from(data["scope"], data.get("region"), data.get("cluster"), data.get("industry"))
+    profile = data.get("profile") or profile_for(scope)
+    given = form.weights_given()
+    weights = (
+        tuple(SubScoreWeights.normalised(*given).as_array().tolist())
+        if given
+        else normalised(profile)
+    )
+    sliders = given or percents_of(normalised(profile))
+    status = data["status"]
+    filters = LeadFilters(
+        stages=tuple(data.get("stage") or ()),
+        statuses=() if status == ANY_STATUS else (status,),
+        min_confidence=(
+            data["min_confidence"] / 100 if data.get("min_confidence") is not None else None
+        ),
+    )
+    return ShortlistParams(
+        scope,
+        profile,
+        weights,
+        data["cutoff"],
+        filters,
+        sliders,
+    )

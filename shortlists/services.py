@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects.models import Lead
-from projects.templatetags.xs_ui import local_name
+from regions.names import local_name
 from screening.models import ScoringProfile
 from screening.scoring.explain import explain_lead
 from screening.scoring.weights import SubScoreWeights, rank_robustness
@@ -26,7 +26,6 @@ from screening.services.profiles import normalised, profile_save_version, profil
 from screening.services.score_store import json_safe
 from screening.services.staleness import is_stale, measures_version
 from screening.world import current_world
-from shortlists.forms import ANY_STATUS, ShortlistForm
 from shortlists.models import Decision, SavedShortlist, ScopeKind, ShortlistEntry
 from shortlists.ranking import LeadFilters, RankedRow, RankRequest, Weights, rank_leads
 from shortlists.scopes import Scope, chain_scope, cluster_scope, region_scope
@@ -41,6 +40,10 @@ EXTRA_ROWS = 10  # rows shown below the cut-off, where the band-crossers sit
 ROBUSTNESS_DRAWS = 500
 ROBUSTNESS_CONCENTRATION = 50.0
 LEAD_RELATED = ("region", "industry", "score")
+
+
+# The status filter's "all statuses" choice.
+ANY_STATUS = "any"
 
 
 @dataclass(frozen=True)
@@ -102,36 +105,6 @@ class ShortlistParams:
 
 def same_weights(a: Weights, b: Weights) -> bool:
     return all(abs(x - y) < 1e-6 for x, y in zip(a, b, strict=True))
-
-
-def params_from_form(form: ShortlistForm) -> ShortlistParams:
-    """Parameters from a valid ShortlistForm; the profile defaults to the one in force."""
-    data = form.cleaned_data
-    scope = scope_from(data["scope"], data.get("region"), data.get("cluster"), data.get("industry"))
-    profile = data.get("profile") or profile_for(scope)
-    given = form.weights_given()
-    weights = (
-        tuple(SubScoreWeights.normalised(*given).as_array().tolist())
-        if given
-        else normalised(profile)
-    )
-    sliders = given or percents_of(normalised(profile))
-    status = data["status"]
-    filters = LeadFilters(
-        stages=tuple(data.get("stage") or ()),
-        statuses=() if status == ANY_STATUS else (status,),
-        min_confidence=(
-            data["min_confidence"] / 100 if data.get("min_confidence") is not None else None
-        ),
-    )
-    return ShortlistParams(
-        scope,
-        profile,
-        weights,
-        data["cutoff"],
-        filters,
-        sliders,
-    )
 
 
 def percents_of(weights: Weights) -> tuple[int, int, int]:

@@ -22,10 +22,11 @@ from django.views.decorators.http import require_GET, require_POST
 from projects import services
 from projects.forms import NoteForm, OwnerForm, StageForm, StatusForm
 from projects.models import STAGE_ORDER, Lead, Stage
-from projects.views.common import acting_user, add_service_errors, editable_lead, role_required
+from projects.views.common import acting_user, add_service_errors, editable_lead
 from projects.views.inbox_query import owners_for, region_scope, rows_for
 from projects.views.scorecard import timeline
 from screening.access import Role
+from screening.web import role_required
 
 EDITORS = (Role.OFFICER, Role.ADMIN)
 

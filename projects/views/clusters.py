@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from projects.models import Status
-from projects.views.common import role_required
 from regions.models import Cluster
 from screening.access import descendants_and_self, visible_leads
 from screening.cluster_profile import cluster_profile
+from screening.web import role_required
 from screening.world import current_world
 
 GAP_LEADS = 20

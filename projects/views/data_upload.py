@@ -23,10 +23,10 @@ from projects.interchange.uploads import (
     store_upload,
     stored_upload,
 )
-from projects.views.common import role_required
 from projects.views.runs import still_running
 from screening.access import Role
 from screening.models import ScoreRun
+from screening.web import role_required
 
 
 class UploadForm(forms.Form):

@@ -20,6 +20,7 @@ from screening.access import visible_leads
 from screening.models import LeadScore, ScoreHistory
 from screening.scoring.engine import score_lead_everywhere
 from screening.services.batches import read_lead_rows
+from screening.services.explanations import explanation_facts
 from screening.services.profiles import profiles_in_force
 from screening.services.scores import weighted_total
 from screening.services.staleness import is_stale, measures_version
@@ -47,23 +48,6 @@ def score_card(lead: Lead, lang: str) -> ScoreCard:
     sentences = list((explanation.get("sentences") or {}).get(lang) or [])
     history = list(ScoreHistory.objects.filter(lead=lead).order_by("-computed_at")[:HISTORY_ROWS])
     return ScoreCard(score, stale, sentences[1:], explanation_facts(explanation), history)
-
-
-def explanation_facts(data: dict[str, Any]) -> dict[str, Any]:
-    """The named evidence of an explanation, grouped as the score card shows it."""
-    local = data.get("local_fit") or {}
-    chain = data.get("chain") or {}
-    needs = local.get("needs") or {}
-    return {
-        "related": local.get("related_present") or [],
-        "suppliers": chain.get("suppliers") or [],
-        "customers": chain.get("customers") or [],
-        "inputs_absent": (chain.get("inputs") or {}).get("absent") or [],
-        "clusters": data.get("clusters") or [],
-        "needs_met": needs.get("met") or [],
-        "needs_unmet": needs.get("unmet") or [],
-        "needs_unknown": needs.get("unknown") or [],
-    }
 
 
 @dataclass(frozen=True)

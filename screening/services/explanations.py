@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from projects.models import Lead
+from regions.names import is_english
 from screening.models import LeadScore
 from screening.scoring.explain import explain_lead
 from screening.scoring.weights import SubScoreWeights
@@ -43,3 +44,25 @@ def explanation_for(lead: Lead) -> dict[str, Any] | None:
         explanation=explanation
     )
     return explanation
+
+
+def explanation_lang() -> str:
+    """The key of the stored explanation sentences for the active language ('zh' or 'en')."""
+    return "en" if is_english() else "zh"
+
+
+def explanation_facts(data: dict[str, Any]) -> dict[str, Any]:
+    """The named evidence of an explanation, grouped as the score card shows it."""
+    local = data.get("local_fit") or {}
+    chain = data.get("chain") or {}
+    needs = local.get("needs") or {}
+    return {
+        "related": local.get("related_present") or [],
+        "suppliers": chain.get("suppliers") or [],
+        "customers": chain.get("customers") or [],
+        "inputs_absent": (chain.get("inputs") or {}).get("absent") or [],
+        "clusters": data.get("clusters") or [],
+        "needs_met": needs.get("met") or [],
+        "needs_unmet": needs.get("unmet") or [],
+        "needs_unknown": needs.get("unknown") or [],
+    }

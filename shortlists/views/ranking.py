@@ -13,21 +13,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from projects.views.common import explanation_lang
 from screening.scoring.weights import PRESETS
+from screening.services.explanations import explanation_lang
 from shortlists.forms import (
     WEIGHT_FIELDS,
     AhpForm,
     SaveProfileForm,
     SaveShortlistForm,
     ShortlistForm,
+    params_from_form,
 )
 from shortlists.ranking import weighted_total
 from shortlists.review import COMPARE_MAX, ahp_evaluate, compare_leads, parse_lead_ids
 from shortlists.services import (
     Shortlist,
     build_shortlist,
-    params_from_form,
     percents_of,
     profile_save_what_if,
     shortlist_save,
