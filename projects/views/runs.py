@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from screening import tasks
 from screening.access import Role
 from screening.models import ScoreRun
-from screening.services.staleness import stale_leads
+from screening.selectors.staleness import stale_leads
 from screening.web import role_required
 
 RECENT_RUNS = 20

@@ -372,7 +372,7 @@ def render_rows(
         if score_lead is None:
             score = None
         else:
-            # screening.services.staleness.is_stale, on the row's columns.
+            # screening.selectors.staleness.is_stale, on the row's columns.
             stale = (
                 score_lead_revision != score_revision
                 or score_region != region_id

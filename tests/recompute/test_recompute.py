@@ -19,9 +19,9 @@ from screening import invalidation
 from screening.models import LeadScore, ScoreHistory
 from screening.scoring.engine import score_leads
 from screening.scoring.weights import PRESETS, SubScoreWeights
-from screening.services.batches import read_lead_rows
+from screening.selectors.batches import read_lead_rows
+from screening.selectors.staleness import stale_lead_ids
 from screening.services.profiles import profile_save_version
-from screening.services.staleness import stale_lead_ids
 from screening.tasks import rescore_chunk
 from screening.world import current_world
 from tests.recompute.conftest import SmallWorld

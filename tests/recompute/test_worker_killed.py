@@ -22,7 +22,7 @@ from django.db.models import F
 
 from projects.models import Lead
 from screening.config.celery import app
-from screening.services.staleness import stale_lead_ids
+from screening.selectors.staleness import stale_lead_ids
 from screening.tasks import rescore_chunk
 from tests.recompute.conftest import SmallWorld
 
