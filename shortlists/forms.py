@@ -14,7 +14,7 @@ from regions.models import Cluster, Industry, Region
 from regions.names import local_name
 from screening.models import ScoringProfile
 from screening.scoring.weights import SubScoreWeights
-from screening.services.profiles import normalised
+from screening.selectors.profiles import normalised
 from screening.web import LocalNameChoiceField
 from shortlists.models import Decision, ScopeKind
 from shortlists.ranking import LeadFilters

@@ -22,8 +22,9 @@ from screening.models import ScoringProfile
 from screening.scoring.explain import explain_lead
 from screening.scoring.weights import SubScoreWeights, rank_robustness
 from screening.selectors.batches import read_lead_rows
+from screening.selectors.profiles import normalised, profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
-from screening.services.profiles import normalised, profile_save_version, profiles_in_force
+from screening.services.profiles import profile_save_version
 from screening.services.score_store import json_safe
 from screening.world import current_world
 from shortlists.models import Decision, SavedShortlist, ScopeKind, ShortlistEntry

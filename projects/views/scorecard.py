@@ -20,9 +20,9 @@ from screening.access import visible_leads
 from screening.models import LeadScore, ScoreHistory
 from screening.scoring.engine import score_lead_everywhere
 from screening.selectors.batches import read_lead_rows
+from screening.selectors.profiles import profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
 from screening.services.explanations import explanation_facts
-from screening.services.profiles import profiles_in_force
 from screening.services.scores import weighted_total
 from screening.world import current_world
 

@@ -38,7 +38,7 @@ from django.utils import timezone
 from projects.models import Lead
 from screening.api.serializers_leads import _DECIMAL_LEAD_FIELDS
 from screening.models import DataVersion, ScoringProfile
-from screening.services.profiles import profiles_in_force
+from screening.selectors.profiles import profiles_in_force
 
 # The row as read, in this order (names are values_list names or annotations below).
 COLUMNS = (

@@ -17,7 +17,7 @@ from screening.models import ScoringProfile
 from screening.scoring.engine import ScoreArrays, score_lead_everywhere
 from screening.scoring.weights import SubScoreWeights
 from screening.selectors.batches import read_lead_rows
-from screening.services.profiles import profiles_in_force
+from screening.selectors.profiles import profiles_in_force
 from screening.world import current_world
 from shortlists.ranking import RankRequest, rank_leads
 

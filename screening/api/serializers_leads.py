@@ -18,8 +18,8 @@ from rest_framework import serializers
 
 from projects.models import ActivityKind, InvestorType, Lead, LeadActivity, Stage, Status
 from screening.models import LeadScore, ScoreHistory, ScoreRun, ScoringProfile
+from screening.selectors.profiles import ProfilesInForce, profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
-from screening.services.profiles import ProfilesInForce, profiles_in_force
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from django.db.models import F, Q, QuerySet
 
 from projects.models import Lead
 from screening.models import DataVersion
-from screening.services.profiles import profiles_in_force
+from screening.selectors.profiles import profiles_in_force
 
 
 def measures_version() -> int:

@@ -17,8 +17,8 @@ from screening.models import LeadScore
 from screening.scoring.explain import explain_lead
 from screening.scoring.weights import SubScoreWeights
 from screening.selectors.batches import read_lead_rows
+from screening.selectors.profiles import profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
-from screening.services.profiles import profiles_in_force
 from screening.services.score_store import json_safe
 from screening.world import current_world
 

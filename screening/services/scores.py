@@ -21,7 +21,7 @@ from screening.scoring.engine import ScoreArrays, score_leads
 from screening.scoring.explain import explain_lead
 from screening.scoring.weights import SubScoreWeights
 from screening.selectors.batches import LeadRows, read_lead_rows
-from screening.services.profiles import profiles_in_force
+from screening.selectors.profiles import profiles_in_force
 from screening.services.score_store import StampRows, store_scores
 from screening.world import LoadedWorld, current_world
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from projects.models import Lead
 from regions.models import Region
 from screening.models import LeadScore, ScoreHistory
-from screening.services.profiles import ensure_default_profile
+from screening.selectors.profiles import ensure_default_profile
 from tests.factories import LeadFactory, RegionFactory
 
 V1 = "/api/v1"

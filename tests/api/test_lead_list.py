@@ -22,8 +22,8 @@ from screening import invalidation
 from screening.api import lead_rows
 from screening.api.serializers_leads import LeadSerializer, lazy_staleness
 from screening.models import DataVersion, ScoringProfile
+from screening.selectors.profiles import ensure_default_profile, profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
-from screening.services.profiles import ensure_default_profile, profiles_in_force
 from tests.api.conftest import World
 from tests.api.helpers import V1, error_of, make_lead, store_score
 from tests.factories import IndustryFactory, LeadFactory, UserFactory
