@@ -27,9 +27,12 @@ run: $(STAMP)
 test: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Style, types and the architecture contracts ([tool.importlinter] in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/mypy .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	DEBUG=1 $(BIN)/mypy .
