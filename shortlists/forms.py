@@ -13,7 +13,7 @@ from projects.models import Stage, Status
 from regions.models import Cluster, Industry, Region
 from regions.names import local_name
 from screening.models import ScoringProfile
-from screening.scoring.weights import SubScoreWeights
+from screening.scoring import SubScoreWeights
 from screening.selectors.profiles import normalised
 from screening.web import LocalNameChoiceField
 from shortlists.models import Decision, ScopeKind

@@ -36,6 +36,7 @@ from django.db.models import ExpressionWrapper, F, FloatField, Max, Q, QuerySet,
 from projects.models import Lead, Status
 from screening.frames import read_frame
 from screening.models import LeadScore, ScoreHistory
+from screening.scoring import weighted_total, weighted_totals
 
 FloatArray = np.ndarray
 Weights = tuple[float, float, float]
@@ -114,15 +115,6 @@ class Ranking:
     rows: list[RankedRow]
     scored_in_scope: int  # scored leads in the scope, before the lead filters
     path: str  # "cache" or "sql": which path answered
-
-
-def weighted_totals(lf: FloatArray, cc: FloatArray, cs: FloatArray, w: Weights) -> FloatArray:
-    """((w1*lf) + (w2*cc)) + (w3*cs), elementwise float64: the same bits SQL computes."""
-    return (w[0] * lf + w[1] * cc) + w[2] * cs
-
-
-def weighted_total(row: Sequence[float], w: Weights) -> float:
-    return (w[0] * row[0] + w[1] * row[1]) + w[2] * row[2]
 
 
 def top_positions(totals: FloatArray, k: int) -> np.ndarray:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from projects.models import Lead
 from screening.access import AnyUser, visible_leads
 from screening.models import LeadScore
-from screening.scoring.weights import CR_ACCEPT, AhpResult, ahp_weights
+from screening.scoring import CR_ACCEPT, AhpResult, ahp_weights
 from screening.services.explanations import explanation_facts, explanation_for
 from shortlists.forms import ShortlistForm, params_from_form
 from shortlists.models import SavedShortlist, ShortlistEntry

@@ -19,8 +19,7 @@ from django.utils import timezone
 from projects.models import Lead
 from regions.names import local_name
 from screening.models import ScoringProfile
-from screening.scoring.explain import explain_lead
-from screening.scoring.weights import SubScoreWeights, rank_robustness
+from screening.scoring import SubScoreWeights, explain_lead, rank_robustness
 from screening.selectors.batches import read_lead_rows
 from screening.selectors.profiles import normalised, profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version

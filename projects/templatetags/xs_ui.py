@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from regions.names import is_english, local_name
 from screening.access import roles
-from screening.scoring.explain_text import FACTOR_LABELS
+from screening.scoring import FACTOR_LABELS
 
 register = template.Library()
 

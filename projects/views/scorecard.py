@@ -1,4 +1,5 @@
-"""Read-side helpers of the lead page: the score card, "where else would it fit", duplicates.
+"""Read-side helpers of the lead page: the score card, "where else would it fit"
+(screening.selectors.elsewhere), duplicates.
 
 The score card reads the stored explanation JSON (screening.scoring.explain) through `.get`
 with defaults, so a field the engine adds or drops never breaks the page.
@@ -10,7 +11,6 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-import numpy as np
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import gettext as _
 
@@ -18,13 +18,10 @@ from projects.models import Lead
 from regions.models import Region
 from screening.access import visible_leads
 from screening.models import LeadScore, ScoreHistory
-from screening.scoring.engine import score_lead_everywhere
-from screening.selectors.batches import read_lead_rows
+from screening.selectors.elsewhere import lead_in_regions
 from screening.selectors.profiles import profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
 from screening.services.explanations import explanation_facts
-from screening.services.scores import weighted_total
-from screening.world import current_world
 
 AnyUser = AbstractBaseUser | AnonymousUser
 HISTORY_ROWS = 12
@@ -74,26 +71,22 @@ def fit_elsewhere(lead: Lead) -> list[Placement]:
     Each region's total uses the scoring profile in force there, as a stored score would.
     Empty when the lead cannot be read into the scoring world (e.g. deleted meanwhile).
     """
-    loaded = current_world()
-    regions = [r for r in sibling_regions(lead.region) if r.pk in loaded.region_pos]
-    rows = read_lead_rows([lead.pk], loaded)
-    if not regions or len(rows.frame) == 0:
+    regions = {r.pk: r for r in sibling_regions(lead.region)}
+    found = lead_in_regions(lead.pk, list(regions))
+    if found is None:
         return []
-    positions = np.array([loaded.region_pos[r.pk] for r in regions], dtype=np.int64)
-    scores = score_lead_everywhere(loaded.world, rows.batch, 0, positions)
-    _, weights = profiles_in_force().arrays(np.array([r.pk for r in regions]))
-    totals = weighted_total(scores, weights)
+    scores = found.scores
     placements = [
         Placement(
-            region,
+            regions[region_id],
             float(scores.local_fit[k]),
             float(scores.chain_completion[k]),
             float(scores.cluster_strength[k]),
-            float(totals[k]),
+            float(found.totals[k]),
             float(scores.confidence[k]),
-            region.pk == lead.region_id,
+            region_id == lead.region_id,
         )
-        for k, region in enumerate(regions)
+        for k, region_id in enumerate(found.region_ids)
     ]
     return sorted(placements, key=lambda p: (-p.total, p.region.code))
 

@@ -14,7 +14,7 @@ from django.conf import settings
 
 from projects.models import Lead
 from screening.frames import read_frame_for_ids
-from screening.scoring.engine import LeadBatch
+from screening.scoring import LeadBatch
 from screening.world import LoadedWorld
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from screening.models import ScoringProfile
-from screening.scoring.weights import SubScoreWeights
+from screening.scoring import SubScoreWeights
 
 
 @dataclass(frozen=True)

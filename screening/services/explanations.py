@@ -14,8 +14,7 @@ from typing import Any
 from projects.models import Lead
 from regions.names import is_english
 from screening.models import LeadScore
-from screening.scoring.explain import explain_lead
-from screening.scoring.weights import SubScoreWeights
+from screening.scoring import SubScoreWeights, explain_lead
 from screening.selectors.batches import read_lead_rows
 from screening.selectors.profiles import profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version

@@ -7,7 +7,7 @@ from django.db.models import Max
 
 from screening import invalidation
 from screening.models import ScoringProfile
-from screening.scoring.weights import SubScoreWeights
+from screening.scoring import SubScoreWeights
 
 
 @transaction.atomic

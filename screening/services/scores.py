@@ -17,9 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from screening.scoring.engine import ScoreArrays, score_leads
-from screening.scoring.explain import explain_lead
-from screening.scoring.weights import SubScoreWeights
+from screening.scoring import SubScoreWeights, explain_lead, score_leads
 from screening.selectors.batches import LeadRows, read_lead_rows
 from screening.selectors.profiles import profiles_in_force
 from screening.services.score_store import StampRows, store_scores
@@ -79,12 +77,6 @@ def compute_rows(rows: LeadRows, loaded: LoadedWorld) -> StampRows:
         computed_at=timezone.now(),
         weights=weights,
     )
-
-
-def weighted_total(scores: ScoreArrays, weights: np.ndarray) -> np.ndarray:
-    """Total = sum of sub-scores times each lead's profile weights (rows of `weights`)."""
-    subs = np.column_stack([scores.local_fit, scores.chain_completion, scores.cluster_strength])
-    return np.einsum("ij,ij->i", subs, weights)
 
 
 def _explanation(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from screening.scoring.weights import PRESETS
+from screening.scoring import PRESETS, weighted_total
 from screening.services.explanations import explanation_lang
 from shortlists.forms import (
     WEIGHT_FIELDS,
@@ -23,7 +23,6 @@ from shortlists.forms import (
     ShortlistForm,
     params_from_form,
 )
-from shortlists.ranking import weighted_total
 from shortlists.review import COMPARE_MAX, ahp_evaluate, compare_leads, parse_lead_ids
 from shortlists.services import (
     Shortlist,
