@@ -13,8 +13,10 @@ from typing import Any
 
 import numpy as np
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from projects.models import Lead
 from regions.names import local_name
@@ -360,7 +362,7 @@ def entry_decide(
     Only these fields are written, so the entry's snapshot of scores stays as it was saved.
     """
     if decision not in ("", *Decision.values):
-        raise ValueError(f"unknown decision {decision!r}")
+        raise ValidationError({"decision": _("Unknown decision %(d)s.") % {"d": decision}})
     fields = {
         "decision": decision,
         "comment": comment.strip(),
