@@ -7,9 +7,15 @@ An empty optional figure is stored as NULL and means *unknown*, never zero.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from regions.validators import no_control_characters, non_negative_finite
+
+# Text that people type into cluster profiles and endowments (the importer applies the same rule).
+TEXT = [no_control_characters]
 
 
 class RegionLevel(models.TextChoices):
@@ -164,17 +170,18 @@ class Cluster(models.Model):
     """An industry cluster of a region, with the targets the agency set for it."""
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="clusters")
-    code = models.CharField(_("code"), max_length=32)
-    name = models.CharField(_("name"), max_length=120)
-    name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    code = models.CharField(_("code"), max_length=32, validators=TEXT)
+    name = models.CharField(_("name"), max_length=120, validators=TEXT)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True, validators=TEXT)
     priority = models.BooleanField(_("priority cluster"), default=False)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=TEXT)
     target_capex = models.DecimalField(
         _("target signed capex per year (10k CNY)"),
         max_digits=18,
         decimal_places=2,
         null=True,
         blank=True,
+        validators=[MinValueValidator(0)],
     )
     target_projects = models.PositiveIntegerField(
         _("target landed projects per year"), null=True, blank=True
@@ -182,7 +189,7 @@ class Cluster(models.Model):
     industries = models.ManyToManyField(
         Industry, through="ClusterIndustry", related_name="clusters"
     )
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
     class Meta:
         ordering = ["region__code", "code"]
@@ -229,9 +236,9 @@ class AnchorFirm(models.Model):
     """A named anchor company of a cluster (the firm that pulls suppliers in)."""
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="anchors")
-    name = models.CharField(_("name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=TEXT)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True, validators=TEXT)
+    source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
     class Meta:
         verbose_name = _("anchor firm")
@@ -244,13 +251,34 @@ class AnchorFirm(models.Model):
         return self.name
 
 
+class ClusterTargetLink(models.Model):
+    """A link of the chain around a cluster that the agency treats as a target to fill: an
+    industry supplying the cluster's members or buying from them. Not a scoring input (scores
+    follow the data, not the wish list); it marks the chain map and the gap-filling leads."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="target_links")
+    industry = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="cluster_targets")
+
+    class Meta:
+        verbose_name = _("target chain link")
+        verbose_name_plural = _("target chain links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "industry"], name="cluster_target_link_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster.code} ← {self.industry.code}"
+
+
 class Endowment(models.Model):
     """A region's factor endowment (port = 1, industrial land in ha, power price, …)."""
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="endowments")
-    factor = models.CharField(_("factor"), max_length=64)
-    value = models.FloatField(_("value"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    factor = models.CharField(_("factor"), max_length=64, validators=TEXT)
+    value = models.FloatField(_("value"), null=True, blank=True, validators=[non_negative_finite])
+    source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
     class Meta:
         ordering = ["region__code", "factor"]
@@ -269,8 +297,8 @@ class Endowment(models.Model):
 
 
 class OfficerRegion(models.Model):
-    """Which regions an investment officer works for; an officer sees these regions' leads
-    (and those of their descendant regions) only."""
+    """Which regions a user works for: an officer sees these regions' leads (and those of
+    their descendant regions) only; a regional admin edits these regions' data only."""
 
     user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="officer_regions")
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="officers")

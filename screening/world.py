@@ -45,6 +45,24 @@ class WorldVersion:
 
 
 @dataclass(frozen=True)
+class RegionDraft:
+    """One region's clusters or endowments as an unsaved edit would leave them.
+
+    `load_world` reads everything else from the database as usual and these rows instead of
+    the stored ones, so a preview's World is built by the same code as the one a save leads
+    to. `endowments` is the region's whole list of (factor, value); a cluster draft gives the
+    cluster's id, its (code, name, name_en) and its whole member list of (industry id, role).
+    None leaves that part as stored.
+    """
+
+    region_id: int
+    endowments: tuple[tuple[str, float | None], ...] | None = None
+    cluster_id: int | None = None
+    cluster_names: tuple[str, str, str] | None = None
+    members: tuple[tuple[int, str], ...] | None = None
+
+
+@dataclass(frozen=True)
 class LoadedWorld:
     world: World
     version: WorldVersion
@@ -81,12 +99,16 @@ def forget_world() -> None:
         _cache.pop("world", None)
 
 
-def load_world(version: WorldVersion, previous: LoadedWorld | None = None) -> LoadedWorld:
+def load_world(
+    version: WorldVersion, previous: LoadedWorld | None = None, draft: RegionDraft | None = None
+) -> LoadedWorld:
     """Read the World's inputs and build it.
 
     When only region-level data changed since `previous` (same shared measures version), the
     employment matrix and chain links are not read again and the expensive measures are
     reused: a cluster or endowment edit then costs a fraction of a second, not a rebuild.
+    With a `draft`, one region's clusters or endowments are taken from it instead of the
+    database (an edit's preview: never cached, nothing written).
     """
     regions = list(
         Region.objects.order_by("pk").values("pk", "code", "name", "name_en", "level", "parent_id")
@@ -95,7 +117,8 @@ def load_world(version: WorldVersion, previous: LoadedWorld | None = None) -> Lo
     reuse = previous if _same_measures(previous, version, regions, industries) else None
     region_pos = {r["pk"]: i for i, r in enumerate(regions)}
     industry_pos = {p["pk"]: i for i, p in enumerate(industries)}
-    factors = sorted(set(Endowment.objects.values_list("factor", flat=True)))
+    endowments = _endowment_rows(draft)
+    factors = sorted({factor for _region, factor, _value in endowments})
     factor_pos = {f: i for i, f in enumerate(factors)}
     inputs = WorldInputs(
         region_codes=[r["code"] for r in regions],
@@ -110,8 +133,8 @@ def load_world(version: WorldVersion, previous: LoadedWorld | None = None) -> Lo
         size=reuse.world.inputs.size if reuse else _size_matrix(region_pos, industry_pos),
         link_weight=reuse.world.inputs.link_weight if reuse else _link_matrix(industry_pos),
         factor_names=factors,
-        endowment=_endowment_matrix(region_pos, factor_pos),
-        **_cluster_arrays(region_pos, industry_pos),  # type: ignore[arg-type]
+        endowment=_endowment_matrix(endowments, region_pos, factor_pos),
+        **_cluster_arrays(region_pos, industry_pos, draft),  # type: ignore[arg-type]
     )
     return LoadedWorld(
         world=build_world(inputs, measures=reuse.world.measures if reuse else None),
@@ -168,22 +191,39 @@ def _link_matrix(industry_pos: dict[int, int]) -> np.ndarray:
     return weights
 
 
-def _endowment_matrix(region_pos: dict[int, int], factor_pos: dict[str, int]) -> np.ndarray:
+EndowmentRow = tuple[int, str, float | None]  # (region id, factor, value)
+
+
+def _endowment_rows(draft: RegionDraft | None) -> list[EndowmentRow]:
+    rows: list[EndowmentRow] = list(Endowment.objects.values_list("region_id", "factor", "value"))
+    if draft is None or draft.endowments is None:
+        return rows
+    kept = [row for row in rows if row[0] != draft.region_id]
+    return kept + [(draft.region_id, factor, value) for factor, value in draft.endowments]
+
+
+def _endowment_matrix(
+    rows: list[EndowmentRow], region_pos: dict[int, int], factor_pos: dict[str, int]
+) -> np.ndarray:
     endowment = np.full((len(region_pos), len(factor_pos)), np.nan)
-    for region_id, factor, value in Endowment.objects.values_list("region_id", "factor", "value"):
+    for region_id, factor, value in rows:
         endowment[region_pos[region_id], factor_pos[factor]] = np.nan if value is None else value
     return endowment
 
 
-def _cluster_arrays(region_pos: dict[int, int], industry_pos: dict[int, int]) -> dict[str, object]:
-    clusters = list(
-        Cluster.objects.order_by("pk").values("pk", "region_id", "code", "name", "name_en")
-    )
+def _cluster_arrays(
+    region_pos: dict[int, int], industry_pos: dict[int, int], draft: RegionDraft | None = None
+) -> dict[str, object]:
+    clusters: list[dict[str, Any]] = [
+        dict(c)
+        for c in Cluster.objects.order_by("pk").values("pk", "region_id", "code", "name", "name_en")
+    ]
+    member_rows = list(ClusterIndustry.objects.values_list("cluster_id", "industry_id", "role"))
+    if draft is not None and draft.cluster_id is not None:
+        clusters, member_rows = _with_cluster_draft(draft, clusters, member_rows)
     cluster_pos = {c["pk"]: k for k, c in enumerate(clusters)}
     members = np.zeros((len(clusters), len(industry_pos)))
-    for cluster_id, industry_id, role in ClusterIndustry.objects.values_list(
-        "cluster_id", "industry_id", "role"
-    ):
+    for cluster_id, industry_id, role in member_rows:
         members[cluster_pos[cluster_id], industry_pos[industry_id]] = ROLE_WEIGHT.get(role, 0.5)
     # Cluster codes repeat across regions (every city may have "NEV"): key them by region too.
     keys = [cluster_key(c["region_id"], c["code"]) for c in clusters]
@@ -196,6 +236,25 @@ def _cluster_arrays(region_pos: dict[int, int], industry_pos: dict[int, int]) ->
         },
         "cluster_members": members,
     }
+
+
+def _with_cluster_draft(
+    draft: RegionDraft, clusters: list[dict[str, Any]], member_rows: list[tuple[int, int, str]]
+) -> tuple[list[dict[str, Any]], list[tuple[int, int, str]]]:
+    """The stored cluster rows with the draft's cluster (names, members) in place of its own."""
+    if draft.cluster_names is not None:
+        code, name, name_en = draft.cluster_names
+        clusters = [
+            c | {"code": code, "name": name, "name_en": name_en}
+            if c["pk"] == draft.cluster_id
+            else c
+            for c in clusters
+        ]
+    cluster_id = draft.cluster_id
+    if draft.members is not None and cluster_id is not None:
+        member_rows = [row for row in member_rows if row[0] != cluster_id]
+        member_rows += [(cluster_id, industry, role) for industry, role in draft.members]
+    return clusters, member_rows
 
 
 def cluster_key(region_id: int, code: str) -> str:

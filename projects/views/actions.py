@@ -31,7 +31,7 @@ from projects.views.scorecard import timeline
 from screening.access import Role
 from screening.web import role_required
 
-EDITORS = (Role.OFFICER, Role.ADMIN)
+EDITORS = (Role.OFFICER, Role.ADMIN, Role.REGIONAL_ADMIN)
 StrOrPromise = str | Promise
 
 

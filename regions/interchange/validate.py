@@ -18,6 +18,12 @@ from regions.interchange.readers import ReadError, TableSource
 from regions.interchange.report import ImportReport
 
 EMPTY_FILE = "file is empty, expected a header row"
+OUTSIDE_SCOPE = "outside the regions you administer"
+SHARED_TABLE = (
+    "only an administrator of every region may import this table (it is not one region's data)"
+)
+# The region codes a regional admin may write; None: every region.
+RegionCodes = frozenset[str] | None
 _REF_FILES = {"region": "regions.csv", "industry": "industries.csv"}
 
 
@@ -219,6 +225,24 @@ def _check_anchor_cluster(label: str, row: ParsedRow, book: CodeBook, report: Im
             f"unknown cluster of region {key[0]} (not in the database or in "
             f"{TABLES['clusters'].filename})",
         )
+        row.ok = False
+
+
+def check_table_scope(table: Table, label: str, allowed: RegionCodes, report: ImportReport) -> bool:
+    """A table that belongs to no region (regions, industries, links) needs an admin of every
+    region; returns whether the table may be imported."""
+    if allowed is None or "region_code" in table.by_name:
+        return True
+    report.error(label, None, "", "", SHARED_TABLE)
+    return False
+
+
+def check_row_scope(label: str, row: ParsedRow, allowed: RegionCodes, report: ImportReport) -> None:
+    """The row's region must be one of the user's: the same scope as the editor and the API
+    (screening.access.admin_region_ids)."""
+    code = row.values.get("region_code")
+    if allowed is not None and code and code not in allowed:
+        report.error(label, row.number, "region_code", str(code), OUTSIDE_SCOPE)
         row.ok = False
 
 
