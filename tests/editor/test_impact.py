@@ -23,9 +23,7 @@ from tests.ui.scenario import Scenario
 
 
 def stored_totals(region_id: int) -> dict[int, float]:
-    return dict(
-        LeadScore.objects.filter(lead__region_id=region_id).values_list("lead_id", "total")
-    )
+    return dict(LeadScore.objects.filter(lead__region_id=region_id).values_list("lead_id", "total"))
 
 
 def predicted(impact: Impact) -> dict[int, float]:
@@ -76,9 +74,7 @@ def test_the_shortlist_lists_active_leads_only_with_their_ranks(scenario: Scenar
     impact = region_edit_impact(draft)
     assert impact.shortlist
     assert all(row.lead.status == "active" for row in impact.shortlist)
-    assert [row.rank_after for row in impact.shortlist] == list(
-        range(1, len(impact.shortlist) + 1)
-    )
+    assert [row.rank_after for row in impact.shortlist] == list(range(1, len(impact.shortlist) + 1))
     totals = [row.after for row in impact.shortlist]
     assert totals == sorted(totals, reverse=True)
     assert {row.rank_before for row in impact.shortlist} <= set(range(1, 21))
@@ -134,8 +130,6 @@ def test_an_endowment_preview_with_a_new_factor_matches_the_save(
 
 def test_a_region_without_leads_previews_empty(scenario: Scenario) -> None:
     yantai = scenario.cities["YT"]
-    impact = region_edit_impact(
-        RegionDraft(region_id=yantai.pk, endowments=(("port", 0.0),))
-    )
+    impact = region_edit_impact(RegionDraft(region_id=yantai.pk, endowments=(("port", 0.0),)))
     assert (impact.leads, impact.changed, impact.shortlist) == (0, 0, [])
     assert Industry.objects.exists()

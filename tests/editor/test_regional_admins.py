@@ -84,9 +84,7 @@ def test_the_api_hides_another_citys_cluster_from_a_city_admin(
     assert response.status_code == 200, response.json()
 
 
-def test_a_city_admin_cannot_move_or_create_rows_elsewhere(
-    scenario: Scenario, api: Api
-) -> None:
+def test_a_city_admin_cannot_move_or_create_rows_elsewhere(scenario: Scenario, api: Api) -> None:
     client = api(regional_admin(scenario, "jinan_admin", "JN"))
     own = scenario.clusters["JN-NEV"]
     qingdao = scenario.cities["QD"].pk
@@ -105,9 +103,7 @@ def test_a_city_admin_cannot_move_or_create_rows_elsewhere(
     assert mine.status_code == 201, mine.json()
 
 
-def test_shared_reference_data_is_for_admins_of_every_region(
-    scenario: Scenario, api: Api
-) -> None:
+def test_shared_reference_data_is_for_admins_of_every_region(scenario: Scenario, api: Api) -> None:
     client = api(regional_admin(scenario, "shandong_admin", "SD"))
     response = client.post("/api/v1/industries/", {"code": "NEW", "name": "新"}, format="json")
     assert response.status_code == 403
