@@ -183,3 +183,15 @@ def _linked(
     for items in out.values():
         items.sort(key=lambda x: (order[x.status], -x.share))
     return out["upstream"], out["downstream"]
+
+
+def standing(
+    loaded: LoadedWorld, region_id: int, industry_ids: list[int]
+) -> dict[int, IndustryCell]:
+    """Each industry's LQ, strength, employment and status in a region (the member picker
+    and the editor's rows show them); industries or a region not in the World are left out."""
+    region = loaded.region_pos.get(region_id)
+    if region is None:
+        return {}
+    industries = Industry.objects.in_bulk([i for i in industry_ids if i in loaded.industry_pos])
+    return {pk: _member(loaded, region, industry, "") for pk, industry in industries.items()}

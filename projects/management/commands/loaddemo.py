@@ -27,12 +27,13 @@ from regions.interchange.report import ImportReport
 from regions.models import OfficerRegion, Region
 
 DEMO_PASSWORD = "xuanshang-demo"  # noqa: S105 (demo users only, created by this command)
-# username → (group, superuser, region code the officer works for)
+# username → (group, superuser, region code the user works for)
 DEMO_USERS: dict[str, tuple[str, bool, str | None]] = {
     "admin": ("admin", True, None),
     "manager": ("manager", False, None),
     "officer_jinan": ("officer", False, "SD-JN"),
     "officer_qingdao": ("officer", False, "SD-QD"),
+    "admin_zaozhuang": ("regional_admin", False, "SD-ZZ"),  # edits Zaozhuang's data only
 }
 
 
