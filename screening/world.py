@@ -137,7 +137,11 @@ def load_world(
         **_cluster_arrays(region_pos, industry_pos, draft),  # type: ignore[arg-type]
     )
     return LoadedWorld(
-        world=build_world(inputs, measures=reuse.world.measures if reuse else None),
+        world=build_world(
+            inputs,
+            measures=reuse.world.measures if reuse else None,
+            previous=reuse.world if reuse else None,
+        ),
         version=version,
         region_ids=np.array([r["pk"] for r in regions], dtype=np.int64),
         industry_ids=np.array([p["pk"] for p in industries], dtype=np.int64),
@@ -218,13 +222,18 @@ def _cluster_arrays(
         dict(c)
         for c in Cluster.objects.order_by("pk").values("pk", "region_id", "code", "name", "name_en")
     ]
-    member_rows = list(ClusterIndustry.objects.values_list("cluster_id", "industry_id", "role"))
+    member_rows = read_frame(
+        f"SELECT cluster_id, industry_id, role FROM {ClusterIndustry._meta.db_table}",
+        columns=["cluster_id", "industry_id", "role"],
+    )
     if draft is not None and draft.cluster_id is not None:
         clusters, member_rows = _with_cluster_draft(draft, clusters, member_rows)
     cluster_pos = {c["pk"]: k for k, c in enumerate(clusters)}
     members = np.zeros((len(clusters), len(industry_pos)))
-    for cluster_id, industry_id, role in member_rows:
-        members[cluster_pos[cluster_id], industry_pos[industry_id]] = ROLE_WEIGHT.get(role, 0.5)
+    if len(member_rows):
+        rows = member_rows["cluster_id"].map(cluster_pos).to_numpy()
+        cols = member_rows["industry_id"].map(industry_pos).to_numpy()
+        members[rows, cols] = member_rows["role"].map(ROLE_WEIGHT).fillna(0.5).to_numpy()
     # Cluster codes repeat across regions (every city may have "NEV"): key them by region too.
     keys = [cluster_key(c["region_id"], c["code"]) for c in clusters]
     return {
@@ -239,8 +248,8 @@ def _cluster_arrays(
 
 
 def _with_cluster_draft(
-    draft: RegionDraft, clusters: list[dict[str, Any]], member_rows: list[tuple[int, int, str]]
-) -> tuple[list[dict[str, Any]], list[tuple[int, int, str]]]:
+    draft: RegionDraft, clusters: list[dict[str, Any]], member_rows: pd.DataFrame
+) -> tuple[list[dict[str, Any]], pd.DataFrame]:
     """The stored cluster rows with the draft's cluster (names, members) in place of its own."""
     if draft.cluster_names is not None:
         code, name, name_en = draft.cluster_names
@@ -252,8 +261,12 @@ def _with_cluster_draft(
         ]
     cluster_id = draft.cluster_id
     if draft.members is not None and cluster_id is not None:
-        member_rows = [row for row in member_rows if row[0] != cluster_id]
-        member_rows += [(cluster_id, industry, role) for industry, role in draft.members]
+        drafted = pd.DataFrame(
+            [(cluster_id, industry, role) for industry, role in draft.members],
+            columns=member_rows.columns,
+        )
+        kept = member_rows[member_rows["cluster_id"] != cluster_id]
+        member_rows = pd.concat([kept, drafted], ignore_index=True) if len(drafted) else kept
     return clusters, member_rows
 
 

@@ -16,6 +16,7 @@ Pure numpy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -205,6 +206,40 @@ def _whole_region_blocks(sorted_regions: IntArray, sorted_levels: IntArray) -> l
     if n:
         blocks.append(slice(begin, n))
     return blocks
+
+
+# The per-cluster arrays of ClusterTables (the others, best and base, are per region x industry).
+_PER_CLUSTER = ("employment", "lq", "lq_p75", "employment_p25", "strong", "strength", "coverage")
+
+
+def update_cluster_tables(
+    previous: ClusterTables,
+    compute: Callable[[IntArray, FloatArray], ClusterTables],
+    cluster_region: IntArray,
+    members: FloatArray,
+    regions: IntArray,
+) -> ClusterTables:
+    """The tables after the member lists of some clusters of `regions` changed (the clusters,
+    their order and every size unchanged), without recomputing the other regions' clusters.
+
+    `compute(cluster_region, members)` is cluster_tables over the same sizes and proximity.
+    It is run on the clusters of `regions` only; their measures and those regions' best
+    cluster replace the previous entries. Nothing else can differ from a full computation:
+    a cluster's measures depend on its own members and the sizes only, a region's best cluster
+    on that region's clusters only, and every sum is exact (on dyadic grids), so the result is
+    bit for bit what cluster_tables over every cluster gives (tests/scoring check it).
+    """
+    ks = np.flatnonzero(np.isin(cluster_region, regions))
+    part = compute(cluster_region[ks], members[ks])
+    updated = {name: getattr(previous, name).copy() for name in _PER_CLUSTER}
+    for name in _PER_CLUSTER:
+        updated[name][ks] = getattr(part, name)
+    rows = np.unique(cluster_region[ks])
+    best, base = previous.best.copy(), previous.base.copy()
+    chosen = part.best[rows]
+    best[rows] = np.where(chosen >= 0, ks[np.maximum(chosen, 0)], -1)
+    base[rows] = part.base[rows]
+    return ClusterTables(best=best, base=base, **updated)
 
 
 def related_clusters(

@@ -77,17 +77,29 @@ def to_batch(frame: pd.DataFrame, inputs: pd.DataFrame, loaded: LoadedWorld) -> 
     )
 
 
-def rows_for_world(rows: LeadRows, loaded: LoadedWorld) -> LeadRows:
-    """The same leads for another World over the same regions and industries (an edit's
-    preview): only the needs masks depend on the World, through its endowment factors."""
+def rows_for_world(rows: LeadRows, loaded: LoadedWorld, read_for: LoadedWorld) -> LeadRows:
+    """The same leads (read for `read_for`) for another World over the same regions and
+    industries (an edit's preview): only the needs masks depend on the World, through its
+    endowment factors, and they are redone only when the factors differ."""
+    if loaded.factor_pos == read_for.factor_pos:
+        return rows
     batch = dataclasses.replace(rows.batch, needs=_needs_array(rows.frame, loaded.factor_pos))
     return LeadRows(frame=rows.frame, batch=batch)
 
 
 def _needs_array(frame: pd.DataFrame, factor_pos: dict[str, int]) -> np.ndarray:
-    return np.fromiter(
-        (_needs_bits(raw, factor_pos) for raw in frame["needs"]), dtype=np.uint64, count=len(frame)
-    )
+    """Each lead's needs as a factor bitmask; leads share a few needs lists, so each distinct
+    stored text is decoded once."""
+    seen: dict[str, int] = {}
+    bits = np.zeros(len(frame), dtype=np.uint64)
+    for i, raw in enumerate(frame["needs"]):
+        if isinstance(raw, str):
+            if raw not in seen:
+                seen[raw] = _needs_bits(raw, factor_pos)
+            bits[i] = seen[raw]
+        else:
+            bits[i] = _needs_bits(raw, factor_pos)
+    return bits
 
 
 def _capex_in_cny(frame: pd.DataFrame) -> np.ndarray:

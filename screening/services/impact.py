@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from projects.models import Lead, Status
+from screening.frames import read_frame
 from screening.selectors.batches import read_lead_rows, rows_for_world
 from screening.services.score_store import COMPARE_DECIMALS, SCORE_FIELDS, StampRows
 from screening.services.scores import compute_rows
@@ -45,6 +46,10 @@ class Mover:
     @property
     def change(self) -> float:
         return self.after.total - self.before.total
+
+    @property
+    def magnitude(self) -> float:
+        return abs(self.change)
 
 
 @dataclass(frozen=True)
@@ -84,14 +89,17 @@ def region_edit_impact(draft: RegionDraft) -> Impact:
     edited = load_world(loaded.version, previous=loaded, draft=draft)
     if not _same_positions(loaded, edited):  # a region or industry was added meanwhile
         loaded = load_world(edited.version, previous=edited)
-    status = dict(
-        Lead.objects.filter(region_id=draft.region_id).order_by().values_list("pk", "status")
+    region_leads = read_frame(
+        f"SELECT id, status FROM {Lead._meta.db_table} WHERE region_id = %s",
+        [draft.region_id],
+        columns=["id", "status"],
     )
+    status = dict(zip(region_leads["id"].tolist(), region_leads["status"].tolist(), strict=True))
     rows = read_lead_rows(list(status), loaded)
     if len(rows.frame) == 0:
         return Impact(0, 0, [], [], [], [], time.perf_counter() - started)
     before = compute_rows(rows, loaded)
-    after = compute_rows(rows_for_world(rows, edited), edited)
+    after = compute_rows(rows_for_world(rows, edited, read_for=loaded), edited)
     changed = _changed(before, after)
     lead_ids = before.lead_id
     delta = after.total - before.total
