@@ -168,3 +168,21 @@ def test_officer_assignments_are_the_one_source_of_regions(scenario: Scenario) -
         scenario.cities["QD"].pk,
         scenario.cities["JN"].pk,
     }
+
+
+def test_the_api_reads_and_writes_target_links_through_the_same_service(
+    scenario: Scenario, api: Api
+) -> None:
+    client = api(scenario.users["admin"])
+    cluster = scenario.clusters["JN-NEV"]
+    tire, asm = scenario.industries["TIRE"], scenario.industries["NEV-ASM"]
+    url = f"/api/v1/clusters/{cluster.pk}/"
+    done = client.patch(url, {"target_links": [tire.pk]}, format="json")
+    assert done.status_code == 200 and done.json()["target_links"] == [tire.pk]
+    assert client.get(url).json()["target_links"] == [tire.pk]
+    refused = client.patch(url, {"target_links": [asm.pk]}, format="json")  # a member
+    assert refused.status_code == 400
+    assert "target_links.0" in refused.json()["error"]["fields"]
+    assert list(cluster.target_links.values_list("industry_id", flat=True)) == [tire.pk]
+    bad = client.patch(url, {"target_links": ["x"]}, format="json")
+    assert bad.status_code == 400 and "target_links" in bad.json()["error"]["fields"]
