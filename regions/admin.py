@@ -8,6 +8,7 @@ from .models import (
     AnchorFirm,
     Cluster,
     ClusterIndustry,
+    ClusterTargetLink,
     Endowment,
     Industry,
     IndustryLink,
@@ -70,13 +71,19 @@ class AnchorFirmInline(admin.TabularInline):
     extra = 0
 
 
+class ClusterTargetLinkInline(admin.TabularInline):
+    model = ClusterTargetLink
+    extra = 0
+    autocomplete_fields = ["industry"]
+
+
 @admin.register(Cluster)
 class ClusterAdmin(MarksScoresStaleAdmin):
     list_display = ["code", "name", "region", "priority"]
     list_filter = ["priority", "region"]
     search_fields = ["code", "name", "name_en"]
     autocomplete_fields = ["region"]
-    inlines = [ClusterIndustryInline, AnchorFirmInline]
+    inlines = [ClusterIndustryInline, AnchorFirmInline, ClusterTargetLinkInline]
 
 
 @admin.register(Endowment)

@@ -198,6 +198,8 @@ def cluster_editor(
 def cluster_editor_context(
     cluster: Cluster, edit: ClusterEdit, impact: Impact | None
 ) -> dict[str, Any]:
+    """The editor's rows with each member's LQ in the region, and the target choices: the
+    chain's suppliers and customers that are not members (plus any industry already marked)."""
     loaded = current_world()
     profile = cluster_profile(loaded, cluster)
     member_ids = {m.industry_id for m in edit.members if m.industry_id and not m.removed}

@@ -37,7 +37,7 @@ def demo(transactional_db: None) -> Iterator[None]:
 
 
 @pytest.fixture
-def open_as(browser: Any, live_server: Any) -> Callable[..., Any]:
+def open_as(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
     contexts: list[Any] = []
 
     def sign_in(username: str, *, lang: str = "zh", viewport: dict[str, int] | None = None) -> Any:
@@ -119,7 +119,7 @@ def test_a_city_admin_adds_a_supplier_previews_saves_and_sees_the_change(
     tab.goto(f"{live_server.url}{lead_url}")
     assert int(tab.locator(".total-big").inner_text()) == predicted  # recomputed as previewed
     expect(tab.locator(".alert-stale")).to_have_count(0)
-    lead_id = int(lead_url.strip("/").split("/")[-1])  # type: ignore[union-attr]
+    lead_id = int(lead_url.strip("/").split("/")[-1])
     assert round(LeadScore.objects.get(lead_id=lead_id).total) == predicted
 
 

@@ -48,6 +48,6 @@ def test_the_three_entry_paths_refuse_the_same_value(
         if table == "clusters":
             cluster_save(cluster, ClusterDraft(fields={field: value}))
         else:
-            row = {"factor": "port", "value": 1.0} | {field: value}
-            endowments_save(cluster.region, [EndowmentDraft(row["factor"], row["value"])])
+            factor, amount = (value, 1.0) if field == "factor" else ("port", value)
+            endowments_save(cluster.region, [EndowmentDraft(factor, amount)])
     assert any(key.endswith(field) for key in raised.value.message_dict)
