@@ -1,5 +1,8 @@
 """Lead scoring engine: local fit, chain completion, cluster strengthening, total, confidence.
 
+Cluster strengthening has two parts: strengthening an existing cluster and anchor pull
+(drawing missing suppliers in, pull.py), mixed by the weights' ``pull_share``.
+
 Every score is a function of one lead and the precomputed World only (never of the other
 leads in the batch), normalised against fixed references computed from region data. Missing
 data never silently becomes zero: unknown parts are left out and lower the confidence; a
@@ -9,15 +12,16 @@ Methods, formulas and citations: docs/scoring.md. Pure numpy: never imports Djan
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from screening.scoring.chain import lead_inputs
 from screening.scoring.cluster import NEUTRAL_SIZE_EFFECT, size_effect
 from screening.scoring.leads import LeadBatch
-from screening.scoring.weights import PRESETS, SubScoreWeights, as_weight_array
+from screening.scoring.pull import NEUTRAL_PULL_SIZE, named_inputs, raw_pull, size_effect_plants
+from screening.scoring.weights import PRESETS, SubScoreWeights, as_weight_array, cluster_mix
 from screening.scoring.world import World, WorldInputs, build_world
 
 __all__ = [
@@ -25,6 +29,7 @@ __all__ = [
     "ScoreArrays",
     "World",
     "WorldInputs",
+    "apply_weights",
     "available_for_lead",
     "build_world",
     "lead_parts",
@@ -42,8 +47,11 @@ NEEDS_WEIGHT = 0.4
 NEUTRAL_SCORE = 0.5
 # Confidence in the lead's size: jobs given / estimated from capex / neither (neutral effect).
 SIZE_CONFIDENCE_JOBS, SIZE_CONFIDENCE_CAPEX, SIZE_CONFIDENCE_NONE = 1.0, 0.75, 0.5
-# Bits of ScoreArrays.neutral: which sub-scores fell back to NEUTRAL_SCORE.
+# Bits of ScoreArrays.neutral: which sub-scores fell back to NEUTRAL_SCORE. Cluster
+# strengthening is neutral when both its parts are: strengthen (no mapped cluster) and pull
+# (no supplier data); each part has its own bit as well.
 NEUTRAL_LOCAL, NEUTRAL_CHAIN, NEUTRAL_CLUSTER = 1, 2, 4
+NEUTRAL_STRENGTHEN, NEUTRAL_PULL = 8, 16
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,11 @@ class ScoreArrays:
     """Scores of n leads: sub-scores and total 0-100, confidence 0-1 (all float64, (n,)).
 
     ``neutral`` (uint8) has bit NEUTRAL_LOCAL / NEUTRAL_CHAIN / NEUTRAL_CLUSTER set where that
-    sub-score had no usable evidence and took the neutral value 50 (its confidence is 0).
+    sub-score had no usable evidence and took the neutral value 50 (its confidence is 0), and
+    NEUTRAL_STRENGTHEN / NEUTRAL_PULL for the two parts of cluster strengthening.
+    ``strengthen`` and ``pull`` are those parts (0-100, neutral 50); ``cluster_strength`` mixes
+    them with the weights' pull_share. ``part_confidence`` (n, 4) holds the confidences of
+    local fit, chain, strengthen and pull (0 where neutral), for reweighting (apply_weights).
     """
 
     local_fit: FloatArray
@@ -60,15 +72,25 @@ class ScoreArrays:
     total: FloatArray
     confidence: FloatArray
     neutral: NDArray[np.uint8]
+    strengthen: FloatArray
+    pull: FloatArray
+    part_confidence: FloatArray
 
     def sub_scores(self) -> FloatArray:
         """(n, 3) sub-scores in weight order (local fit, chain completion, cluster strength)."""
         return np.column_stack([self.local_fit, self.chain_completion, self.cluster_strength])
 
+    def parts(self) -> FloatArray:
+        """(n, 4) parts in part-weight order (local fit, chain, strengthen, pull)."""
+        return np.column_stack([self.local_fit, self.chain_completion, self.strengthen, self.pull])
+
 
 @dataclass(frozen=True)
 class LeadParts:
-    """Sub-scores (0-1, NaN = no evidence) and sub-confidences (0-1) before combining."""
+    """Sub-scores (0-1, NaN = no evidence) and sub-confidences (0-1) before combining.
+
+    ``cluster`` is the strengthen-an-existing-cluster part, ``pull`` the anchor-pull part.
+    """
 
     local: FloatArray
     chain: FloatArray
@@ -76,6 +98,8 @@ class LeadParts:
     local_confidence: FloatArray
     chain_confidence: FloatArray
     cluster_confidence: FloatArray
+    pull: FloatArray
+    pull_confidence: FloatArray
 
 
 def _mean_of_defined(values: list[FloatArray], weights: list[float]) -> FloatArray:
@@ -169,6 +193,22 @@ def _cluster_parts(world: World, batch: LeadBatch, flat: IntArray) -> tuple[Floa
     return cluster, coverage * size_conf
 
 
+def _pull_parts(world: World, batch: LeadBatch, flat: IntArray) -> tuple[FloatArray, FloatArray]:
+    """Anchor pull (0-1, NaN = no evidence) and its confidence (pull.py)."""
+    cells = world.pull
+    named = named_inputs(
+        cells, batch.region, batch.industry, batch.inputs_indptr, batch.inputs_indices
+    )
+    raw, coverage = raw_pull(cells, flat, batch.industry, named)
+    jobs, size_conf = _lead_jobs(world, batch)
+    typical = cells.typical
+    effect = size_effect_plants(jobs, typical.jobs[batch.industry])
+    effect = np.where(np.isfinite(effect), effect, NEUTRAL_PULL_SIZE)
+    # The size effect is as sure as the lead's size and its industry's typical plant together.
+    size_conf = size_conf * typical.confidence[batch.industry]
+    return raw * effect, coverage * size_conf
+
+
 def lead_parts(world: World, batch: LeadBatch) -> LeadParts:
     """Sub-scores on 0-1 (NaN = no usable evidence) and their confidences, per lead."""
     n_i = world.n_industries
@@ -180,24 +220,62 @@ def lead_parts(world: World, batch: LeadBatch) -> LeadParts:
     local, local_conf = _local_parts(world, batch, flat)
     chain, chain_conf = _chain_parts(world, batch, flat)
     cluster, cluster_conf = _cluster_parts(world, batch, flat)
-    return LeadParts(local, chain, cluster, local_conf, chain_conf, cluster_conf)
+    pull, pull_conf = _pull_parts(world, batch, flat)
+    return LeadParts(local, chain, cluster, local_conf, chain_conf, cluster_conf, pull, pull_conf)
 
 
-def _combine(parts: LeadParts, weights: FloatArray) -> ScoreArrays:
-    values = [parts.local, parts.chain, parts.cluster]
+def _combine(parts: LeadParts, weights: FloatArray, pull_share: float) -> ScoreArrays:
+    values = [parts.local, parts.chain, parts.cluster, parts.pull]
+    bits = (NEUTRAL_LOCAL, NEUTRAL_CHAIN, NEUTRAL_STRENGTHEN, NEUTRAL_PULL)
     neutral = np.zeros(parts.local.shape, dtype=np.uint8)
-    for bit, value in zip((NEUTRAL_LOCAL, NEUTRAL_CHAIN, NEUTRAL_CLUSTER), values, strict=True):
+    for bit, value in zip(bits, values, strict=True):
         neutral |= np.where(np.isnan(value), np.uint8(bit), np.uint8(0))
+    both = NEUTRAL_STRENGTHEN | NEUTRAL_PULL
+    neutral |= np.where((neutral & both) == both, np.uint8(NEUTRAL_CLUSTER), np.uint8(0))
     filled = [100.0 * np.where(np.isnan(v), NEUTRAL_SCORE, v) for v in values]
-    confs = [parts.local_confidence, parts.chain_confidence, parts.cluster_confidence]
+    confs = [
+        parts.local_confidence,
+        parts.chain_confidence,
+        parts.cluster_confidence,
+        parts.pull_confidence,
+    ]
     confs = [np.where(np.isnan(v), 0.0, c) for v, c in zip(values, confs, strict=True)]
-    return ScoreArrays(
+    unweighted = ScoreArrays(
         local_fit=filled[0],
         chain_completion=filled[1],
         cluster_strength=filled[2],
-        total=weights[0] * filled[0] + weights[1] * filled[1] + weights[2] * filled[2],
-        confidence=np.clip(sum(w * c for w, c in zip(weights, confs, strict=True)), 0.0, 1.0),
+        total=filled[0],
+        confidence=confs[0],
         neutral=neutral,
+        strengthen=filled[2],
+        pull=filled[3],
+        part_confidence=np.column_stack(confs),
+    )
+    return apply_weights(unweighted, weights, pull_share)
+
+
+def apply_weights(scores: ScoreArrays, weights: ArrayLike, pull_share: ArrayLike) -> ScoreArrays:
+    """The same parts under other weights: cluster strengthening, total and confidence.
+
+    ``weights`` is (3,) or one (3,) row per lead, ``pull_share`` a scalar or one per lead:
+    cluster = (1 - pull_share) x strengthen + pull_share x pull (both parts filled, neutral
+    50), total = the weighted sum of the three sub-scores, confidence = the same weighted sum
+    of the part confidences (a neutral part contributes 0). Exactly linear in the four part
+    weights (local, chain, cluster x (1 - pull_share), cluster x pull_share).
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    w = np.broadcast_to(w, (scores.local_fit.shape[0], 3)) if w.ndim == 1 else w
+    share = np.asarray(pull_share, dtype=np.float64)
+    cluster = cluster_mix(scores.strengthen, scores.pull, share)
+    confs = scores.part_confidence
+    cluster_conf = cluster_mix(confs[:, 2], confs[:, 3], share)
+    total = w[:, 0] * scores.local_fit + w[:, 1] * scores.chain_completion + w[:, 2] * cluster
+    confidence = w[:, 0] * confs[:, 0] + w[:, 1] * confs[:, 1] + w[:, 2] * cluster_conf
+    return replace(
+        scores,
+        cluster_strength=cluster,
+        total=total,
+        confidence=np.clip(confidence, 0.0, 1.0),
     )
 
 
@@ -208,9 +286,10 @@ def score_leads(world: World, batch: LeadBatch, weights: SubScoreWeights) -> Sco
     alone or a shuffled batch gives identical numbers. Sub-scores and total are 0-100 (total =
     weighted sum of the sub-scores); confidence is 0-1, the weighted mean of the sub-score
     confidences. Unknown jobs/capex/land/endowments/size cells lower confidence; see
-    docs/scoring.md for each rule.
+    docs/scoring.md for each rule. Cluster strengthening mixes its two parts (strengthen,
+    pull) with ``weights.pull_share``.
     """
-    return _combine(lead_parts(world, batch), as_weight_array(weights))
+    return _combine(lead_parts(world, batch), as_weight_array(weights), weights.pull_share)
 
 
 def score_lead_everywhere(

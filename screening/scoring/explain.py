@@ -1,9 +1,10 @@
 """Per-lead explanation: the evidence behind each score, as data and as short sentences.
 
 `explain_lead` gathers the local industries that make the fit, the local suppliers and
-customers the lead would connect, the cluster(s) it would strengthen, the unmet and unknown
-needs, and what lowered confidence. `Explanation.to_dict()` is JSON-serialisable (stored in the
-database); sentences come in Chinese and English (see explain_text.py). Pure numpy.
+customers the lead would connect, the cluster(s) it would strengthen, the missing suppliers it
+would draw in (anchor pull), the unmet and unknown needs, and what lowered confidence.
+`Explanation.to_dict()` is JSON-serialisable (stored in the database); sentences come in
+Chinese and English (see explain_text.py). Pure numpy.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from screening.scoring.chain import top_links
 from screening.scoring.cluster import related_clusters, size_effect
 from screening.scoring.engine import (
     NEUTRAL_CHAIN,
-    NEUTRAL_CLUSTER,
     NEUTRAL_LOCAL,
+    NEUTRAL_PULL,
+    NEUTRAL_STRENGTHEN,
     LeadParts,
     ScoreArrays,
     available_for_lead,
@@ -28,11 +30,21 @@ from screening.scoring.engine import (
 from screening.scoring.explain_text import sentences
 from screening.scoring.leads import LeadBatch
 from screening.scoring.local_fit import factors_in
+from screening.scoring.pull import (
+    TYPICAL_FROM_EMPLOYMENT,
+    TYPICAL_FROM_FIRMS,
+    input_profile,
+    named_inputs,
+    pulled_suppliers,
+    raw_pull,
+    size_effect_plants,
+)
 from screening.scoring.weights import PRESETS, SubScoreWeights
 from screening.scoring.world import World
 
-# How many related industries, suppliers, customers and clusters an explanation lists.
-TOP_RELATED, TOP_LINKS, TOP_CLUSTERS = 5, 5, 3
+# How many related industries, suppliers, customers, clusters and pulled suppliers an
+# explanation lists.
+TOP_RELATED, TOP_LINKS, TOP_CLUSTERS, TOP_PULLED = 5, 5, 3, 5
 LANGUAGES = ("zh", "en")
 
 
@@ -51,6 +63,7 @@ class Explanation:
     local_fit: dict[str, Any]
     chain: dict[str, Any]
     clusters: list[dict[str, Any]]
+    pull: dict[str, Any]
     confidence: dict[str, Any]
     sentences: dict[str, list[str]]
 
@@ -187,6 +200,52 @@ def _clusters(world: World, batch: LeadBatch, lead: int) -> list[dict[str, Any]]
     return out
 
 
+def _typical_source(confidence: float) -> str:
+    if confidence == TYPICAL_FROM_FIRMS:
+        return "firms"
+    return "employment" if confidence == TYPICAL_FROM_EMPLOYMENT else "unknown"
+
+
+def _pull(world: World, batch: LeadBatch, lead: int) -> dict[str, Any]:
+    """The missing suppliers the lead would draw in, and its size against a typical plant."""
+    region, industry = int(batch.region[lead]), int(batch.industry[lead])
+    cells = world.pull
+    profile = input_profile(world.supplier_share, industry, batch.inputs_of(lead))
+    pulled, missing = pulled_suppliers(cells, world.presence, world.density_score, profile, region)
+    jobs, _ = _lead_jobs(world, batch, lead)
+    typical = float(cells.typical.jobs[industry])
+    effect = size_effect_plants(np.array([jobs]), np.array([typical]))[0]
+    return {
+        "mapped": bool(cells.mapped[industry]),
+        "named_inputs": len(batch.inputs_of(lead)),
+        "missing_share": _r(missing),
+        "suppliers": [
+            {
+                **_industry(world, p.industry),
+                "input_share": _r(p.input_share),
+                "presence": _r(p.presence),
+                "relatedness": _r(p.relatedness),
+            }
+            for p in pulled[:TOP_PULLED]
+        ],
+        "unrelated_missing": _unrelated_missing(world, profile, region),
+        "typical_plant": _r(typical, 0),
+        "typical_source": _typical_source(float(cells.typical.confidence[industry])),
+        "size_ratio": _r(jobs / typical if typical > 0 else float("nan"), 2),
+        "size_effect": _r(effect),
+    }
+
+
+def _unrelated_missing(world: World, profile: np.ndarray, region: int) -> list[dict[str, Any]]:
+    """Missing suppliers with nothing related here (density score 0): unlikely to follow."""
+    usable = world.pull.usable[region] & (profile > 0)
+    gap = 1.0 - world.presence[region]
+    unrelated = usable & (gap > 0) & (np.nan_to_num(world.density_score[region]) == 0)
+    items = np.flatnonzero(unrelated)
+    items = items[np.argsort(-profile[items], kind="stable")][:TOP_PULLED]
+    return [{**_industry(world, int(q)), "input_share": _r(profile[q])} for q in items]
+
+
 def _confidence_reasons(
     world: World, batch: LeadBatch, lead: int, parts: LeadParts, neutral: int
 ) -> list[dict[str, Any]]:
@@ -213,16 +272,37 @@ def _confidence_reasons(
         add("chain_sizes_unknown", confidence=_r(parts.chain_confidence[0]))
     if not world.known[region, industry]:
         add("own_size_unknown")
-    if neutral & NEUTRAL_CLUSTER:
+    _, source = _lead_jobs(world, batch, lead)
+    if source != "given" and (neutral & (NEUTRAL_STRENGTHEN | NEUTRAL_PULL)) != (
+        NEUTRAL_STRENGTHEN | NEUTRAL_PULL
+    ):
+        add("jobs_" + source)
+    if neutral & NEUTRAL_STRENGTHEN:
         add("cluster_no_evidence", mapped=bool(world.region_has_clusters[region]))
     else:
-        _, source = _lead_jobs(world, batch, lead)
-        if source != "given":
-            add("jobs_" + source)
         k = int(world.clusters.best[region, industry])
         if k >= 0 and world.clusters.coverage[k] < 1:
             add("cluster_sizes_unknown", share=_r(1 - world.clusters.coverage[k]))
+    _pull_reasons(world, batch.take(np.array([lead])), neutral, add)
     return reasons
+
+
+def _pull_reasons(world: World, one: LeadBatch, neutral: int, add: Any) -> None:
+    """Why pull is less than sure: no evidence, the typical plant, unknown supplier cells."""
+    if neutral & NEUTRAL_PULL:
+        add("pull_no_evidence")
+        return
+    industry = int(one.industry[0])
+    typical = _typical_source(float(world.pull.typical.confidence[industry]))
+    if typical != "firms":
+        add("typical_plant_" + typical)
+    named = named_inputs(
+        world.pull, one.region, one.industry, one.inputs_indptr, one.inputs_indices
+    )
+    flat = one.region * world.n_industries + one.industry
+    coverage = float(raw_pull(world.pull, flat, one.industry, named)[1][0])
+    if coverage < 1:
+        add("pull_sizes_unknown", share=_r(1 - coverage))
 
 
 def _scores(scores: ScoreArrays) -> dict[str, float]:
@@ -230,6 +310,8 @@ def _scores(scores: ScoreArrays) -> dict[str, float]:
         "local_fit": round(float(scores.local_fit[0]), 1),
         "chain_completion": round(float(scores.chain_completion[0]), 1),
         "cluster_strength": round(float(scores.cluster_strength[0]), 1),
+        "strengthen": round(float(scores.strengthen[0]), 1),
+        "pull": round(float(scores.pull[0]), 1),
         "total": round(float(scores.total[0]), 1),
         "confidence": round(float(scores.confidence[0]), 2),
         "neutral": int(scores.neutral[0]),
@@ -268,6 +350,7 @@ def explain_lead(
         "local_fit": _local_fit(world, one, 0),
         "chain": _chain(world, one, 0),
         "clusters": _clusters(world, one, 0),
+        "pull": _pull(world, one, 0),
         "confidence": confidence,
     }
     jobs = _r(_lead_jobs(world, one, 0)[0], 0)

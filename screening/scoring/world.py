@@ -22,6 +22,7 @@ from screening.scoring.local_fit import (
     share_below,
     sorted_reference,
 )
+from screening.scoring.pull import PullCells, pull_cells, typical_plant, with_region_row
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -44,6 +45,8 @@ class WorldInputs:
     ('industrial_land_ha' is compared with the lead's land need). ``cluster_members`` (K, I):
     1.0 core, 0.5 support, 0 none. ``capex_per_job`` (capex units per job, NaN = do not
     estimate jobs from capex) converts capex into jobs when a lead's jobs are unknown.
+    ``firms`` (R, I), NaN = unknown (None: none known), counts the firms of each cell; it only
+    sets the typical plant size of each industry for anchor pull (pull.typical_plant).
     """
 
     region_codes: list[str]
@@ -62,6 +65,7 @@ class WorldInputs:
     cluster_members: FloatArray
     threshold: float = 1.0
     capex_per_job: float = float("nan")
+    firms: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,8 @@ class World:
     min(1, RCA); ``density`` (Atlas, diagonal kept, known cells only; NaN = unknown),
     ``density_coverage``, ``density_score`` (share of same-level cells with lower density;
     ``density_reference[l]`` holds level l's sorted densities, the fixed reference).
-    ``proximity[level_proximity[l]]`` is the phi used for level l.
+    ``proximity[level_proximity[l]]`` is the phi used for level l. ``pull`` holds the
+    region-level part of anchor pull and each industry's typical plant (pull.py).
     """
 
     inputs: WorldInputs
@@ -92,6 +97,7 @@ class World:
     supplier_share: FloatArray
     customer_share: FloatArray
     chain: ChainCells
+    pull: PullCells
     clusters: ClusterTables
     region_has_clusters: BoolArray
     warnings: tuple[str, ...] = field(default=())
@@ -121,6 +127,8 @@ def _check_inputs(inputs: WorldInputs) -> None:
         "region_parent": (inputs.region_parent, (n_r,)),
         "cluster_region": (inputs.cluster_region, (n_k,)),
     }
+    if inputs.firms is not None:
+        expected["firms"] = (inputs.firms, (n_r, n_i))
     for name, (array, shape) in expected.items():
         if np.shape(array) != shape:
             raise ValueError(f"{name} has shape {np.shape(array)}, expected {shape}")
@@ -128,6 +136,8 @@ def _check_inputs(inputs: WorldInputs) -> None:
         raise ValueError(f"region_levels has {len(inputs.region_levels)} entries, expected {n_r}")
     if np.any(inputs.size < 0):
         raise ValueError("size must be >= 0 where known (NaN = unknown)")
+    if inputs.firms is not None and np.any(np.asarray(inputs.firms) < 0):
+        raise ValueError("firms must be >= 0 where known (NaN = unknown)")
     if n_k and (inputs.cluster_region.min() < 0 or inputs.cluster_region.max() >= n_r):
         raise ValueError("cluster_region holds an index outside 0..R-1")
 
@@ -211,6 +221,7 @@ class Measures:
 
     size: FloatArray
     link_weight: FloatArray
+    firms: FloatArray | None
     region_levels: tuple[str, ...]
     threshold: float
     level_names: tuple[str, ...]
@@ -228,16 +239,24 @@ class Measures:
     supplier_share: FloatArray
     customer_share: FloatArray
     chain: ChainCells
+    pull: PullCells
     warnings: tuple[str, ...]
 
     def fits(self, inputs: WorldInputs) -> bool:
-        """True when `inputs` has the same sizes, links, levels and threshold."""
+        """True when `inputs` has the same sizes, firm counts, links, levels and threshold."""
         return (
             self.threshold == inputs.threshold
             and self.region_levels == tuple(inputs.region_levels)
             and np.array_equal(self.size, inputs.size, equal_nan=True)
+            and _same_optional(self.firms, inputs.firms)
             and np.array_equal(self.link_weight, inputs.link_weight)
         )
+
+
+def _same_optional(a: FloatArray | None, b: FloatArray | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return np.array_equal(a, b, equal_nan=True)
 
 
 def build_measures(inputs: WorldInputs) -> Measures:
@@ -252,9 +271,11 @@ def build_measures(inputs: WorldInputs) -> Measures:
     dens, cov, dscore, references = _density_parts(mcp, known, prox, slots, levels)
     presence = np.minimum(rca, 1.0)
     s, c = link_shares(inputs.link_weight)
+    typical = typical_plant(inputs.size, inputs.firms, mcp, levels.rows[levels.main])
     return Measures(
         size=inputs.size,
         link_weight=inputs.link_weight,
+        firms=inputs.firms,
         region_levels=tuple(inputs.region_levels),
         threshold=inputs.threshold,
         level_names=levels.names,
@@ -272,6 +293,7 @@ def build_measures(inputs: WorldInputs) -> Measures:
         supplier_share=s,
         customer_share=c,
         chain=chain_cells(presence, known, s, c),
+        pull=pull_cells(presence, known, dscore, s, typical),
         warnings=tuple(notes),
     )
 
@@ -307,6 +329,7 @@ def build_world(inputs: WorldInputs, measures: Measures | None = None) -> World:
         supplier_share=m.supplier_share,
         customer_share=m.customer_share,
         chain=m.chain,
+        pull=m.pull,
         clusters=cluster_tables(
             sizes,
             m.known,
@@ -338,6 +361,15 @@ def with_industry_present(world: World, region: int, industry: int) -> World:
     dens, cov = known_density(mcp[row], known[row], phi)
     reference = world.density_reference[world.region_level[region]]
     chain_row = chain_cells(presence[row], known[row], world.supplier_share, world.customer_share)
+    density_score = _with_row(world.density_score, region, share_below(reference, dens))
+    pull = with_region_row(
+        world.pull,
+        region,
+        presence[region],
+        known[region],
+        density_score[region],
+        world.supplier_share,
+    )
     return replace(
         world,
         measures=None,  # the scenario's cells no longer match the shared measures
@@ -346,8 +378,9 @@ def with_industry_present(world: World, region: int, industry: int) -> World:
         presence=presence,
         density=_with_row(world.density, region, dens),
         density_coverage=_with_row(world.density_coverage, region, cov),
-        density_score=_with_row(world.density_score, region, share_below(reference, dens)),
+        density_score=density_score,
         chain=_with_chain_row(world.chain, region, chain_row),
+        pull=pull,
     )
 
 

@@ -30,11 +30,12 @@ def world_inputs(
     endowment: ArrayLike | None = None,
     clusters: Sequence[tuple[int, str, dict[str, float]]] = (),
     capex_per_job: float = float("nan"),
+    firms: ArrayLike | None = None,
 ) -> WorldInputs:
     """WorldInputs with regions R1.., industries named as given (I1.. by default).
 
     links maps (supplier, customer) codes to weights; clusters are (region index, code,
-    {industry code: 1.0 core / 0.5 support}).
+    {industry code: 1.0 core / 0.5 support}). firms (R, I) are firm counts (NaN unknown).
     """
     sizes = np.asarray(size, dtype=np.float64)
     n_r, n_i = sizes.shape
@@ -68,6 +69,7 @@ def world_inputs(
         cluster_names={c[1]: (f"{c[1]}集群", f"{c[1]} cluster") for c in clusters},
         cluster_members=members,
         capex_per_job=capex_per_job,
+        firms=None if firms is None else np.asarray(firms, dtype=np.float64),
     )
 
 

@@ -135,6 +135,7 @@ def test_it_gives_full_confidence_when_everything_is_known():
         factors=["port"],
         endowment=[[1], [1], [0], [1]],
         clusters=[(0, "K", {"X": 1.0, "Y": 0.5})],
+        firms=[[6, 4, 0], [1, 0, 9], [2, 2, 6], [1, 4, 5]],  # typical plants from firm counts
     )
     scores = score(world, {"region": "R1", "industry": "Y", "jobs": 10, "needs": ["port"]})
     assert scores.confidence[0] == pytest.approx(1.0)
