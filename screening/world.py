@@ -108,6 +108,7 @@ def load_world(version: WorldVersion, previous: LoadedWorld | None = None) -> Lo
         industry_codes=[p["code"] for p in industries],
         industry_names={p["code"]: (p["name"], p["name_en"] or p["name"]) for p in industries},
         size=reuse.world.inputs.size if reuse else _size_matrix(region_pos, industry_pos),
+        firms=reuse.world.inputs.firms if reuse else _firm_matrix(region_pos, industry_pos),
         link_weight=reuse.world.inputs.link_weight if reuse else _link_matrix(industry_pos),
         factor_names=factors,
         endowment=_endowment_matrix(region_pos, factor_pos),
@@ -156,6 +157,25 @@ def _size_matrix(region_pos: dict[int, int], industry_pos: dict[int, int]) -> np
         cols = frame["industry_id"].map(industry_pos).to_numpy()
         size[rows, cols] = pd.to_numeric(frame["employment"], errors="coerce").to_numpy(dtype=float)
     return size
+
+
+def _firm_matrix(region_pos: dict[int, int], industry_pos: dict[int, int]) -> np.ndarray:
+    """Firm counts (R, I), NaN where unknown (no row, or a row without a count).
+
+    Only the typical plant size of each industry for anchor pull reads them (employment per
+    firm); a missing row is unknown here, not zero, since no row says nothing about firms.
+    """
+    firms = np.full((len(region_pos), len(industry_pos)), np.nan)
+    frame = read_frame(
+        f"SELECT region_id, industry_id, firms FROM {RegionIndustry._meta.db_table} "
+        "WHERE firms IS NOT NULL",
+        columns=["region_id", "industry_id", "firms"],
+    )
+    if len(frame):
+        rows = frame["region_id"].map(region_pos).to_numpy()
+        cols = frame["industry_id"].map(industry_pos).to_numpy()
+        firms[rows, cols] = pd.to_numeric(frame["firms"], errors="coerce").to_numpy(dtype=float)
+    return firms
 
 
 def _link_matrix(industry_pos: dict[int, int]) -> np.ndarray:

@@ -1,7 +1,10 @@
 """Ranking leads under any weights from their stored sub-scores, fast enough for a slider.
 
-The sub-scores (local fit, chain completion, cluster strength) do not depend on the weights,
-so a what-if ranking needs no rescoring: total = w1*lf + w2*cc + w3*cs over the stored rows.
+The sub-scores (local fit, chain completion, and the two parts of cluster strength:
+strengthen st and pull pu) do not depend on the weights, so a what-if ranking needs no
+rescoring: total = w1*lf + w2*cc + w3*cs over the stored rows, where cs = (1-m)*st + m*pu
+with m the share of pull within cluster strengthening (screening.scoring.weights.cluster_mix).
+A score stored before anchor pull existed has no parts yet: its stored cs stands for both.
 Reading a million sub-score rows costs one to three seconds, so each process keeps them in
 memory (`ScoreTable`, ~40 bytes a lead) and checks on every request that they are still the
 stored ones. The check must be cheap: COUNT(*) or MAX(computed_at) over a million scores scans
@@ -18,9 +21,9 @@ A request is then answered in two steps:
 When the filters are so narrow that this would walk a large part of the scope, the whole
 request goes to SQL instead (ORDER BY the weighted sum LIMIT k), which is always exact.
 
-Totals are computed as ((w1*lf) + (w2*cc)) + (w3*cs) in float64 in both paths, the order in
-which SQL evaluates the same expression, and ties go to the lower lead id, so both paths give
-the same order.
+Totals are computed as ((w1*lf) + (w2*cc)) + (w3*(((1-m)*st) + (m*pu))) in float64 in both
+paths, the order in which SQL evaluates the same expression, and ties go to the lower lead id,
+so both paths give the same order.
 """
 
 from __future__ import annotations
@@ -32,10 +35,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db.models import ExpressionWrapper, F, FloatField, Max, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from projects.models import Lead, Status
 from screening.frames import read_frame
 from screening.models import LeadScore, ScoreHistory
+from screening.scoring.weights import DEFAULT_PULL_SHARE
 
 FloatArray = np.ndarray
 Weights = tuple[float, float, float]
@@ -77,8 +82,8 @@ class LeadFilters:
 class RankRequest:
     """The best `limit` leads under `weights` (normalised, sum 1) within a scope.
 
-    `region_ids` / `industry_ids`: the lead's target region / industry must be one of these;
-    None means any.
+    `pull_share` is the share of anchor pull within cluster strengthening. `region_ids` /
+    `industry_ids`: the lead's target region / industry must be one of these; None means any.
     """
 
     weights: Weights
@@ -86,6 +91,7 @@ class RankRequest:
     region_ids: tuple[int, ...] | None = None
     industry_ids: tuple[int, ...] | None = None
     filters: LeadFilters = field(default_factory=LeadFilters)
+    pull_share: float = DEFAULT_PULL_SHARE
 
     def scope_q(self) -> Q:
         query = Q()
@@ -101,12 +107,18 @@ class RankedRow:
     lead_id: int
     local_fit: float
     chain_completion: float
-    cluster_strength: float
+    cluster_strength: float  # the mix of strengthen and pull under the request's pull share
     total: float  # under the request's weights, 0-100
     confidence: float
+    strengthen: float
+    pull: float
 
     def sub_scores(self) -> tuple[float, float, float]:
         return (self.local_fit, self.chain_completion, self.cluster_strength)
+
+    def parts(self) -> tuple[float, float, float, float]:
+        """Local fit, chain completion, strengthen and pull (for rank bands over all four)."""
+        return (self.local_fit, self.chain_completion, self.strengthen, self.pull)
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,11 @@ class Ranking:
     rows: list[RankedRow]
     scored_in_scope: int  # scored leads in the scope, before the lead filters
     path: str  # "cache" or "sql": which path answered
+
+
+def mixed_cluster(st: FloatArray, pu: FloatArray, pull_share: float) -> FloatArray:
+    """((1-m)*st) + (m*pu), elementwise float64: the same bits SQL computes."""
+    return (1.0 - pull_share) * st + pull_share * pu
 
 
 def weighted_totals(lf: FloatArray, cc: FloatArray, cs: FloatArray, w: Weights) -> FloatArray:
@@ -156,7 +173,8 @@ class ScoreTable:
     lead_id: np.ndarray
     local_fit: FloatArray
     chain_completion: FloatArray
-    cluster_strength: FloatArray
+    strengthen: FloatArray
+    pull: FloatArray
     region_codes: np.ndarray
     region_pos: np.ndarray
     industry_codes: np.ndarray
@@ -179,9 +197,12 @@ class ScoreTable:
             mask = by_industry if mask is None else mask & by_industry
         return mask
 
-    def totals(self, weights: Weights) -> FloatArray:
+    def cluster_strength(self, pull_share: float) -> FloatArray:
+        return mixed_cluster(self.strengthen, self.pull, pull_share)
+
+    def totals(self, weights: Weights, pull_share: float) -> FloatArray:
         return weighted_totals(
-            self.local_fit, self.chain_completion, self.cluster_strength, weights
+            self.local_fit, self.chain_completion, self.cluster_strength(pull_share), weights
         )
 
 
@@ -226,12 +247,15 @@ def _load_table(version: tuple[object, ...]) -> ScoreTable:
         "industry_id",
         "local_fit",
         "chain_completion",
-        "cluster_strength",
+        "strengthen",
+        "pull",
     ]
-    # Table names come from the models, nothing from the request.
+    # Table names come from the models, nothing from the request. A score stored before
+    # anchor pull existed has NULL parts: its cluster score stands for both.
     frame = read_frame(
         f"SELECT s.lead_id, s.region_id, l.industry_id, s.local_fit, s.chain_completion, "  # noqa: S608
-        f"s.cluster_strength FROM {LeadScore._meta.db_table} s "
+        f"COALESCE(s.strengthen, s.cluster_strength), COALESCE(s.pull, s.cluster_strength) "
+        f"FROM {LeadScore._meta.db_table} s "
         f"JOIN {Lead._meta.db_table} l ON l.id = s.lead_id ORDER BY s.lead_id",
         columns=columns,
     )
@@ -244,7 +268,8 @@ def _load_table(version: tuple[object, ...]) -> ScoreTable:
         lead_id=frame["lead_id"].to_numpy(np.int64),
         local_fit=_finite(frame["local_fit"]),
         chain_completion=_finite(frame["chain_completion"]),
-        cluster_strength=_finite(frame["cluster_strength"]),
+        strengthen=_finite(frame["strengthen"]),
+        pull=_finite(frame["pull"]),
         region_codes=regions,
         region_pos=region_pos.astype(np.int32),
         industry_codes=industries,
@@ -266,7 +291,7 @@ def rank_leads(request: RankRequest) -> Ranking:
     mask = table.scope_mask(request.region_ids, request.industry_ids)
     positions = np.flatnonzero(mask) if mask is not None else None
     in_scope = table.size if positions is None else int(positions.size)
-    totals = table.totals(request.weights)
+    totals = table.totals(request.weights, request.pull_share)
     if positions is not None:
         totals = totals[positions]
     rows = _walk_candidates(request, table, positions, totals)
@@ -307,16 +332,18 @@ def _verified(request: RankRequest, lead_ids: np.ndarray) -> dict[int, RankedRow
     queryset = LeadScore.objects.filter(
         request.scope_q() & request.filters.q(), lead_id__in=lead_ids.tolist()
     )
-    return {row.lead_id: row for row in ranked_rows(queryset, request.weights)}
+    rows = ranked_rows(queryset, request.weights, request.pull_share)
+    return {row.lead_id: row for row in rows}
 
 
 def rank_leads_sql(request: RankRequest) -> list[RankedRow]:
     """The same answer by one SQL query: ORDER BY the weighted sum DESC, lead id LIMIT k."""
-    w = request.weights
+    w, m = request.weights, request.pull_share
+    cluster = Value(1.0 - m) * Coalesce(F("strengthen"), F("cluster_strength")) + Value(m) * (
+        Coalesce(F("pull"), F("cluster_strength"))
+    )
     expression = ExpressionWrapper(
-        Value(w[0]) * F("local_fit")
-        + Value(w[1]) * F("chain_completion")
-        + Value(w[2]) * F("cluster_strength"),
+        Value(w[0]) * F("local_fit") + Value(w[1]) * F("chain_completion") + Value(w[2]) * cluster,
         output_field=FloatField(),
     )
     queryset = (
@@ -324,17 +351,45 @@ def rank_leads_sql(request: RankRequest) -> list[RankedRow]:
         .annotate(weighted=expression)
         .order_by("-weighted", "lead_id")[: request.limit]
     )
-    return ranked_rows(queryset, w)
+    return ranked_rows(queryset, w, m)
 
 
-def ranked_rows(queryset: QuerySet[LeadScore], w: Weights) -> list[RankedRow]:
+def ranked_rows(
+    queryset: QuerySet[LeadScore], w: Weights, pull_share: float = DEFAULT_PULL_SHARE
+) -> list[RankedRow]:
+    """Rows with their cluster score mixed and their total weighted as the request says."""
     values = queryset.values_list(
-        "lead_id", "local_fit", "chain_completion", "cluster_strength", "confidence"
+        "lead_id",
+        "local_fit",
+        "chain_completion",
+        "cluster_strength",
+        "strengthen",
+        "pull",
+        "confidence",
     )
-    return [
-        RankedRow(int(lead), lf, cc, cs, weighted_total((lf, cc, cs), w), conf)
-        for lead, lf, cc, cs, conf in values
-    ]
+    return [ranked_row(*row, w=w, pull_share=pull_share) for row in values]
+
+
+def ranked_row(
+    lead_id: int,
+    lf: float,
+    cc: float,
+    stored_cs: float,
+    st: float | None,
+    pu: float | None,
+    confidence: float,
+    *,
+    w: Weights,
+    pull_share: float,
+) -> RankedRow:
+    """One stored score under weights `w` and a share of pull: the cluster score is mixed
+    from its parts (the stored cluster score stands for both parts of a score computed before
+    anchor pull existed)."""
+    st = stored_cs if st is None else st
+    pu = stored_cs if pu is None else pu
+    cs = (1.0 - pull_share) * st + pull_share * pu  # as mixed_cluster, on Python floats
+    total = weighted_total((lf, cc, cs), w)
+    return RankedRow(int(lead_id), lf, cc, cs, total, confidence, st, pu)
 
 
 def sortranked_rows(rows: list[RankedRow]) -> list[RankedRow]:
@@ -348,8 +403,9 @@ def scope_totals(request: RankRequest) -> tuple[np.ndarray, FloatArray, FloatArr
     table = score_table()
     mask = table.scope_mask(request.region_ids, request.industry_ids)
     select = slice(None) if mask is None else mask
+    cluster = table.cluster_strength(request.pull_share)
     subs = np.column_stack(
-        [table.local_fit[select], table.chain_completion[select], table.cluster_strength[select]]
+        [table.local_fit[select], table.chain_completion[select], cluster[select]]
     )
     regions = table.region_codes[table.region_pos[select]]
-    return regions, table.totals(request.weights)[select], subs
+    return regions, table.totals(request.weights, request.pull_share)[select], subs

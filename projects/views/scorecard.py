@@ -18,10 +18,9 @@ from projects.models import Lead
 from regions.models import Region
 from screening.access import visible_leads
 from screening.models import LeadScore, ScoreHistory
-from screening.scoring.engine import score_lead_everywhere
+from screening.scoring.engine import apply_weights, score_lead_everywhere
 from screening.services.batches import read_lead_rows
 from screening.services.profiles import profiles_in_force
-from screening.services.scores import weighted_total
 from screening.services.staleness import is_stale, measures_version
 from screening.world import current_world
 
@@ -96,16 +95,16 @@ def fit_elsewhere(lead: Lead) -> list[Placement]:
     if not regions or len(rows.frame) == 0:
         return []
     positions = np.array([loaded.region_pos[r.pk] for r in regions], dtype=np.int64)
-    scores = score_lead_everywhere(loaded.world, rows.batch, 0, positions)
-    _, weights = profiles_in_force().arrays(np.array([r.pk for r in regions]))
-    totals = weighted_total(scores, weights)
+    parts = score_lead_everywhere(loaded.world, rows.batch, 0, positions)
+    _, weights, pull_share = profiles_in_force().arrays(np.array([r.pk for r in regions]))
+    scores = apply_weights(parts, weights, pull_share)
     placements = [
         Placement(
             region,
             float(scores.local_fit[k]),
             float(scores.chain_completion[k]),
             float(scores.cluster_strength[k]),
-            float(totals[k]),
+            float(scores.total[k]),
             float(scores.confidence[k]),
             region.pk == lead.region_id,
         )

@@ -52,7 +52,7 @@ def weights_in_force(region_id: int | None) -> SubScoreWeights:
     profile: ScoringProfile = (
         profiles.for_region(region_id) if region_id is not None else profiles.default
     )
-    return SubScoreWeights.normalised(*profile.weights())
+    return profile.sub_score_weights()
 
 
 def shortlist(request: RankRequest) -> tuple[list[ShortlistEntry], int]:

@@ -14,7 +14,6 @@ from typing import Any
 from projects.models import Lead
 from screening.models import LeadScore
 from screening.scoring.explain import explain_lead
-from screening.scoring.weights import SubScoreWeights
 from screening.services.batches import read_lead_rows
 from screening.services.profiles import profiles_in_force
 from screening.services.score_store import json_safe
@@ -37,7 +36,7 @@ def explanation_for(lead: Lead) -> dict[str, Any] | None:
         return dict(score.explanation)
     loaded = current_world()
     rows = read_lead_rows([lead.pk], loaded)
-    weights = SubScoreWeights.normalised(*profile.weights())
+    weights = profile.sub_score_weights()
     explanation = json_safe(explain_lead(loaded.world, rows.batch, 0, weights=weights).to_dict())
     LeadScore.objects.filter(pk=score.pk, computed_at=score.computed_at).update(
         explanation=explanation

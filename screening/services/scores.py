@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from screening.scoring.engine import ScoreArrays, score_leads
+from screening.scoring.engine import apply_weights, score_leads
 from screening.scoring.explain import explain_lead
 from screening.scoring.weights import PRESETS, SubScoreWeights
 from screening.services.batches import LeadRows, read_lead_rows
@@ -43,14 +43,16 @@ def rescore_leads(lead_ids: Sequence[int]) -> RescoreResult:
     if len(rows.frame) == 0:
         return RescoreResult(0, 0)
     computed = compute_rows(rows, loaded)
-    weights = computed.weights
+    weights, shares = computed.weights, computed.pull_share
     # Small recomputations (an edit) store explanations at once; bulk ones leave them to be
     # built on first read (screening.services.explanations), see there for why.
     inline = len(rows.frame) <= settings.EXPLAIN_INLINE_MAX
     with transaction.atomic():
         changed = store_scores(
             computed,
-            explain=(lambda i: _explanation(loaded, rows, i, weights[i])) if inline else None,
+            explain=(
+                (lambda i: _explanation(loaded, rows, i, weights[i], shares[i])) if inline else None
+            ),
         )
     return RescoreResult(scored=len(rows.frame), changed=changed)
 
@@ -58,9 +60,10 @@ def rescore_leads(lead_ids: Sequence[int]) -> RescoreResult:
 def compute_rows(rows: LeadRows, loaded: LoadedWorld) -> StampRows:
     """Scores of a chunk under each lead's profile in force, with the versions they stand on."""
     region_ids = rows.frame["region_id"].to_numpy(dtype=np.int64)
-    profile_ids, weights = profiles_in_force().arrays(region_ids)
-    scores = score_leads(loaded.world, rows.batch, PRESETS["balanced"])
-    total = weighted_total(scores, weights)
+    profile_ids, weights, pull_share = profiles_in_force().arrays(region_ids)
+    # The parts do not depend on the weights: score once, then apply each lead's profile.
+    parts = score_leads(loaded.world, rows.batch, PRESETS["balanced"])
+    scores = apply_weights(parts, weights, pull_share)
     region_versions = dict(loaded.version.region_versions)
     return StampRows(
         lead_id=rows.frame["id"].to_numpy(dtype=np.int64),
@@ -68,7 +71,9 @@ def compute_rows(rows: LeadRows, loaded: LoadedWorld) -> StampRows:
         local_fit=scores.local_fit,
         chain_completion=scores.chain_completion,
         cluster_strength=scores.cluster_strength,
-        total=total,
+        strengthen=scores.strengthen,
+        pull=scores.pull,
+        total=scores.total,
         confidence=scores.confidence,
         profile_id=profile_ids,
         lead_revision=rows.frame["score_revision"].to_numpy(dtype=np.int64),
@@ -78,17 +83,13 @@ def compute_rows(rows: LeadRows, loaded: LoadedWorld) -> StampRows:
         measures_version=np.full(len(region_ids), loaded.version.measures_version, dtype=np.int64),
         computed_at=timezone.now(),
         weights=weights,
+        pull_share=pull_share,
     )
 
 
-def weighted_total(scores: ScoreArrays, weights: np.ndarray) -> np.ndarray:
-    """Total = sum of sub-scores times each lead's profile weights (rows of `weights`)."""
-    subs = np.column_stack([scores.local_fit, scores.chain_completion, scores.cluster_strength])
-    return np.einsum("ij,ij->i", subs, weights)
-
-
 def _explanation(
-    loaded: LoadedWorld, rows: LeadRows, i: int, weights: np.ndarray
+    loaded: LoadedWorld, rows: LeadRows, i: int, weights: np.ndarray, pull_share: float
 ) -> dict[str, object]:
-    profile_weights = SubScoreWeights.normalised(*(float(w) for w in weights))
+    lf, cc, cs = (float(w) for w in weights)
+    profile_weights = SubScoreWeights.normalised(lf, cc, cs, pull_share=float(pull_share))
     return explain_lead(loaded.world, rows.batch, i, weights=profile_weights).to_dict()
