@@ -23,7 +23,7 @@ from projects.views.common import role_required
 from projects.views.runs import still_running
 from regions.interchange.importer import import_bundle
 from regions.models import Cluster
-from regions.profile import cluster_profile
+from regions.profile import cluster_profile, leads_pulling_gaps
 from screening.access import Role, descendants_and_self, visible_leads
 from screening.models import ScoreRun
 from screening.world import current_world
@@ -46,14 +46,13 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
 def cluster_profile_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The cluster's industries, the chain around it, and the visible leads filling its gaps."""
     cluster = get_object_or_404(Cluster.objects.select_related("region"), pk=pk)
-    profile = cluster_profile(current_world(), cluster)
+    loaded = current_world()
+    profile = cluster_profile(loaded, cluster)
+    in_region = visible_leads(request.user).filter(
+        status=Status.ACTIVE, region_id__in=descendants_and_self([cluster.region_id])
+    )
     leads = (
-        visible_leads(request.user)
-        .filter(
-            industry_id__in=profile.gap_industry_ids,
-            status=Status.ACTIVE,
-            region_id__in=descendants_and_self([cluster.region_id]),
-        )
+        in_region.filter(industry_id__in=profile.gap_industry_ids)
         .select_related("score", "industry", "region")
         .defer("score__explanation")
         .order_by("-score__total", "-pk")[:GAP_LEADS]
@@ -65,6 +64,7 @@ def cluster_profile_page(request: HttpRequest, pk: int) -> HttpResponse:
             "cluster": cluster,
             "profile": profile,
             "leads": list(leads),
+            "pulling": leads_pulling_gaps(loaded, profile, in_region, GAP_LEADS),
             "anchors": list(cluster.anchors.order_by("name")),
         },
     )

@@ -52,6 +52,7 @@ def explanation_facts(data: dict[str, Any]) -> dict[str, Any]:
     """The named evidence of an explanation, grouped as the score card shows it."""
     local = data.get("local_fit") or {}
     chain = data.get("chain") or {}
+    pull = data.get("pull") or {}  # absent in explanations stored before anchor pull
     needs = local.get("needs") or {}
     return {
         "related": local.get("related_present") or [],
@@ -59,6 +60,8 @@ def explanation_facts(data: dict[str, Any]) -> dict[str, Any]:
         "customers": chain.get("customers") or [],
         "inputs_absent": (chain.get("inputs") or {}).get("absent") or [],
         "clusters": data.get("clusters") or [],
+        "pulled": pull.get("suppliers") or [],
+        "pull_missing_share": pull.get("missing_share"),
         "needs_met": needs.get("met") or [],
         "needs_unmet": needs.get("unmet") or [],
         "needs_unknown": needs.get("unknown") or [],

@@ -32,6 +32,8 @@ class Ranked:
     chain_completion: float
     cluster_strength: float
     confidence: float
+    strengthen: float
+    pull: float
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ def shortlist(request: RankRequest) -> tuple[list[ShortlistEntry], int]:
             chain_completion=row.chain_completion,
             cluster_strength=row.cluster_strength,
             confidence=row.confidence,
+            strengthen=row.strengthen,
+            pull=row.pull,
             lead=leads[row.lead_id],
             stored_total=leads[row.lead_id].score.total,
         )
@@ -116,6 +120,8 @@ def _region_fit(
         chain_completion=float(scores.chain_completion[i]),
         cluster_strength=float(scores.cluster_strength[i]),
         confidence=float(scores.confidence[i]),
+        strengthen=float(scores.strengthen[i]),
+        pull=float(scores.pull[i]),
         region={
             "id": region["pk"],
             "code": region["code"],

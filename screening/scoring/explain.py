@@ -45,6 +45,10 @@ from screening.scoring.world import World
 # How many related industries, suppliers, customers, clusters and pulled suppliers an
 # explanation lists.
 TOP_RELATED, TOP_LINKS, TOP_CLUSTERS, TOP_PULLED = 5, 5, 3, 5
+# The explanation names a supplier as one the lead would draw in when it is at most half
+# present here (presence = min(1, RCA) <= 0.5): what an officer calls absent or weak. The
+# score counts every supplier by its gap; this only keeps near-present ones out of the text.
+PULL_NAMED_MAX_PRESENCE = 0.5
 LANGUAGES = ("zh", "en")
 
 
@@ -226,7 +230,7 @@ def _pull(world: World, batch: LeadBatch, lead: int) -> dict[str, Any]:
                 "presence": _r(p.presence),
                 "relatedness": _r(p.relatedness),
             }
-            for p in pulled[:TOP_PULLED]
+            for p in [p for p in pulled if p.presence <= PULL_NAMED_MAX_PRESENCE][:TOP_PULLED]
         ],
         "unrelated_missing": _unrelated_missing(world, profile, region),
         "typical_plant": _r(typical, 0),
@@ -240,7 +244,8 @@ def _unrelated_missing(world: World, profile: np.ndarray, region: int) -> list[d
     """Missing suppliers with nothing related here (density score 0): unlikely to follow."""
     usable = world.pull.usable[region] & (profile > 0)
     gap = 1.0 - world.presence[region]
-    unrelated = usable & (gap > 0) & (np.nan_to_num(world.density_score[region]) == 0)
+    weak = world.presence[region] <= PULL_NAMED_MAX_PRESENCE
+    unrelated = usable & weak & (gap > 0) & (np.nan_to_num(world.density_score[region]) == 0)
     items = np.flatnonzero(unrelated)
     items = items[np.argsort(-profile[items], kind="stable")][:TOP_PULLED]
     return [{**_industry(world, int(q)), "input_share": _r(profile[q])} for q in items]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F
@@ -15,11 +17,11 @@ from projects.models import Lead
 from projects.services import lead_update
 from regions.models import ClusterIndustry, Endowment, IndustryLink, RegionIndustry
 from screening import invalidation
-from screening.models import LeadScore, ScoreHistory
+from screening.models import LeadScore, ScoreHistory, ScoreRun
 from screening.scoring.weights import SubScoreWeights
 from screening.services.profiles import profile_save_version
 from screening.services.staleness import stale_lead_ids
-from screening.tasks import rescore_chunk
+from screening.tasks import rescore_chunk, rescore_stale
 from tests.recompute.conftest import SmallWorld
 
 pytestmark = pytest.mark.django_db
@@ -174,6 +176,47 @@ def test_a_new_weight_profile_changes_totals_under_it(
     after = snapshot()
     changed = rewritten(before, after)
     assert changed and changed <= lead_ids(scored, "C")
+    assert stale_lead_ids() == []
+
+
+def test_a_new_share_of_pull_remixes_cluster_strengthening_under_it(
+    scored: SmallWorld, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    write(
+        django_capture_on_commit_callbacks,
+        lambda: profile_save_version(
+            name="anchors",
+            weights=SubScoreWeights(0.4, 0.3, 0.3, pull_share=1.0),
+            region_id=scored.regions["C"].pk,
+            user_id=None,
+            reason="test",
+        ),
+    )
+    in_c = LeadScore.objects.filter(lead_id__in=lead_ids(scored, "C"))
+    assert in_c.exists()
+    for score in in_c:
+        assert score.pull is not None
+        assert score.cluster_strength == pytest.approx(score.pull)
+        expected = 0.4 * score.local_fit + 0.3 * score.chain_completion + 0.3 * score.pull
+        assert score.total == pytest.approx(expected)
+    for score in LeadScore.objects.filter(lead_id__in=lead_ids(scored, "A")):
+        assert score.strengthen is not None and score.pull is not None
+        assert score.cluster_strength == pytest.approx(0.5 * score.strengthen + 0.5 * score.pull)
+    assert stale_lead_ids() == []
+
+
+def test_the_anchor_pull_migration_has_every_score_recomputed_as_a_score_run(
+    scored: SmallWorld,
+) -> None:
+    migration = import_module("screening.migrations.0004_anchor_pull")
+    LeadScore.objects.update(strengthen=None, pull=None)  # as stored before the migration
+    migration.mark_every_score_stale(django_apps, None)
+    assert set(stale_lead_ids()) == {lead.pk for lead in scored.leads.values()}
+    # What the periodic sweep does after the deploy (tasks run eagerly here).
+    assert rescore_stale() == len(scored.leads)
+    run = ScoreRun.objects.get()
+    assert (run.reason, run.state, run.done) == ("stale scores", ScoreRun.State.DONE, run.total)
+    assert not LeadScore.objects.filter(pull__isnull=True).exists()
     assert stale_lead_ids() == []
 
 

@@ -259,3 +259,15 @@ def test_the_explanation_says_when_pull_has_no_evidence():
     assert "该产业没有供应商数据，带动配套一项按中性 50 计。" in explained.text()
     codes = [r["code"] for r in explained.confidence["reasons"]]
     assert "pull_no_evidence" in codes
+
+
+@pytest.mark.parametrize(("s1_jobs", "named"), [(5, ["S1", "S2"]), (10, ["S2"])])
+def test_the_explanation_names_suppliers_at_most_half_present(s1_jobs, named):
+    size = np.array(SIZE, dtype=float)
+    size[0, S1] = s1_jobs  # presence 0.34 (weak) or 0.63 (mostly there)
+    world = pull_world(size)
+    explained = explain_lead(world, LeadBatch.from_dicts(world, [anchor("R1")]), 0, "en")
+    assert sorted(s["code"] for s in explained.pull["suppliers"]) == named
+    # The score still counts S1 by its gap either way.
+    (pull,) = score(world, anchor("R1")).pull
+    assert pull > 100 * 0.4 * world.density_score[0, S2] * 0.5

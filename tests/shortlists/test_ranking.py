@@ -196,13 +196,15 @@ def test_top_positions_matches_rerank_top_and_breaks_ties_by_position() -> None:
 
 def expected_mixed_order(weights: tuple[float, float, float], share: float) -> list[int]:
     """By hand: cluster = (1 - share) x strengthen + share x pull from the stored parts."""
-    rows = LeadScore.objects.values_list(
+    rows = LeadScore.objects.filter(strengthen__isnull=False, pull__isnull=False).values_list(
         "lead_id", "local_fit", "chain_completion", "strengthen", "pull"
     )
-    totals = {
-        lead: (weights[0] * lf + weights[1] * cc) + weights[2] * ((1 - share) * st + share * pu)
-        for lead, lf, cc, st, pu in rows
-    }
+    totals: dict[int, float] = {}
+    for lead, lf, cc, st, pu in rows:
+        assert st is not None and pu is not None
+        totals[lead] = (weights[0] * lf + weights[1] * cc) + weights[2] * (
+            (1 - share) * st + share * pu
+        )
     return sorted(totals, key=lambda lead: (-totals[lead], lead))
 
 

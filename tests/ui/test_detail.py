@@ -55,6 +55,23 @@ def test_the_score_card_explains_in_plain_sentences(scenario: Scenario, officer:
     assert "✗ 港口" in body  # an unmet need
 
 
+def test_the_score_card_shows_both_parts_of_cluster_strengthening(
+    scenario: Scenario, officer: Client
+) -> None:
+    lead = scenario.leads["battery"]  # cell maker in Jinan, which has no cathode makers
+    score = LeadScore.objects.get(lead=lead)
+    assert score.strengthen is not None and score.pull is not None
+    assert score.cluster_strength == pytest.approx(0.5 * score.strengthen + 0.5 * score.pull)
+    body = detail(officer, lead)
+    card = body[body.index('id="scorecard-title"') :]
+    assert "壮大集群" in card and "带动配套" in card
+    assert f'aria-label=" {score.pull:.0f}/100"' in card  # the pull bar
+    assert '<span class="chip chip-pull">正极材料 <small>100%</small></span>' in card
+    assert "可带动配套：正极材料（占投入 100%）——本地缺失或薄弱，占其投入的 100%。" in card
+    english = detail(officer, lead, language="en")
+    assert "Would draw in: Cathode materials (100% of inputs)" in english
+
+
 def test_the_explanation_follows_the_language(scenario: Scenario, officer: Client) -> None:
     lead = scenario.leads["battery"]
     score = LeadScore.objects.get(lead=lead)
