@@ -65,7 +65,16 @@ def us_section(data: Path, n_leads: int, seed: int = 7) -> UsResult:
     out.lines += _links(us, io, concordance, links, cx, time.perf_counter() - start, out.headline)
     out.inputs = _world_inputs(us, links, us.employment)
     out.lines += _engine(us, links, out.inputs, n_leads, seed, out.headline)
+    out.lines += _pull(us, links, out.inputs)
     return out
+
+
+def _pull(us: UsData, links: pd.DataFrame, inputs: WorldInputs) -> list[str]:
+    """The anchor-pull section (us_pull.py), with missing cells read as absent and unknown."""
+    from us_pull import pull_section
+
+    zero_world = build_world(_world_inputs(us, links, np.nan_to_num(us.employment)))
+    return [*pull_section(zero_world, build_world(inputs), us), ""]
 
 
 def _coverage(us: UsData, headline: dict[str, Any]) -> list[str]:
@@ -305,6 +314,7 @@ def _world_inputs(us: UsData, links: pd.DataFrame, employment: np.ndarray) -> Wo
         industry_codes=us.industries,
         industry_names={c: (us.titles.get(c, c), us.titles.get(c, c)) for c in us.industries},
         size=employment,
+        firms=us.establishments,  # typical plant sizes for anchor pull
         link_weight=weights,
         factor_names=[],
         endowment=np.zeros((n_r, 0)),
