@@ -216,6 +216,10 @@ def _pull(world: World, batch: LeadBatch, lead: int) -> dict[str, Any]:
     cells = world.pull
     profile = input_profile(world.supplier_share, industry, batch.inputs_of(lead))
     pulled, missing = pulled_suppliers(cells, world.presence, world.density_score, profile, region)
+    # Named largest share of inputs first (as the chain's suppliers are), among those at most
+    # half present; pulled_suppliers' order (largest contribution) breaks ties.
+    named = [p for p in pulled if p.presence <= PULL_NAMED_MAX_PRESENCE]
+    named = sorted(named, key=lambda p: -p.input_share)[:TOP_PULLED]
     jobs, _ = _lead_jobs(world, batch, lead)
     typical = float(cells.typical.jobs[industry])
     effect = size_effect_plants(np.array([jobs]), np.array([typical]))[0]
@@ -230,7 +234,7 @@ def _pull(world: World, batch: LeadBatch, lead: int) -> dict[str, Any]:
                 "presence": _r(p.presence),
                 "relatedness": _r(p.relatedness),
             }
-            for p in [p for p in pulled if p.presence <= PULL_NAMED_MAX_PRESENCE][:TOP_PULLED]
+            for p in named
         ],
         "unrelated_missing": _unrelated_missing(world, profile, region),
         "typical_plant": _r(typical, 0),
