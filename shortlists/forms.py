@@ -119,7 +119,7 @@ class ShortlistForm(forms.Form):
         label=_("强群"), min_value=0, max_value=100, required=False
     )
     w_pull_share = forms.IntegerField(
-        label=_("强群中带动配套的比重"), min_value=0, max_value=100, required=False
+        label=_("其中带动"), min_value=0, max_value=100, required=False
     )
     cutoff = forms.IntegerField(label=_("入围名额"), min_value=1, max_value=CUTOFF_MAX)
     stage = forms.MultipleChoiceField(
