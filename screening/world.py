@@ -147,16 +147,7 @@ def _size_matrix(region_pos: dict[int, int], industry_pos: dict[int, int]) -> np
     not there; listing it with an empty employment says it is there in unknown size, like a
     suppressed statistics cell. The engine lowers confidence for unknown cells.
     """
-    size = np.zeros((len(region_pos), len(industry_pos)))
-    frame = read_frame(
-        f"SELECT region_id, industry_id, employment FROM {RegionIndustry._meta.db_table}",
-        columns=["region_id", "industry_id", "employment"],
-    )
-    if len(frame):
-        rows = frame["region_id"].map(region_pos).to_numpy()
-        cols = frame["industry_id"].map(industry_pos).to_numpy()
-        size[rows, cols] = pd.to_numeric(frame["employment"], errors="coerce").to_numpy(dtype=float)
-    return size
+    return _cell_matrix(region_pos, industry_pos, "employment", no_row=0.0)
 
 
 def _firm_matrix(region_pos: dict[int, int], industry_pos: dict[int, int]) -> np.ndarray:
@@ -165,17 +156,24 @@ def _firm_matrix(region_pos: dict[int, int], industry_pos: dict[int, int]) -> np
     Only the typical plant size of each industry for anchor pull reads them (employment per
     firm); a missing row is unknown here, not zero, since no row says nothing about firms.
     """
-    firms = np.full((len(region_pos), len(industry_pos)), np.nan)
+    return _cell_matrix(region_pos, industry_pos, "firms", no_row=np.nan)
+
+
+def _cell_matrix(
+    region_pos: dict[int, int], industry_pos: dict[int, int], column: str, *, no_row: float
+) -> np.ndarray:
+    """One RegionIndustry column as an (R, I) matrix: `no_row` where a cell has no row, NaN
+    where its row leaves the column empty. `column` is a field name from this module."""
+    matrix = np.full((len(region_pos), len(industry_pos)), no_row)
     frame = read_frame(
-        f"SELECT region_id, industry_id, firms FROM {RegionIndustry._meta.db_table} "
-        "WHERE firms IS NOT NULL",
-        columns=["region_id", "industry_id", "firms"],
+        f"SELECT region_id, industry_id, {column} FROM {RegionIndustry._meta.db_table}",
+        columns=["region_id", "industry_id", column],
     )
     if len(frame):
         rows = frame["region_id"].map(region_pos).to_numpy()
         cols = frame["industry_id"].map(industry_pos).to_numpy()
-        firms[rows, cols] = pd.to_numeric(frame["firms"], errors="coerce").to_numpy(dtype=float)
-    return firms
+        matrix[rows, cols] = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    return matrix
 
 
 def _link_matrix(industry_pos: dict[int, int]) -> np.ndarray:

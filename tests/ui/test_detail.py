@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from projects.models import Lead
+from regions.models import RegionIndustry
 from screening import invalidation
 from screening.models import LeadScore
 from screening.services.scores import rescore_leads
@@ -70,6 +71,21 @@ def test_the_score_card_shows_both_parts_of_cluster_strengthening(
     assert "可带动配套：正极材料（占投入 100%）——本地缺失或薄弱，占其投入的 100%。" in card
     english = detail(officer, lead, language="en")
     assert "Would draw in: Cathode materials (100% of inputs)" in english
+
+
+def test_firm_counts_set_the_typical_plant_that_pull_compares_the_lead_with(
+    scenario: Scenario,
+) -> None:
+    lead = scenario.leads["battery"]  # 3,000 jobs
+    before = LeadScore.objects.get(lead=lead).explanation["pull"]
+    assert before["typical_source"] == "employment"  # no firm counts: the fallback
+    RegionIndustry.objects.filter(industry=scenario.industries["LIB-CELL"]).update(firms=5)
+    invalidation.measures_changed()  # as every write path of region data does
+    rescore_leads([lead.pk])
+    pull = LeadScore.objects.get(lead=lead).explanation["pull"]
+    # Jinan is the only city with battery cells: 1,500 jobs in 5 firms.
+    assert (pull["typical_plant"], pull["typical_source"]) == (300, "firms")
+    assert pull["size_ratio"] == 10.0
 
 
 def test_the_explanation_follows_the_language(scenario: Scenario, officer: Client) -> None:
