@@ -7,10 +7,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 RUN useradd --create-home --uid 1000 xuanshang
-COPY pyproject.toml README.md ./
-RUN pip install --upgrade pip && pip install .
+# Exactly the versions (and hashes) in the lock file, as CI tested them.
+COPY requirements.txt ./
+RUN pip install --require-hashes --no-deps -r requirements.txt
 COPY . .
 RUN DEBUG=1 python manage.py collectstatic --noinput
 USER xuanshang
 EXPOSE 8000
-CMD ["gunicorn", "screening.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "screening.config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -241,7 +241,7 @@ def start_gunicorn(
     }
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
-        "screening.wsgi:application",
+        "screening.config.wsgi:application",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",

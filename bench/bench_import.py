@@ -4,7 +4,7 @@
 
 Needs a scratch PostgreSQL database whose name contains "bench": the script migrates it, loads
 the demo reference data, and empties the lead table before each measured import. The CSV is
-generated once with `screening.demo.generate.generate_leads_fast` under bench/out/ and reused.
+generated once with `projects.demo.generate.generate_leads_fast` under bench/out/ and reused.
 
 Measures two imports of the same file: the first creates every lead (COPY + upsert), the second
 finds every row unchanged (two full reads and comparisons, no writes). Prints wall time and the
@@ -61,7 +61,7 @@ def main() -> int:
 
 def _setup_django() -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "screening.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "screening.config.settings")
     if not os.environ.get("SECRET_KEY") and not os.environ.get("DEBUG"):
         os.environ["SECRET_KEY"] = secrets.token_urlsafe(40)  # production-like: DEBUG off
     import django
@@ -69,7 +69,7 @@ def _setup_django() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from screening.celery import app
+    from screening.config.celery import app
 
     # Publish the recompute to the in-memory broker instead of running it in this process.
     app.conf.task_always_eager = False
@@ -77,7 +77,7 @@ def _setup_django() -> None:
 
 
 def _leads_csv(count: int, seed: int) -> Path:
-    from screening.demo.generate import generate_leads_fast, write_leads_csv
+    from projects.demo.generate import generate_leads_fast, write_leads_csv
 
     path = OUT / f"leads_{count}_seed{seed}" / "leads.csv"
     if path.exists():
@@ -94,8 +94,9 @@ def _leads_csv(count: int, seed: int) -> Path:
 
 
 def _load_reference_data() -> None:
-    from regions.interchange.importer import import_bundle
     from regions.management.commands.loaddemo import copy_demo_tables
+
+    from projects.interchange.importer import import_bundle
 
     folder = OUT / "demo_tables"
     copy_demo_tables(folder)
@@ -107,7 +108,7 @@ def _load_reference_data() -> None:
 def _measured_import(path: Path, label: str, *, empty_first: bool) -> float:
     from django.db import connection
 
-    from regions.interchange.importer import import_bundle
+    from projects.interchange.importer import import_bundle
 
     if empty_first:
         with connection.cursor() as cursor:

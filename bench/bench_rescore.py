@@ -54,7 +54,7 @@ def main() -> None:
         else create_bench_database("xs_bench_rescore")
     )
     os.environ.update(
-        DATABASE_URL=url, REDIS_URL=REDIS, DJANGO_SETTINGS_MODULE="screening.settings"
+        DATABASE_URL=url, REDIS_URL=REDIS, DJANGO_SETTINGS_MODULE="screening.config.settings"
     )
     import django
 
@@ -76,7 +76,7 @@ def serial_split(n: int) -> None:
     from django.conf import settings
     from django.db import connection, transaction
 
-    from screening.services.batches import read_lead_rows
+    from screening.selectors.batches import read_lead_rows
     from screening.services.score_store import store_scores
     from screening.services.scores import compute_rows
     from screening.world import current_world
@@ -271,7 +271,7 @@ def start_worker() -> subprocess.Popen[bytes]:
 
 def wait_ready() -> None:
     """Block until the worker answers a ping, so its start-up is not timed."""
-    from screening.celery import app
+    from screening.config.celery import app
 
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

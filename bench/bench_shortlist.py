@@ -100,7 +100,7 @@ def _score_all(n_leads: int) -> None:
     from django.conf import settings
     from django.db import connection, transaction
 
-    from screening.services.batches import read_lead_rows
+    from screening.selectors.batches import read_lead_rows
     from screening.services.score_store import store_scores
     from screening.services.scores import compute_rows
     from screening.world import current_world

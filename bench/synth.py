@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "screening.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "screening.config.settings")
 os.environ.setdefault("DEBUG", "1")
 
 FACTORS = ["port", "industrial_land_ha", "rail_hub", "airport", "universities", "cheap_power"]

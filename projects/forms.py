@@ -14,8 +14,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import ActivityKind, Lead, Stage, Status
-from projects.templatetags.xs_ui import factor_label, local_name
+from projects.templatetags.xs_ui import factor_label
 from regions.models import Cluster, Endowment, Industry, Region
+from screening.web import LocalNameChoiceField, LocalNameMultipleChoiceField
 
 SORTS = {
     "total": "score__total",
@@ -44,18 +45,6 @@ BAND_LABELS = [
     ("mid", _("40–60")),
     ("low", _("40 以下")),
 ]
-
-
-class LocalNameChoiceField(forms.ModelChoiceField):
-    """Choices labelled with the name in the active language."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return local_name(obj)
-
-
-class LocalNameMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return local_name(obj)
 
 
 class UserChoiceField(forms.ModelChoiceField):

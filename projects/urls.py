@@ -1,11 +1,12 @@
-"""Browser routes: sign-in, the inbox, lead pages and actions, score runs, and regions' pages."""
+"""Browser routes: sign-in, the inbox, lead pages and actions, score runs, cluster pages and the
+data upload."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, path
 
-from projects.views import actions, detail, inbox, runs
+from projects.views import actions, clusters, data_upload, detail, inbox, runs
 
-urlpatterns: list[URLPattern | URLResolver] = [
+urlpatterns: list[URLPattern] = [
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -34,5 +35,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("runs/", runs.runs, name="runs"),
     path("runs/<int:pk>/", runs.run_progress, name="run_progress"),
     path("runs/rescore-stale/", runs.rescore_stale, name="rescore_stale"),
-    path("", include("regions.urls")),
+    path("clusters/", clusters.cluster_list, name="cluster_list"),
+    path("clusters/<int:pk>/", clusters.cluster_profile_page, name="cluster_profile"),
+    path("data/upload/", data_upload.data_upload, name="data_upload"),
+    path(
+        "data/upload/<str:token>/confirm/",
+        data_upload.data_upload_confirm,
+        name="data_upload_confirm",
+    ),
+    path(
+        "data/upload/<str:token>/progress/",
+        data_upload.data_upload_progress,
+        name="data_upload_progress",
+    ),
 ]

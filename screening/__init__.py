@@ -1,5 +1,8 @@
-"""Xuanshang site package: settings, URLs, the Celery app and the scoring domain."""
+"""Xuanshang's scoring domain; the site's configuration is in screening.config.
 
-from .celery import app as celery_app
+The Celery app is exposed here so that `celery -A screening worker` keeps working.
+"""
+
+from .config.celery import app as celery_app
 
 __all__ = ("celery_app",)

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from screening.scoring.weights import SubScoreWeights
+from screening.scoring import SubScoreWeights
 
 
 class DataVersion(models.Model):

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from projects.models import Lead
 from screening.models import ScoreRun
+from screening.selectors.staleness import stale_lead_ids
 from screening.services.scores import rescore_leads as rescore_leads_service
-from screening.services.staleness import stale_lead_ids
 
 log = logging.getLogger(__name__)
 RUN_STALL_MINUTES = 10

@@ -25,7 +25,7 @@ from regions.models import (
 )
 from screening.frames import read_frame
 from screening.models import DataVersion
-from screening.scoring.engine import World, WorldInputs, build_world
+from screening.scoring import World, WorldInputs, build_world
 
 _lock = threading.Lock()
 _cache: dict[str, object] = {}

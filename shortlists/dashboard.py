@@ -23,8 +23,8 @@ from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
 from projects.models import STAGE_ORDER, Lead, Stage, StageChange
-from projects.templatetags.xs_ui import local_name
 from regions.models import Cluster, ClusterIndustry, Industry, Region
+from regions.names import local_name
 from screening.access import descendants_and_self
 from shortlists.charts import (
     Distribution,

@@ -37,7 +37,7 @@ from reportlab.platypus import (
 )
 
 from projects.models import Stage
-from projects.views.common import is_english
+from regions.names import is_english
 from screening.csv_safety import safe_cell
 from shortlists.models import Decision, SavedShortlist, ShortlistEntry
 

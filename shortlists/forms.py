@@ -9,17 +9,26 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import LocalNameChoiceField
 from projects.models import Stage, Status
-from projects.templatetags.xs_ui import local_name
 from regions.models import Cluster, Industry, Region
+from regions.names import local_name
 from screening.models import ScoringProfile
+from screening.scoring import SubScoreWeights
+from screening.selectors.profiles import normalised
+from screening.web import LocalNameChoiceField
 from shortlists.models import Decision, ScopeKind
+from shortlists.ranking import LeadFilters
+from shortlists.services import (
+    ANY_STATUS,
+    ShortlistParams,
+    percents_of,
+    profile_for,
+    scope_from,
+)
 
 WEIGHT_FIELDS = ("w_local_fit", "w_chain_completion", "w_cluster_strength")
 # Share (0-100 %) of anchor pull within cluster strengthening; not part of the weights' sum.
 PULL_SHARE_FIELD = "w_pull_share"
-ANY_STATUS = "any"
 CUTOFF_DEFAULT = 20
 CUTOFF_MAX = 200
 DEFAULTS = {
@@ -223,3 +232,36 @@ class AhpForm(forms.Form):
         """The 2x2 comparison of strengthening an existing cluster against anchor pull."""
         value = float(Fraction(self.cleaned_data.get("st_pu") or "1"))
         return [[1.0, value], [1.0 / value, 1.0]]
+
+
+def params_from_form(form: ShortlistForm) -> ShortlistParams:
+    """Parameters from a valid ShortlistForm; the profile defaults to the one in force."""
+    data = form.cleaned_data
+    scope = scope_from(data["scope"], data.get("region"), data.get("cluster"), data.get("industry"))
+    profile = data.get("profile") or profile_for(scope)
+    given = form.weights_given()
+    weights = (
+        tuple(SubScoreWeights.normalised(*given).as_array().tolist())
+        if given
+        else normalised(profile)
+    )
+    sliders = given or percents_of(normalised(profile))
+    share = data.get(PULL_SHARE_FIELD)
+    pull_share = share / 100 if share is not None else profile.pull_share
+    status = data["status"]
+    filters = LeadFilters(
+        stages=tuple(data.get("stage") or ()),
+        statuses=() if status == ANY_STATUS else (status,),
+        min_confidence=(
+            data["min_confidence"] / 100 if data.get("min_confidence") is not None else None
+        ),
+    )
+    return ShortlistParams(
+        scope,
+        profile,
+        weights,
+        data["cutoff"],
+        filters,
+        sliders,
+        pull_share,
+    )

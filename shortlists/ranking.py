@@ -3,7 +3,8 @@
 The sub-scores (local fit, chain completion, and the two parts of cluster strength:
 strengthen st and pull pu) do not depend on the weights, so a what-if ranking needs no
 rescoring: total = w1*lf + w2*cc + w3*cs over the stored rows, where cs = (1-m)*st + m*pu
-with m the share of pull within cluster strengthening (screening.scoring.weights.cluster_mix).
+with m the share of pull within cluster strengthening (screening.scoring.weighted_totals, the
+core's one re-weighting function, used by both paths below).
 A score stored before anchor pull existed has no parts yet: its stored cs stands for both.
 Reading a million sub-score rows costs one to three seconds, so each process keeps them in
 memory (`ScoreTable`, ~40 bytes a lead) and checks on every request that they are still the
@@ -40,7 +41,7 @@ from django.db.models.functions import Coalesce
 from projects.models import Lead, Status
 from screening.frames import read_frame
 from screening.models import LeadScore, ScoreHistory
-from screening.scoring.weights import DEFAULT_PULL_SHARE
+from screening.scoring import DEFAULT_PULL_SHARE, cluster_mix, weighted_totals
 
 FloatArray = np.ndarray
 Weights = tuple[float, float, float]
@@ -128,20 +129,6 @@ class Ranking:
     path: str  # "cache" or "sql": which path answered
 
 
-def mixed_cluster(st: FloatArray, pu: FloatArray, pull_share: float) -> FloatArray:
-    """((1-m)*st) + (m*pu), elementwise float64: the same bits SQL computes."""
-    return (1.0 - pull_share) * st + pull_share * pu
-
-
-def weighted_totals(lf: FloatArray, cc: FloatArray, cs: FloatArray, w: Weights) -> FloatArray:
-    """((w1*lf) + (w2*cc)) + (w3*cs), elementwise float64: the same bits SQL computes."""
-    return (w[0] * lf + w[1] * cc) + w[2] * cs
-
-
-def weighted_total(row: Sequence[float], w: Weights) -> float:
-    return (w[0] * row[0] + w[1] * row[1]) + w[2] * row[2]
-
-
 def top_positions(totals: FloatArray, k: int) -> np.ndarray:
     """Positions of the k largest totals, best first, ties to the lower position.
 
@@ -198,11 +185,11 @@ class ScoreTable:
         return mask
 
     def cluster_strength(self, pull_share: float) -> FloatArray:
-        return mixed_cluster(self.strengthen, self.pull, pull_share)
+        return cluster_mix(self.strengthen, self.pull, pull_share)
 
     def totals(self, weights: Weights, pull_share: float) -> FloatArray:
         return weighted_totals(
-            self.local_fit, self.chain_completion, self.cluster_strength(pull_share), weights
+            self.local_fit, self.chain_completion, self.strengthen, self.pull, weights, pull_share
         )
 
 
@@ -367,7 +354,42 @@ def ranked_rows(
         "pull",
         "confidence",
     )
-    return [ranked_row(*row, w=w, pull_share=pull_share) for row in values]
+    return _ranked(list(values), w, pull_share)
+
+
+StoredRow = tuple[int, float, float, float, float | None, float | None, float]
+
+
+def _ranked(rows: list[StoredRow], w: Weights, pull_share: float) -> list[RankedRow]:
+    """Stored rows (lead id, lf, cc, stored cs, st, pu, confidence) under weights `w` and a
+    share of pull, by the core's one re-weighting function (elementwise, so each row's bits
+    are those of the cache path and of SQL). A score computed before anchor pull existed has
+    no parts: its stored cluster score stands for both."""
+    if not rows:
+        return []
+    parts = np.array(
+        [
+            (lf, cc, cs if st is None else st, cs if pu is None else pu)
+            for _, lf, cc, cs, st, pu, _ in rows
+        ],
+        dtype=np.float64,
+    )
+    lf, cc, st, pu = parts.T
+    cluster = cluster_mix(st, pu, pull_share)
+    totals = weighted_totals(lf, cc, st, pu, w, pull_share)
+    return [
+        RankedRow(
+            int(row[0]),
+            float(lf[i]),
+            float(cc[i]),
+            float(cluster[i]),
+            float(totals[i]),
+            float(row[6]),
+            float(st[i]),
+            float(pu[i]),
+        )
+        for i, row in enumerate(rows)
+    ]
 
 
 def ranked_row(
@@ -382,14 +404,8 @@ def ranked_row(
     w: Weights,
     pull_share: float,
 ) -> RankedRow:
-    """One stored score under weights `w` and a share of pull: the cluster score is mixed
-    from its parts (the stored cluster score stands for both parts of a score computed before
-    anchor pull existed)."""
-    st = stored_cs if st is None else st
-    pu = stored_cs if pu is None else pu
-    cs = (1.0 - pull_share) * st + pull_share * pu  # as mixed_cluster, on Python floats
-    total = weighted_total((lf, cc, cs), w)
-    return RankedRow(int(lead_id), lf, cc, cs, total, confidence, st, pu)
+    """One stored score under weights `w` and a share of pull (see _ranked)."""
+    return _ranked([(lead_id, lf, cc, stored_cs, st, pu, confidence)], w, pull_share)[0]
 
 
 def sortranked_rows(rows: list[RankedRow]) -> list[RankedRow]:

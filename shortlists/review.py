@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from projects.models import Lead
-from projects.views.scorecard import explanation_facts
 from screening.access import AnyUser, visible_leads
 from screening.models import LeadScore
-from screening.scoring.weights import CR_ACCEPT, DEFAULT_PULL_SHARE, AhpResult, ahp_weights
-from screening.services.explanations import explanation_for
-from shortlists.forms import ShortlistForm
+from screening.scoring import CR_ACCEPT, DEFAULT_PULL_SHARE, AhpResult, ahp_weights
+from screening.services.explanations import explanation_facts, explanation_for
+from shortlists.forms import ShortlistForm, params_from_form
 from shortlists.models import SavedShortlist, ShortlistEntry
 from shortlists.ranking import RankedRow, rank_leads, ranked_rows
 from shortlists.services import (
@@ -28,7 +27,6 @@ from shortlists.services import (
     ShortlistParams,
     explanation_text,
     leads_by_id,
-    params_from_form,
 )
 
 COMPARE_MAX = 4

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from projects.templatetags.xs_ui import local_name
 from regions.models import Cluster, ClusterIndustry, Industry, IndustryLink, Region
+from regions.names import local_name
 from screening.access import descendants_and_self
 from shortlists.models import ScopeKind
 

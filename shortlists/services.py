@@ -13,20 +13,21 @@ from typing import Any
 
 import numpy as np
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from projects.models import Lead
-from projects.templatetags.xs_ui import local_name
+from regions.names import local_name
 from screening.models import ScoringProfile
-from screening.scoring.explain import explain_lead
-from screening.scoring.weights import DEFAULT_PULL_SHARE, SubScoreWeights, rank_robustness
-from screening.services.batches import read_lead_rows
-from screening.services.profiles import normalised, profile_save_version, profiles_in_force
+from screening.scoring import DEFAULT_PULL_SHARE, SubScoreWeights, explain_lead, rank_robustness
+from screening.selectors.batches import read_lead_rows
+from screening.selectors.profiles import normalised, profiles_in_force
+from screening.selectors.staleness import is_stale, measures_version
+from screening.services.profiles import profile_save_version
 from screening.services.score_store import json_safe
-from screening.services.staleness import is_stale, measures_version
 from screening.world import current_world
-from shortlists.forms import ANY_STATUS, ShortlistForm
 from shortlists.models import Decision, SavedShortlist, ScopeKind, ShortlistEntry
 from shortlists.ranking import LeadFilters, RankedRow, RankRequest, Weights, rank_leads
 from shortlists.scopes import Scope, chain_scope, cluster_scope, region_scope
@@ -41,6 +42,10 @@ EXTRA_ROWS = 10  # rows shown below the cut-off, where the band-crossers sit
 ROBUSTNESS_DRAWS = 500
 ROBUSTNESS_CONCENTRATION = 50.0
 LEAD_RELATED = ("region", "industry", "score")
+
+
+# The status filter's "all statuses" choice.
+ANY_STATUS = "any"
 
 
 @dataclass(frozen=True)
@@ -114,39 +119,6 @@ class ShortlistParams:
 
 def same_weights(a: Weights, b: Weights) -> bool:
     return all(abs(x - y) < 1e-6 for x, y in zip(a, b, strict=True))
-
-
-def params_from_form(form: ShortlistForm) -> ShortlistParams:
-    """Parameters from a valid ShortlistForm; the profile defaults to the one in force."""
-    data = form.cleaned_data
-    scope = scope_from(data["scope"], data.get("region"), data.get("cluster"), data.get("industry"))
-    profile = data.get("profile") or profile_for(scope)
-    given = form.weights_given()
-    weights = (
-        tuple(SubScoreWeights.normalised(*given).as_array().tolist())
-        if given
-        else normalised(profile)
-    )
-    sliders = given or percents_of(normalised(profile))
-    share = data.get("w_pull_share")
-    pull_share = share / 100 if share is not None else profile.pull_share
-    status = data["status"]
-    filters = LeadFilters(
-        stages=tuple(data.get("stage") or ()),
-        statuses=() if status == ANY_STATUS else (status,),
-        min_confidence=(
-            data["min_confidence"] / 100 if data.get("min_confidence") is not None else None
-        ),
-    )
-    return ShortlistParams(
-        scope,
-        profile,
-        weights,
-        data["cutoff"],
-        filters,
-        sliders,
-        pull_share,
-    )
 
 
 def percents_of(weights: Weights) -> tuple[int, int, int]:
@@ -407,7 +379,7 @@ def entry_decide(
     Only these fields are written, so the entry's snapshot of scores stays as it was saved.
     """
     if decision not in ("", *Decision.values):
-        raise ValueError(f"unknown decision {decision!r}")
+        raise ValidationError({"decision": _("Unknown decision %(d)s.") % {"d": decision}})
     fields = {
         "decision": decision,
         "comment": comment.strip(),

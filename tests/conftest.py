@@ -13,7 +13,7 @@ def _eager_celery(request: pytest.FixtureRequest) -> Iterator[None]:
     if request.node.get_closest_marker("worker"):
         yield
         return
-    from screening.celery import app
+    from screening.config.celery import app
 
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True

@@ -1,6 +1,6 @@
 """China section of the real-data report: the NBS 2020 table against the demo's chain map.
 
-The demo's industries and hand-drawn links (screening/demo/data) are read as they are; the
+The demo's industries and hand-drawn links (projects/demo/data) are read as they are; the
 NBS 2020 table (153 sectors, 10,000 yuan) is mapped onto them with the hand-made concordance
 bench/real_data/nbs2020_to_demo.csv (weights are judgments, stated row by row there).
 """
@@ -14,8 +14,8 @@ from typing import Any, cast
 import pandas as pd
 from common import REPO, pct, table
 
-from screening.statistics.concordance import apply_concordance, read_concordance
-from screening.statistics.iotables import (
+from regions.statistics.concordance import apply_concordance, read_concordance
+from regions.statistics.iotables import (
     IOTable,
     customer_shares,
     link_table,
@@ -23,7 +23,7 @@ from screening.statistics.iotables import (
     supplier_shares,
 )
 
-DEMO = REPO / "screening" / "demo" / "data"
+DEMO = REPO / "projects" / "demo" / "data"
 CONCORDANCE = Path(__file__).resolve().parent / "nbs2020_to_demo.csv"
 CONFIRM_SHARE = 0.01
 CHAINS = ("LIB-", "NEV-")
@@ -164,7 +164,7 @@ def _intro(
         "",
         f"NBS 2020 input-output table: {len(nbs.codes)} sectors, {nbs.unit}, "
         f"{nbs.flows.to_numpy().sum() / 1e8:,.1f} trillion yuan of intermediate flows. Mapped "
-        f"onto {mapped_leaves} of the demo's {len(leaves)} industries (screening/demo/data) "
+        f"onto {mapped_leaves} of the demo's {len(leaves)} industries (projects/demo/data) "
         f"with a hand-made concordance of {len(concordance)} rows "
         "(bench/real_data/nbs2020_to_demo.csv; each weight is the share of an NBS sector that "
         "belongs to a demo industry, a judgment stated row by row). Notes from the adapters:",

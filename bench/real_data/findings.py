@@ -34,8 +34,8 @@ def _us_findings(h: dict[str, Any]) -> list[str]:
         f"{pct(h['top1000_within'])} of the 1,000 strongest links fall within one DPS cluster, "
         f"{lift:.0f}x the base rate; the other {pct(1 - h['top1000_within'])} connect different "
         "clusters. Chain completion therefore carries information that cluster membership does "
-        "not, and the cluster score's use of phi rather than IO links (scoring-methods.md, "
-        "section 3) is a real choice, not a duplicate.",
+        "not, and the cluster score's use of phi rather than IO links (docs/methods.md §3) "
+        "is a real choice, not a duplicate.",
         f"3. **How missing CBP cells are read changes the ranking more than anything else.** "
         f"{pct(h['cells_known'])} of area x industry cells are published. Read as unknown (the "
         "importer's default, 'never zero'), density is computed over published cells only, "

@@ -4,10 +4,10 @@
                                             [--write-demo-weights]
 
 Reads the public data in <repo>/../shared/data (US CBP 2019, BEA 2017 IO, DPS clusters; China
-NBS 2020 IO) through the project's adapters (screening.statistics) and the numeric core
+NBS 2020 IO) through the project's adapters (regions.statistics) and the numeric core
 (screening.scoring), in memory; no database. When the data folder is absent (as on a user's
 machine) it says so and exits 0 without touching the report. --write-demo-weights also writes
-screening/demo/derived/nbs_link_weights.csv (derived numbers only, with the source named).
+projects/demo/derived/nbs_link_weights.csv (derived numbers only, with the source named).
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ def _report(
         "",
         "Produced by `bench/real_data/run.py` (do not edit by hand). Data: "
         "`../shared/data` (see its SOURCES.md); nothing from it is stored in the repository. "
-        "Adapters: `screening/statistics/` (docs/real-data.md). Engine: `screening/scoring/`.",
+        "Adapters: `regions/statistics/` (docs/real-data.md). Engine: `screening/scoring/`.",
         "",
         *_machine(load, seconds),
         *_headline(us, china),

@@ -1,7 +1,7 @@
 """US inputs for the real-data benchmark: CBP metro areas x NAICS-6, BEA links, DPS clusters.
 
 Everything is read from ../shared/data with the project's own adapters
-(screening.statistics); nothing is copied into the repository.
+(regions.statistics); nothing is copied into the repository.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from screening.statistics.concordance import apply_concordance
-from screening.statistics.iotables import (
+from regions.statistics.concordance import apply_concordance
+from regions.statistics.iotables import (
     IOTable,
     industry_by_industry_flows,
     read_bea_make_use,
 )
-from screening.statistics.region_tables import read_long_table
+from regions.statistics.region_tables import read_long_table
 
 N_AREAS = 400
 # A few metro areas named in the report (CBSA codes of the 2019 delineation).

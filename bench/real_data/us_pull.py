@@ -232,8 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     from us_data import load_us, naics_table
     from us_report import MIN_SHARE, _world_inputs
 
+    from regions.statistics.iotables import link_table
     from screening.scoring.engine import build_world
-    from screening.statistics.iotables import link_table
 
     us = load_us(args.data)
     io, _ = naics_table(args.data, us)

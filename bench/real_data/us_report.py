@@ -13,6 +13,7 @@ from common import best_of, pct, table
 from scipy.stats import spearmanr
 from us_data import UsData, load_us, naics_table
 
+from regions.statistics.iotables import IOTable, link_table
 from screening.scoring.chain import link_shares
 from screening.scoring.complexity import Complexity, compute_complexity
 from screening.scoring.engine import (
@@ -22,7 +23,6 @@ from screening.scoring.engine import (
     score_leads,
 )
 from screening.scoring.weights import PRESETS
-from screening.statistics.iotables import IOTable, link_table
 
 MIN_SHARE = 0.01
 # Well-known specialisations checked by name: (CBSA, DPS traded cluster code).

@@ -8,37 +8,23 @@ from typing import Any
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from regions.names import is_english, local_name
 from screening.access import roles
-from screening.scoring.explain_text import FACTOR_LABELS
+from screening.scoring import FACTOR_LABELS
 
 register = template.Library()
 
 
-def english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
-@register.filter
-def local_name(obj: Any) -> str:
-    """A region's, industry's or cluster's name in the active language (Chinese if no English)."""
-    if obj is None:
-        return ""
-    if isinstance(obj, dict):  # an item of a stored explanation: name_zh / name_en
-        return str(
-            obj.get("name_en") if english() and obj.get("name_en") else obj.get("name_zh", "")
-        )
-    name_en = getattr(obj, "name_en", "")
-    return str(name_en if english() and name_en else obj.name)
+register.filter("local_name", local_name)
 
 
 @register.filter
 def factor_label(name: str) -> str:
     """The display name of an endowment factor ('port' -> 港口 / port)."""
     zh, en = FACTOR_LABELS.get(name, (name, name))
-    return en if english() else zh
+    return en if is_english() else zh
 
 
 @register.filter

@@ -7,27 +7,32 @@ redirect to the lead page. Bad input changes nothing and is shown beside its fie
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from projects import services
 from projects.forms import NoteForm, OwnerForm, StageForm, StatusForm
 from projects.models import STAGE_ORDER, Lead, Stage
-from projects.views.common import acting_user, add_service_errors, editable_lead, role_required
+from projects.views.common import acting_user, add_service_errors, editable_lead
 from projects.views.inbox_query import owners_for, region_scope, rows_for
 from projects.views.scorecard import timeline
 from screening.access import Role
+from screening.web import role_required
 
 EDITORS = (Role.OFFICER, Role.ADMIN)
+StrOrPromise = str | Promise
 
 
 def eligible_owners(lead: Lead) -> QuerySet[User]:
@@ -96,76 +101,108 @@ def auto_id(lead: Lead) -> str:
     return f"id_{lead.pk}_%s"
 
 
+@dataclass(frozen=True)
+class Action:
+    """One inline action: its form (bound to the POST, or empty), the service call it makes,
+    and how a refusal by the service is shown."""
+
+    key: str  # the form's name in the workflow panel
+    form: Callable[[Lead, QueryDict | None], BaseForm]
+    apply: Callable[[Lead, AbstractBaseUser, dict[str, Any]], object]
+    done: StrOrPromise  # the message after a successful write
+    aliases: dict[str, str] = field(default_factory=dict)  # service field -> form field
+    reread: tuple[str, ...] = ()  # lead fields to read again after a refused write
+    fresh_form_after: bool = False  # an empty form for the next entry (notes)
+
+
+def act(request: HttpRequest, pk: int, action: Action) -> HttpResponse:
+    """Validate the action's form, call its service, answer with the row, panel or redirect."""
+    lead = editable_lead(request, pk)
+    form = action.form(lead, request.POST)
+    if form.is_valid():
+        try:
+            action.apply(lead, acting_user(request), form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error, action.aliases)
+            if action.reread:
+                lead.refresh_from_db(fields=list(action.reread))
+        else:
+            if action.fresh_form_after:
+                form = action.form(lead, None)
+    return respond(request, lead, forms={action.key: form}, done=str(action.done))
+
+
+def _assign_owner(lead: Lead, user: AbstractBaseUser, data: dict[str, Any]) -> None:
+    services.lead_assign_owner(lead=lead, user=user, owner=data["owner"])
+    lead.owner = data["owner"]
+
+
+STAGE = Action(
+    key="stage",
+    form=lambda lead, data: StageForm(data, auto_id=auto_id(lead)),
+    apply=lambda lead, user, data: services.lead_move_stage(
+        lead=lead, user=user, to_stage=data["stage"]
+    ),
+    done=gettext_lazy("阶段已更新。"),
+    reread=("stage",),
+)
+STATUS = Action(
+    key="status",
+    form=lambda lead, data: StatusForm(data, auto_id=auto_id(lead)),
+    apply=lambda lead, user, data: services.lead_set_status(
+        lead=lead,
+        user=user,
+        status=data["status"],
+        reason=data["reason"],
+        lost_to=data["lost_to"],
+    ),
+    done=gettext_lazy("状态已更新。"),
+    aliases={"status_reason": "reason"},
+    reread=("status", "status_reason", "lost_to"),
+)
+OWNER = Action(
+    key="owner",
+    form=lambda lead, data: OwnerForm(data, owners=eligible_owners(lead), auto_id=auto_id(lead)),
+    apply=_assign_owner,
+    done=gettext_lazy("负责人已更新。"),
+)
+NOTE = Action(
+    key="note",
+    form=lambda lead, data: NoteForm(data, auto_id=auto_id(lead)),
+    apply=lambda lead, user, data: services.lead_add_activity(
+        lead=lead,
+        user=user,
+        kind=data["kind"],
+        text=data["text"],
+        happened_on=data["happened_on"],
+    ),
+    done=gettext_lazy("备注已添加。"),
+    fresh_form_after=True,
+)
+
+
 @require_POST
 @role_required(*EDITORS)
 def lead_stage(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = editable_lead(request, pk)
-    form = StageForm(request.POST, auto_id=auto_id(lead))
-    if form.is_valid():
-        try:
-            services.lead_move_stage(
-                lead=lead, user=acting_user(request), to_stage=form.cleaned_data["stage"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, {})
-            lead.refresh_from_db(fields=["stage"])
-    return respond(request, lead, forms={"stage": form}, done=_("阶段已更新。"))
+    return act(request, pk, STAGE)
 
 
 @require_POST
 @role_required(*EDITORS)
 def lead_status(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = editable_lead(request, pk)
-    form = StatusForm(request.POST, auto_id=auto_id(lead))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.lead_set_status(
-                lead=lead,
-                user=acting_user(request),
-                status=data["status"],
-                reason=data["reason"],
-                lost_to=data["lost_to"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, {"status_reason": "reason"})
-            lead.refresh_from_db(fields=["status", "status_reason", "lost_to"])
-    return respond(request, lead, forms={"status": form}, done=_("状态已更新。"))
+    return act(request, pk, STATUS)
 
 
 @require_POST
 @role_required(*EDITORS)
 def lead_owner(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = editable_lead(request, pk)
-    form = OwnerForm(request.POST, owners=eligible_owners(lead), auto_id=auto_id(lead))
-    if form.is_valid():
-        services.lead_assign_owner(
-            lead=lead, user=acting_user(request), owner=form.cleaned_data["owner"]
-        )
-        lead.owner = form.cleaned_data["owner"]
-    return respond(request, lead, forms={"owner": form}, done=_("负责人已更新。"))
+    return act(request, pk, OWNER)
 
 
 @require_POST
 @role_required(*EDITORS)
 def lead_note(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = editable_lead(request, pk)
-    form = NoteForm(request.POST, auto_id=auto_id(lead))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.lead_add_activity(
-                lead=lead,
-                user=acting_user(request),
-                kind=data["kind"],
-                text=data["text"],
-                happened_on=data["happened_on"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, {})
-        else:
-            form = NoteForm(auto_id=auto_id(lead))  # an empty form for the next note
-    return respond(request, lead, forms={"note": form}, done=_("备注已添加。"))
+    return act(request, pk, NOTE)
 
 
 @require_GET

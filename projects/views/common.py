@@ -1,6 +1,6 @@
-"""Access decorators and small helpers shared by the browser views.
+"""Small helpers shared by the browser's lead views.
 
-Every view is wrapped in `role_required`; leads are always fetched through
+Every view is wrapped in `screening.web.role_required`; leads are always fetched through
 `screening.access.visible_leads`, so a lead the user may not read answers 404 (its existence
 is never confirmed), and a lead the user may read but not change answers 403.
 """
@@ -8,53 +8,18 @@ is never confirmed), and a lead the user may read but not change answers 403.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, resolve_url
-from django.utils.translation import get_language
-from django_htmx.http import HttpResponseClientRedirect
+from django.shortcuts import get_object_or_404
 
 from projects.models import Lead
-from screening.access import Role, can_edit_lead, has_role, visible_leads
+from screening.access import can_edit_lead, visible_leads
 
 ViewFunc = Callable[..., HttpResponse]
 LEAD_RELATED = ("region", "industry", "owner", "score")
-
-
-def role_required(*wanted: Role) -> Callable[[ViewFunc], ViewFunc]:
-    """Let signed-in users with one of `wanted` roles through (any role when none is given).
-
-    Anonymous users are sent to sign in (an htmx request gets a client-side redirect, so a
-    sign-in page is never swapped into a table row); users without the role get 403.
-    """
-    allowed = wanted or tuple(Role)
-
-    def decorator(view: ViewFunc) -> ViewFunc:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return to_login(request)
-            if not has_role(request.user, *allowed):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def to_login(request: HttpRequest) -> HttpResponse:
-    if getattr(request, "htmx", False):
-        current = request.htmx.current_url_abs_path or "/"  # type: ignore[attr-defined]
-        return HttpResponseClientRedirect(f"{resolve_url('login')}?{urlencode({'next': current})}")
-    return redirect_to_login(request.get_full_path())
 
 
 def acting_user(request: HttpRequest) -> AbstractBaseUser:
@@ -77,15 +42,6 @@ def editable_lead(request: HttpRequest, pk: int) -> Lead:
     if not can_edit_lead(request.user, lead):
         raise PermissionDenied
     return lead
-
-
-def is_english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
-def explanation_lang() -> str:
-    """The key of the stored explanation sentences for the active language ('zh' or 'en')."""
-    return "en" if is_english() else "zh"
 
 
 def add_service_errors(form: BaseForm, error: ValidationError, aliases: dict[str, str]) -> None:

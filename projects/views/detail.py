@@ -20,13 +20,13 @@ from projects.views.common import (
     acting_user,
     add_service_errors,
     editable_lead,
-    explanation_lang,
-    role_required,
     visible_lead_or_404,
 )
 from projects.views.scorecard import fit_elsewhere, same_company_elsewhere, score_card, timeline
 from regions.models import Region
 from screening.access import can_edit_lead, officer_region_ids, sees_all_regions
+from screening.services.explanations import explanation_lang
+from screening.web import role_required
 
 
 @require_GET

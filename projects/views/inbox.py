@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET
 
 from projects.forms import SORT_LABELS, InboxFilterForm
 from projects.models import Stage
-from projects.views.common import role_required
 from projects.views.inbox_query import (
     clusters_for,
     inbox_page,
@@ -18,6 +17,7 @@ from projects.views.inbox_query import (
     region_scope,
 )
 from screening.access import visible_leads
+from screening.web import role_required
 
 
 @require_GET

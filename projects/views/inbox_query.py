@@ -26,8 +26,8 @@ from screening.access import (
     officer_region_ids,
     sees_all_regions,
 )
-from screening.services.profiles import ProfilesInForce, profiles_in_force
-from screening.services.staleness import is_stale, measures_version
+from screening.selectors.profiles import ProfilesInForce, profiles_in_force
+from screening.selectors.staleness import is_stale, measures_version
 
 PAGE_SIZE = 50
 AnyUser = AbstractBaseUser | AnonymousUser

@@ -12,11 +12,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from projects.views.common import role_required
 from screening import tasks
 from screening.access import Role
 from screening.models import ScoreRun
-from screening.services.staleness import stale_leads
+from screening.selectors.staleness import stale_leads
+from screening.web import role_required
 
 RECENT_RUNS = 20
 WAIT_FOR_FIRST_RUN = dt.timedelta(minutes=2)

@@ -1,4 +1,5 @@
-"""Read-side helpers of the lead page: the score card, "where else would it fit", duplicates.
+"""Read-side helpers of the lead page: the score card, "where else would it fit"
+(screening.selectors.elsewhere), duplicates.
 
 The score card reads the stored explanation JSON (screening.scoring.explain) through `.get`
 with defaults, so a field the engine adds or drops never breaks the page.
@@ -10,7 +11,6 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-import numpy as np
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import gettext as _
 
@@ -18,11 +18,10 @@ from projects.models import Lead
 from regions.models import Region
 from screening.access import visible_leads
 from screening.models import LeadScore, ScoreHistory
-from screening.scoring.engine import apply_weights, score_lead_everywhere
-from screening.services.batches import read_lead_rows
-from screening.services.profiles import profiles_in_force
-from screening.services.staleness import is_stale, measures_version
-from screening.world import current_world
+from screening.selectors.elsewhere import lead_in_regions
+from screening.selectors.profiles import profiles_in_force
+from screening.selectors.staleness import is_stale, measures_version
+from screening.services.explanations import explanation_facts
 
 AnyUser = AbstractBaseUser | AnonymousUser
 HISTORY_ROWS = 12
@@ -46,26 +45,6 @@ def score_card(lead: Lead, lang: str) -> ScoreCard:
     sentences = list((explanation.get("sentences") or {}).get(lang) or [])
     history = list(ScoreHistory.objects.filter(lead=lead).order_by("-computed_at")[:HISTORY_ROWS])
     return ScoreCard(score, stale, sentences[1:], explanation_facts(explanation), history)
-
-
-def explanation_facts(data: dict[str, Any]) -> dict[str, Any]:
-    """The named evidence of an explanation, grouped as the score card shows it."""
-    local = data.get("local_fit") or {}
-    chain = data.get("chain") or {}
-    pull = data.get("pull") or {}  # absent in explanations stored before anchor pull
-    needs = local.get("needs") or {}
-    return {
-        "related": local.get("related_present") or [],
-        "suppliers": chain.get("suppliers") or [],
-        "customers": chain.get("customers") or [],
-        "inputs_absent": (chain.get("inputs") or {}).get("absent") or [],
-        "clusters": data.get("clusters") or [],
-        "pulled": pull.get("suppliers") or [],
-        "pull_missing_share": pull.get("missing_share"),
-        "needs_met": needs.get("met") or [],
-        "needs_unmet": needs.get("unmet") or [],
-        "needs_unknown": needs.get("unknown") or [],
-    }
 
 
 @dataclass(frozen=True)
@@ -92,26 +71,22 @@ def fit_elsewhere(lead: Lead) -> list[Placement]:
     Each region's total uses the scoring profile in force there, as a stored score would.
     Empty when the lead cannot be read into the scoring world (e.g. deleted meanwhile).
     """
-    loaded = current_world()
-    regions = [r for r in sibling_regions(lead.region) if r.pk in loaded.region_pos]
-    rows = read_lead_rows([lead.pk], loaded)
-    if not regions or len(rows.frame) == 0:
+    regions = {r.pk: r for r in sibling_regions(lead.region)}
+    found = lead_in_regions(lead.pk, list(regions))
+    if found is None:
         return []
-    positions = np.array([loaded.region_pos[r.pk] for r in regions], dtype=np.int64)
-    parts = score_lead_everywhere(loaded.world, rows.batch, 0, positions)
-    _, weights, pull_share = profiles_in_force().arrays(np.array([r.pk for r in regions]))
-    scores = apply_weights(parts, weights, pull_share)
+    scores = found.scores
     placements = [
         Placement(
-            region,
+            regions[region_id],
             float(scores.local_fit[k]),
             float(scores.chain_completion[k]),
             float(scores.cluster_strength[k]),
-            float(scores.total[k]),
+            float(found.totals[k]),
             float(scores.confidence[k]),
-            region.pk == lead.region_id,
+            region_id == lead.region_id,
         )
-        for k, region in enumerate(regions)
+        for k, region_id in enumerate(found.region_ids)
     ]
     return sorted(placements, key=lambda p: (-p.total, p.region.code))
 

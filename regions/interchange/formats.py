@@ -16,7 +16,6 @@ from functools import cached_property
 
 from django.db.models import Field, Model
 
-from projects.models import Lead
 from regions.models import (
     AnchorFirm,
     Cluster,
@@ -279,52 +278,8 @@ ENDOWMENTS = Table(
     ),
 )
 
-LEADS = Table(
-    name="leads",
-    model=Lead,
-    key=("external_id",),
-    unique_fields=("external_id",),
-    columns=(
-        _col(
-            "external_id", Kind.TEXT, Lead, "external_id", target="external_id", value_required=True
-        ),
-        _col("company", Kind.TEXT, Lead, "company", target="company", value_required=True),
-        _industry_code(),
-        _region_code(),
-        _col("capex", Kind.DECIMAL, Lead, "capex", target="capex"),
-        _col("currency", Kind.TEXT, Lead, "currency", target="currency", value_required=True),
-        _col("jobs", Kind.INTEGER, Lead, "jobs", target="jobs"),
-        _col("land_ha", Kind.DECIMAL, Lead, "land_ha", target="land_ha"),
-        _col("needs", Kind.NAMES, Endowment, "factor", target="needs"),
-        _col("input_codes", Kind.CODES, Industry, "code", ref=INDUSTRY),
-        _col("stage", Kind.CHOICE, Lead, "stage", target="stage", value_required=True),
-        _col("status", Kind.CHOICE, Lead, "status", target="status", value_required=True),
-        _col("received_on", Kind.DATE, Lead, "received_on", target="received_on"),
-        _col("products", Kind.TEXT, Lead, "products", target="products", optional=True),
-        _col(
-            "investor_origin",
-            Kind.TEXT,
-            Lead,
-            "investor_origin",
-            target="investor_origin",
-            optional=True,
-        ),
-        _col(
-            "investor_type",
-            Kind.CHOICE,
-            Lead,
-            "investor_type",
-            target="investor_type",
-            optional=True,
-        ),
-        _col(
-            "status_reason", Kind.TEXT, Lead, "status_reason", target="status_reason", optional=True
-        ),
-        _source(Lead),
-    ),
-)
-
-# Import order: every table comes after the tables its codes point to.
+# The reference tables in import order: every table comes after the tables its codes point to.
+# (The leads table and the whole bundle are projects.interchange's.)
 TABLES: dict[str, Table] = {
     table.name: table
     for table in (
@@ -335,11 +290,12 @@ TABLES: dict[str, Table] = {
         CLUSTERS,
         ANCHOR_FIRMS,
         ENDOWMENTS,
-        LEADS,
     )
 }
 
-# Lead columns whose change makes the lead's stored score stale (score_revision + 1).
-LEAD_SCORING_COLUMNS = frozenset(
-    {"industry_code", "region_code", "capex", "currency", "jobs", "land_ha", "needs", "input_codes"}
-)
+
+# Building blocks for tables that other apps define (projects.interchange.lead_format).
+column = _col
+region_code_column = _region_code
+industry_code_column = _industry_code
+source_column = _source

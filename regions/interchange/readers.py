@@ -17,7 +17,7 @@ import csv
 import io
 import os
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,8 +53,9 @@ class TableSource:
 class Bundle:
     """The tables found in what the user gave, plus the open files behind them."""
 
-    def __init__(self, report: ImportReport) -> None:
+    def __init__(self, report: ImportReport, tables: Mapping[str, Table]) -> None:
         self.report = report
+        self.tables = tables  # the tables a bundle may hold, in import order
         self.sources: dict[str, TableSource] = {}
         self.resources = ExitStack()
 
@@ -66,13 +67,13 @@ class Bundle:
 
     def in_import_order(self) -> list[TableSource]:
         """The sources ordered so that every table comes after those its codes point to."""
-        return [self.sources[name] for name in TABLES if name in self.sources]
+        return [self.sources[name] for name in self.tables if name in self.sources]
 
     def add(self, name: str, label: str, records: Callable[[], Iterator[list[str]]]) -> None:
         """Register a table file or sheet; an unknown or repeated table name is an error."""
-        table = TABLES.get(name.strip().lower())
+        table = self.tables.get(name.strip().lower())
         if table is None:
-            expected = ", ".join(TABLES)
+            expected = ", ".join(self.tables)
             self.report.error(
                 label, None, "", "", f"unknown table {name!r}; expected one of: {expected}"
             )
@@ -83,13 +84,18 @@ class Bundle:
             self.sources[table.name] = TableSource(table, label, records)
 
 
-def open_bundle(source: Source, report: ImportReport) -> Bundle:
+def open_bundle(
+    source: Source, report: ImportReport, tables: Mapping[str, Table] = TABLES
+) -> Bundle:
     """Find the tables in a folder, .zip, .xlsx or .csv path, or in an uploaded file object.
+
+    `tables` are the tables the bundle may hold, in import order (by default the reference
+    tables; projects.interchange adds leads).
 
     Problems with the container itself (no such path, unknown table names, undecodable text)
     go into `report`; the bundle then holds only the readable tables.
     """
-    bundle = Bundle(report)
+    bundle = Bundle(report, tables)
     try:
         if isinstance(source, str | os.PathLike):
             _add_path(bundle, Path(source))

@@ -36,9 +36,15 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from projects.models import Lead
-from screening.api.serializers_leads import _DECIMAL_LEAD_FIELDS
+from screening.api.serializers_leads import (
+    DECIMAL_LEAD_FIELDS,
+    PLAIN_LEAD_FIELDS,
+    SCORE_VALUES,
+    LeadSerializer,
+)
 from screening.models import DataVersion, ScoringProfile
-from screening.services.profiles import profiles_in_force
+from screening.selectors.profiles import profiles_in_force
+from screening.selectors.staleness import Stamps, stamps_stale
 
 # The row as read, in this order (names are values_list names or annotations below).
 COLUMNS = (
@@ -111,7 +117,7 @@ def _annotations(vendor: str) -> dict[str, Any]:
         "xs_created_at": text("created_at"),
         "xs_updated_at": text("updated_at"),
         "xs_computed_at": text("score__computed_at"),
-        **{f"xs_{name}": decimal(name) for name in _DECIMAL_LEAD_FIELDS},
+        **{f"xs_{name}": decimal(name) for name in DECIMAL_LEAD_FIELDS},
         "xs_measures_version": Subquery(
             DataVersion.objects.filter(pk=1).values("measures_version")[:1]
         ),
@@ -282,7 +288,7 @@ def read_inputs(lead_ids: Iterable[int]) -> dict[int, list[int]]:
 
 _UTC = dt.UTC
 _DECIMAL_EXPONENTS = {
-    name: -int(field.decimal_places or 0) for name, field in _DECIMAL_LEAD_FIELDS.items()
+    name: -int(field.decimal_places or 0) for name, field in DECIMAL_LEAD_FIELDS.items()
 }
 
 
@@ -294,7 +300,7 @@ def _decimal(name: str, value: Decimal | str | None) -> str | None:
         return value
     if isinstance(value, Decimal) and value.as_tuple().exponent == _DECIMAL_EXPONENTS[name]:
         return f"{value:f}"
-    text: str = _DECIMAL_LEAD_FIELDS[name].to_representation(value)
+    text: str = DECIMAL_LEAD_FIELDS[name].to_representation(value)
     return text
 
 
@@ -313,118 +319,69 @@ def _timestamp(text: str | None, zone: dt.tzinfo) -> str | None:
 def render_rows(
     rows: Sequence[tuple[Any, ...]], inputs: dict[int, list[int]]
 ) -> list[dict[str, Any]]:
-    """LeadSerializer's output for each row (see the module docstring)."""
+    """LeadSerializer's output for each row (see the module docstring), written from the same
+    field tables as LeadSerializer.to_representation."""
     zone = timezone.get_current_timezone()
-    default_profile: list[int] = []
+    profile_in_force = _ProfileInForce()
+    out = []
+    for row in rows:
+        values = dict(zip(COLUMNS, row, strict=True))
+        data = {name: values[column] for name, column in PLAIN_LEAD_FIELDS}
+        for name in DECIMAL_LEAD_FIELDS:
+            data[name] = _decimal(name, values[f"xs_{name}"])
+        received = values["received_on"]
+        data["received_on"] = None if received is None else received.isoformat()
+        data["created_at"] = _timestamp(values["xs_created_at"], zone)
+        data["updated_at"] = _timestamp(values["xs_updated_at"], zone)
+        in_row = values["xs_inputs"]
+        data["input_industries"] = inputs.get(values["id"], []) if in_row is None else in_row
+        data["score"] = _score(values, zone, profile_in_force)
+        out.append({name: data[name] for name in _FIELD_ORDER})
+    return out
 
-    def profile_in_force(region_profile: int | None, default: int | None) -> int:
+
+_FIELD_ORDER = LeadSerializer.Meta.fields
+
+
+def _score(
+    values: dict[str, Any], zone: dt.tzinfo, profile_in_force: _ProfileInForce
+) -> dict[str, Any] | None:
+    """The row's score summary, as LeadSerializer.get_score writes it."""
+    if values["score__lead_id"] is None:
+        return None
+    # The parts of cluster strength are NULL for a score computed before anchor pull existed.
+    summary: dict[str, Any] = {
+        name: None if values[f"score__{name}"] is None else float(values[f"score__{name}"])
+        for name in SCORE_VALUES
+    }
+    summary["computed_at"] = _timestamp(values["xs_computed_at"], zone)
+    stored = Stamps(*(values[f"score__{name}"] for name in Stamps._fields))
+    in_force = Stamps(
+        lead_revision=values["score_revision"],
+        region_id=values["region_id"],
+        region_version=values["region__score_version"],
+        measures_version=values["xs_measures_version"] or 1,
+        profile_id=profile_in_force(values["xs_region_profile"], values["xs_default_profile"]),
+    )
+    summary["stale"] = stamps_stale(stored, in_force)
+    return summary
+
+
+class _ProfileInForce:
+    """The profile in force for a row: its region's, else the default (read in the row);
+    with no default in force yet, the one profiles_in_force() provides, read once."""
+
+    def __init__(self) -> None:
+        self._fallback: int | None = None
+
+    def __call__(self, region_profile: int | None, default: int | None) -> int:
         if region_profile is not None:
             return region_profile
         if default is not None:
             return default
-        if not default_profile:  # no default in force: profiles_in_force() provides one
-            default_profile.append(profiles_in_force().default.pk)
-        return default_profile[0]
-
-    out = []
-    for row in rows:
-        (
-            pk,
-            external_id,
-            company,
-            investor_origin,
-            investor_type,
-            industry_id,
-            products,
-            region_id,
-            capex,
-            currency,
-            jobs,
-            land_ha,
-            power_mw,
-            needs,
-            source,
-            received_on,
-            stage,
-            status,
-            status_reason,
-            lost_to,
-            owner_id,
-            created_at,
-            updated_at,
-            score_revision,
-            region_version,
-            score_lead,
-            total,
-            local_fit,
-            chain_completion,
-            cluster_strength,
-            strengthen,
-            pull,
-            confidence,
-            computed_at,
-            score_lead_revision,
-            score_region,
-            score_region_version,
-            score_measures,
-            score_profile,
-            measures_now,
-            region_profile,
-            default,
-            row_inputs,
-        ) = row
-        if score_lead is None:
-            score = None
-        else:
-            # screening.services.staleness.is_stale, on the row's columns.
-            stale = (
-                score_lead_revision != score_revision
-                or score_region != region_id
-                or score_region_version != region_version
-                or score_measures != (measures_now or 1)
-                or score_profile != profile_in_force(region_profile, default)
-            )
-            score = {
-                "total": float(total),
-                "local_fit": float(local_fit),
-                "chain_completion": float(chain_completion),
-                "cluster_strength": float(cluster_strength),
-                "strengthen": None if strengthen is None else float(strengthen),
-                "pull": None if pull is None else float(pull),
-                "confidence": float(confidence),
-                "computed_at": _timestamp(computed_at, zone),
-                "stale": stale,
-            }
-        out.append(
-            {
-                "id": pk,
-                "external_id": external_id,
-                "company": company,
-                "investor_origin": investor_origin,
-                "investor_type": investor_type,
-                "industry": industry_id,
-                "input_industries": inputs.get(pk, []) if row_inputs is None else row_inputs,
-                "products": products,
-                "region": region_id,
-                "capex": _decimal("capex", capex),
-                "currency": currency,
-                "jobs": jobs,
-                "land_ha": _decimal("land_ha", land_ha),
-                "power_mw": _decimal("power_mw", power_mw),
-                "needs": needs,
-                "source": source,
-                "received_on": None if received_on is None else received_on.isoformat(),
-                "stage": stage,
-                "status": status,
-                "status_reason": status_reason,
-                "lost_to": lost_to,
-                "owner": owner_id,
-                "created_at": _timestamp(created_at, zone),
-                "updated_at": _timestamp(updated_at, zone),
-                "score": score,
-            }
-        )
-    return out
+        if self._fallback is None:
+            self._fallback = profiles_in_force().default.pk
+        return self._fallback
 
 
 def lead_page(ids: Sequence[int]) -> list[dict[str, Any]]:

@@ -2,23 +2,24 @@
 
 A shortlist is ranked from the stored sub-scores by the same code as the shortlist page
 (shortlists.ranking), so both give the same order; "best regions" places one lead's project
-in every candidate region with the numeric core's `score_lead_everywhere`. Nothing is stored.
+in every candidate region (screening.selectors.elsewhere, as the lead page does). Nothing is
+stored.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from projects.models import Lead
 from regions.models import Region
 from screening.models import ScoringProfile
-from screening.scoring.engine import ScoreArrays, score_lead_everywhere
-from screening.scoring.weights import SubScoreWeights
-from screening.services.batches import read_lead_rows
-from screening.services.profiles import profiles_in_force
-from screening.world import current_world
+from screening.scoring import SubScoreWeights
+from screening.selectors.elsewhere import Placements, lead_in_regions
+from screening.selectors.profiles import profiles_in_force
 from shortlists.ranking import RankRequest, rank_leads
 
 
@@ -93,29 +94,27 @@ def best_regions(
     """The `limit` regions (optionally of one level) where this lead's project would score
     best, best first; ties to the region listed first in the World. Uses the data in force
     now, not the stored score."""
-    loaded = current_world()
-    rows = read_lead_rows([lead.pk], loaded)
     candidates = Region.objects.order_by("pk").values("pk", "code", "name", "level")
     if level:
         candidates = candidates.filter(level=level)
-    regions = [r for r in candidates if r["pk"] in loaded.region_pos]
-    if not regions or len(rows.frame) == 0:
+    regions = {r["pk"]: r for r in candidates}
+    found = lead_in_regions(lead.pk, list(regions), weights)
+    if found is None:
         return []
-    positions = np.array([loaded.region_pos[r["pk"]] for r in regions], dtype=np.int64)
-    scores = score_lead_everywhere(loaded.world, rows.batch, 0, positions, weights)
-    order = np.lexsort((positions, -scores.total))[:limit]
+    order = np.lexsort((found.positions, -found.totals))[:limit]
     return [
-        _region_fit(rank, regions[i], scores, int(i), is_target=regions[i]["pk"] == lead.region_id)
+        _region_fit(rank, regions[found.region_ids[i]], found, int(i), lead.region_id)
         for rank, i in enumerate(order, start=1)
     ]
 
 
 def _region_fit(
-    rank: int, region: dict[str, object], scores: ScoreArrays, i: int, *, is_target: bool
+    rank: int, region: Mapping[str, Any], found: Placements, i: int, target: int
 ) -> RegionFit:
+    scores = found.scores
     return RegionFit(
         rank=rank,
-        total=float(scores.total[i]),
+        total=float(found.totals[i]),
         local_fit=float(scores.local_fit[i]),
         chain_completion=float(scores.chain_completion[i]),
         cluster_strength=float(scores.cluster_strength[i]),
@@ -128,5 +127,5 @@ def _region_fit(
             "name": region["name"],
             "level": region["level"],
         },
-        is_target=is_target,
+        is_target=region["pk"] == target,
     )

@@ -18,8 +18,8 @@ from rest_framework import serializers
 
 from projects.models import ActivityKind, InvestorType, Lead, LeadActivity, Stage, Status
 from screening.models import LeadScore, ScoreHistory, ScoreRun, ScoringProfile
-from screening.services.profiles import ProfilesInForce, profiles_in_force
-from screening.services.staleness import is_stale, measures_version
+from screening.selectors.profiles import ProfilesInForce, profiles_in_force
+from screening.selectors.staleness import is_stale, measures_version
 
 
 @dataclass(frozen=True)
@@ -118,8 +118,8 @@ class LeadSerializer(serializers.ModelSerializer):
     def to_representation(self, instance: Lead) -> dict[str, Any]:
         """DRF's generic representation, unrolled (single leads; the list renders its rows
         in screening/api/lead_rows.py). Tests hold the paths equal."""
-        data = {name: getattr(instance, attr) for name, attr in _PLAIN_LEAD_FIELDS}
-        for name, field in _DECIMAL_LEAD_FIELDS.items():
+        data = {name: getattr(instance, attr) for name, attr in PLAIN_LEAD_FIELDS}
+        for name, field in DECIMAL_LEAD_FIELDS.items():
             value = getattr(instance, name)
             data[name] = None if value is None else field.to_representation(value)
         received = instance.received_on
@@ -135,7 +135,7 @@ class LeadSerializer(serializers.ModelSerializer):
         score = getattr(lead, "score", None)
         if score is None:
             return None
-        summary: dict[str, Any] = {name: getattr(score, name) for name in _SCORE_VALUES}
+        summary: dict[str, Any] = {name: getattr(score, name) for name in SCORE_VALUES}
         summary["computed_at"] = self._datetime(score.computed_at)
         summary["stale"] = _staleness(self.context)(lead)
         return summary
@@ -150,8 +150,9 @@ class LeadSerializer(serializers.ModelSerializer):
 
 
 # Fields LeadSerializer copies as they are (name, attribute), and its decimal fields with
-# their DRF formatting; see LeadSerializer.to_representation.
-_PLAIN_LEAD_FIELDS = (
+# their DRF formatting; see LeadSerializer.to_representation. The list's rows are written from
+# the same tables (screening/api/lead_rows.py).
+PLAIN_LEAD_FIELDS = (
     *(
         (name, name)
         for name in (
@@ -175,14 +176,14 @@ _PLAIN_LEAD_FIELDS = (
     ("region", "region_id"),
     ("owner", "owner_id"),
 )
-_DECIMAL_LEAD_FIELDS = {
+DECIMAL_LEAD_FIELDS = {
     name: serializers.DecimalField(
         max_digits=Lead._meta.get_field(name).max_digits,  # type: ignore[union-attr]
         decimal_places=Lead._meta.get_field(name).decimal_places,  # type: ignore[union-attr]
     )
     for name in ("capex", "land_ha", "power_mw")
 }
-_SCORE_VALUES = (
+SCORE_VALUES = (
     "total",
     "local_fit",
     "chain_completion",

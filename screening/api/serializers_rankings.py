@@ -12,7 +12,7 @@ from projects.models import Stage, Status
 from regions.models import RegionLevel
 from screening.api.filters import MAX_ID
 from screening.api.serializers_leads import LeadBriefSerializer
-from screening.scoring.weights import PRESETS, SubScoreWeights
+from screening.scoring import PRESETS, SubScoreWeights
 
 
 class WeightsQuerySerializer(serializers.Serializer):

@@ -1,4 +1,4 @@
-"""REST API routes, mounted under /api/ (see screening/urls.py).
+"""REST API routes, mounted under /api/ (see screening/config/urls.py).
 
 /api/v1/…      the API (session or token authentication)
 /api/schema/   OpenAPI 3 document

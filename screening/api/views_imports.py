@@ -1,8 +1,9 @@
 """Import endpoints (admins): upload a bundle with a dry run, confirm it, follow its progress.
 
-The same flow and the same code as the browser's upload page (regions.views): the file is
-kept under a one-time token, `import_bundle` checks everything (dry run) or writes it all
-in one transaction, and scores are marked stale and recomputed as after any import.
+The same flow and the same code as the browser's upload page (projects.views.data_upload): the
+file is kept under a one-time token (projects.interchange.uploads), `import_bundle` checks
+everything (dry run) or writes it all in one transaction, and scores are marked stale and
+recomputed as after any import.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from regions import views as upload_pages
-from regions.interchange.importer import import_bundle
+from projects.interchange import uploads as upload_pages
+from projects.interchange.importer import import_bundle
 from regions.interchange.report import ImportReport
 from screening.api.permissions import AdminOnly
 from screening.api.views_reference import ApiViewMixin

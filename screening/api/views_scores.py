@@ -24,7 +24,7 @@ from screening.api.permissions import HasRole, ManagesShortlists
 from screening.api.views_leads import LEAD_ID, LeadChildMixin, lead_context
 from screening.api.views_reference import ApiViewMixin
 from screening.models import LeadScore, ScoreHistory, ScoreRun
-from screening.scoring.weights import SubScoreWeights
+from screening.scoring import SubScoreWeights
 from shortlists.ranking import LeadFilters, RankRequest
 from shortlists.scopes import industry_descendants
 

@@ -1,0 +1,56 @@
+"""The numeric core (pure numpy/scipy/pandas, never Django): what the rest of the project uses.
+
+Code outside screening.scoring imports these names from here, never from the modules behind
+them (an import contract holds it), so the core can be reorganised without touching its
+callers. Tests and benchmarks may reach into the modules.
+"""
+
+from screening.scoring.complexity import complexity_frames
+from screening.scoring.engine import (
+    LeadBatch,
+    ScoreArrays,
+    World,
+    WorldInputs,
+    apply_weights,
+    build_world,
+    score_lead_everywhere,
+    score_leads,
+)
+from screening.scoring.explain import explain_lead
+from screening.scoring.explain_text import FACTOR_LABELS
+from screening.scoring.pull import input_profile
+from screening.scoring.reweight import cluster_mix, weighted_total, weighted_totals
+from screening.scoring.weights import (
+    CR_ACCEPT,
+    DEFAULT_PULL_SHARE,
+    PRESETS,
+    AhpResult,
+    SubScoreWeights,
+    ahp_weights,
+    rank_robustness,
+)
+
+__all__ = [
+    "CR_ACCEPT",
+    "DEFAULT_PULL_SHARE",
+    "FACTOR_LABELS",
+    "PRESETS",
+    "AhpResult",
+    "LeadBatch",
+    "ScoreArrays",
+    "SubScoreWeights",
+    "World",
+    "WorldInputs",
+    "ahp_weights",
+    "apply_weights",
+    "build_world",
+    "cluster_mix",
+    "complexity_frames",
+    "explain_lead",
+    "input_profile",
+    "rank_robustness",
+    "score_lead_everywhere",
+    "score_leads",
+    "weighted_total",
+    "weighted_totals",
+]

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from screening.scoring.exact import PRESENCE_BITS, SHARE_BITS, on_grid
+
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
@@ -40,7 +42,8 @@ def link_shares(link_weight: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Supplier shares s (columns sum to 1) and customer shares c (rows sum to 1).
 
     The diagonal (an industry buying from itself) is excluded. An industry with no suppliers
-    has a zero column in s, one with no customers a zero row in c.
+    has a zero column in s, one with no customers a zero row in c. Shares are on the grid of
+    screening.scoring.exact, so that the chain sums are exact.
     """
     w = np.array(link_weight, dtype=np.float64)
     if w.ndim != 2 or w.shape[0] != w.shape[1]:
@@ -50,7 +53,7 @@ def link_shares(link_weight: FloatArray) -> tuple[FloatArray, FloatArray]:
     np.fill_diagonal(w, 0.0)
     s = np.nan_to_num(_divide_or_nan(w, w.sum(axis=0, keepdims=True)))
     c = np.nan_to_num(_divide_or_nan(w, w.sum(axis=1, keepdims=True)))
-    return s, c
+    return on_grid(s, SHARE_BITS), on_grid(c, SHARE_BITS)
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,8 @@ class ChainCells:
 def chain_cells(presence: FloatArray, known: BoolArray, s: FloatArray, c: FloatArray) -> ChainCells:
     """U, D, gap parts and coverage for every (region, industry) cell; see ChainCells."""
     k = known.astype(np.float64)
-    kp = k * presence
+    # Presence on its grid (and s, c on theirs, see link_shares): every sum below is exact.
+    kp = k * on_grid(presence, PRESENCE_BITS)
     up_cov, down_cov = k @ s, k @ c.T
     up = _divide_or_nan(kp @ s, up_cov)
     down = _divide_or_nan(kp @ c.T, down_cov)

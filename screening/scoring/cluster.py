@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from screening.scoring.exact import MEMBER_BITS, SIZE_BITS, on_grid
+
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
@@ -74,6 +76,7 @@ def relatedness_to(members: FloatArray, phi: FloatArray) -> FloatArray:
     1 for member industries (membership counts fully, core or support); otherwise the
     member-weighted mean phi between the industry and the cluster's members.
     """
+    members = on_grid(members, MEMBER_BITS)  # with phi on its grid: an exact sum
     weight = members.sum(axis=1, keepdims=True)
     mean_phi = np.divide(members @ phi, weight, out=np.zeros(members.shape), where=weight > 0)
     return np.where(members > 0, 1.0, mean_phi)
@@ -119,6 +122,8 @@ def cluster_tables(
     definition is evaluated in every region of its own region's level (the LQ reference).
     """
     n_clusters = cluster_region.shape[0]
+    # On dyadic grids, so that cluster employment is an exact sum (screening.scoring.exact).
+    sizes, members = on_grid(sizes, SIZE_BITS), on_grid(members, MEMBER_BITS)
     out = np.zeros((7, n_clusters))  # the six _strength_block outputs, then known weight
     total_emp = sizes.sum(axis=1)
     for level in np.unique(region_level[cluster_region]):
@@ -216,11 +221,10 @@ def related_clusters(
     """
     ks = np.flatnonzero(cluster_region == region)
     # One industry's column of relatedness_to, without the full (k, I) @ (I, I) product.
-    weight = members[ks].sum(axis=1)
-    mean_phi = np.divide(
-        members[ks] @ phi[:, industry], weight, out=np.zeros(ks.size), where=weight > 0
-    )
-    rel = np.where(members[ks, industry] > 0, 1.0, mean_phi)
+    own = on_grid(members[ks], MEMBER_BITS)
+    weight = own.sum(axis=1)
+    mean_phi = np.divide(own @ phi[:, industry], weight, out=np.zeros(ks.size), where=weight > 0)
+    rel = np.where(own[:, industry] > 0, 1.0, mean_phi)
     score = np.nan_to_num(tables.strength[ks] * rel, nan=-1.0)
     order = np.argsort(-score, kind="stable")
     return [(int(ks[i]), float(rel[i])) for i in order if rel[i] > 0]

@@ -1,7 +1,7 @@
 """Economic-complexity measures on a region x industry matrix (Atlas conventions).
 
 Implements the measures of Hidalgo et al. (2007) and Hausmann & Hidalgo's Atlas of Economic
-Complexity as stated in docs/scoring-methods.md, section 1:
+Complexity as stated in docs/methods.md §1:
 
 - RCA (Balassa location quotient), presence ``mcp`` (RCA >= threshold), diversity, ubiquity;
 - proximity phi (minimum of the two conditional probabilities, phi[p, p] = 1 where k_p > 0);

@@ -21,7 +21,13 @@ from screening.scoring.chain import lead_inputs
 from screening.scoring.cluster import NEUTRAL_SIZE_EFFECT, size_effect
 from screening.scoring.leads import LeadBatch
 from screening.scoring.pull import NEUTRAL_PULL_SIZE, named_inputs, raw_pull, size_effect_plants
-from screening.scoring.weights import PRESETS, SubScoreWeights, as_weight_array, cluster_mix
+from screening.scoring.reweight import cluster_mix, weighted_totals
+from screening.scoring.weights import (
+    DEFAULT_PULL_SHARE,
+    PRESETS,
+    SubScoreWeights,
+    as_weight_array,
+)
 from screening.scoring.world import World, WorldInputs, build_world
 
 __all__ = [
@@ -224,7 +230,10 @@ def lead_parts(world: World, batch: LeadBatch) -> LeadParts:
     return LeadParts(local, chain, cluster, local_conf, chain_conf, cluster_conf, pull, pull_conf)
 
 
-def _combine(parts: LeadParts, weights: FloatArray, pull_share: float) -> ScoreArrays:
+def _combine(parts: LeadParts, weights: FloatArray, pull_share: ArrayLike) -> ScoreArrays:
+    """Sub-scores 0-100, total and confidence under `weights`: (3,) for every lead, or (n, 3)
+    one row per lead (each lead's own profile), and `pull_share`, one for all or (n,).
+    Elementwise only, so a lead's numbers never depend on the others in the batch."""
     values = [parts.local, parts.chain, parts.cluster, parts.pull]
     bits = (NEUTRAL_LOCAL, NEUTRAL_CHAIN, NEUTRAL_STRENGTHEN, NEUTRAL_PULL)
     neutral = np.zeros(parts.local.shape, dtype=np.uint8)
@@ -257,39 +266,61 @@ def _combine(parts: LeadParts, weights: FloatArray, pull_share: float) -> ScoreA
 def apply_weights(scores: ScoreArrays, weights: ArrayLike, pull_share: ArrayLike) -> ScoreArrays:
     """The same parts under other weights: cluster strengthening, total and confidence.
 
-    ``weights`` is (3,) or one (3,) row per lead, ``pull_share`` a scalar or one per lead:
-    cluster = (1 - pull_share) x strengthen + pull_share x pull (both parts filled, neutral
-    50), total = the weighted sum of the three sub-scores, confidence = the same weighted sum
-    of the part confidences (a neutral part contributes 0). Exactly linear in the four part
-    weights (local, chain, cluster x (1 - pull_share), cluster x pull_share).
+    ``weights`` is (3,) or one (3,) row per lead, ``pull_share`` a scalar or one per lead.
+    Cluster strengthening, total and confidence all come from the one re-weighting function
+    (reweight.py): cluster = (1 - pull_share) x strengthen + pull_share x pull (both parts
+    filled, neutral 50), total = the weighted sum of the three sub-scores, confidence = the
+    same weighted sum of the part confidences (a neutral part contributes 0).
     """
     w = np.asarray(weights, dtype=np.float64)
-    w = np.broadcast_to(w, (scores.local_fit.shape[0], 3)) if w.ndim == 1 else w
     share = np.asarray(pull_share, dtype=np.float64)
-    cluster = cluster_mix(scores.strengthen, scores.pull, share)
     confs = scores.part_confidence
-    cluster_conf = cluster_mix(confs[:, 2], confs[:, 3], share)
-    total = w[:, 0] * scores.local_fit + w[:, 1] * scores.chain_completion + w[:, 2] * cluster
-    confidence = w[:, 0] * confs[:, 0] + w[:, 1] * confs[:, 1] + w[:, 2] * cluster_conf
+    total = weighted_totals(
+        scores.local_fit, scores.chain_completion, scores.strengthen, scores.pull, w, share
+    )
+    confidence = weighted_totals(confs[:, 0], confs[:, 1], confs[:, 2], confs[:, 3], w, share)
     return replace(
         scores,
-        cluster_strength=cluster,
+        cluster_strength=cluster_mix(scores.strengthen, scores.pull, share),
         total=total,
         confidence=np.clip(confidence, 0.0, 1.0),
     )
 
 
-def score_leads(world: World, batch: LeadBatch, weights: SubScoreWeights) -> ScoreArrays:
+def score_leads(
+    world: World,
+    batch: LeadBatch,
+    weights: SubScoreWeights | FloatArray,
+    pull_share: ArrayLike | None = None,
+) -> ScoreArrays:
     """Score every lead in the batch against the precomputed world.
+
+    `weights` is one SubScoreWeights for every lead (its own pull_share; `pull_share` must then
+    be None), or an (n, 3) array with each lead's own profile weights (rows non-negative,
+    summing to 1) and `pull_share` one share of pull within cluster strengthening for all or
+    (n,) one per lead (None: DEFAULT_PULL_SHARE). The total *and the confidence* then use that
+    lead's weights, so every stored figure agrees with the profile in force.
 
     Each lead's scores depend on that lead and the world only: scoring a batch, each lead
     alone or a shuffled batch gives identical numbers. Sub-scores and total are 0-100 (total =
     weighted sum of the sub-scores); confidence is 0-1, the weighted mean of the sub-score
     confidences. Unknown jobs/capex/land/endowments/size cells lower confidence; see
     docs/scoring.md for each rule. Cluster strengthening mixes its two parts (strengthen,
-    pull) with ``weights.pull_share``.
+    pull) with the share of pull.
     """
-    return _combine(lead_parts(world, batch), as_weight_array(weights), weights.pull_share)
+    if isinstance(weights, SubScoreWeights):
+        if pull_share is not None:
+            raise ValueError("pull_share is given by the SubScoreWeights; pass None")
+        return _combine(lead_parts(world, batch), as_weight_array(weights), weights.pull_share)
+    rows = np.asarray(weights, dtype=np.float64)
+    if rows.shape != (len(batch), 3):
+        raise ValueError(f"per-lead weights must have shape ({len(batch)}, 3), got {rows.shape}")
+    shares = np.asarray(DEFAULT_PULL_SHARE if pull_share is None else pull_share, dtype=float)
+    if shares.shape not in ((), (len(batch),)):
+        raise ValueError(f"pull_share must be one value or ({len(batch)},), got {shares.shape}")
+    if not ((shares >= 0.0) & (shares <= 1.0)).all():
+        raise ValueError("pull_share must be between 0 and 1")
+    return _combine(lead_parts(world, batch), rows, shares)
 
 
 def score_lead_everywhere(

@@ -22,8 +22,6 @@ MaskArray = NDArray[np.uint64]
 
 # Factors fit in a uint64 bitmask; bit 63 stays free so masks never look negative elsewhere.
 MAX_FACTORS = 63
-# Densities are rounded to this many decimals before they are ranked.
-DENSITY_DECIMALS = 12
 # Endowment factor compared with the lead's land need (hectares) instead of "> 0".
 LAND_FACTOR = "industrial_land_ha"
 
@@ -43,12 +41,12 @@ def known_density(
     coverage[r,p] = sum_q K[r,q] phi[q,p] / sum_q phi[q,p]          (0-1).
     With every cell known this equals the Atlas density. d is NaN where no related cell is
     known, including industries present nowhere (zero phi column): relatedness is unknown there.
+    With phi on the grid of screening.scoring.exact (as the World's is) both sums are exact, so
+    equal densities tie exactly whatever BLAS kernel or row position computed them.
     """
     k = known.astype(np.float64)
     weight = k @ phi
-    # Rounded so that equal densities tie exactly in the percentile reference whatever BLAS
-    # path computed them (a one-row product can differ from a many-row one in the last bit).
-    dens = np.round(_divide_or_nan((mcp * k) @ phi, weight), DENSITY_DECIMALS)
+    dens = _divide_or_nan((mcp * k) @ phi, weight)
     coverage = np.nan_to_num(_divide_or_nan(weight, phi.sum(axis=0)[np.newaxis, :]))
     return dens, coverage
 

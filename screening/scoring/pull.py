@@ -26,6 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from screening.scoring.exact import SIZE_BITS, TERM_BITS, on_grid
+
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
@@ -75,10 +77,14 @@ class PullCells:
 def supplier_terms(
     presence: FloatArray, known: BoolArray, density_score: FloatArray
 ) -> tuple[BoolArray, FloatArray]:
-    """Which supplier cells count (size known, density defined) and their gap x relatedness."""
+    """Which supplier cells count (size known, density defined) and their gap x relatedness.
+
+    Terms are on the grid of screening.scoring.exact, so that every sum of them (over the
+    chain map, over a lead's named inputs) is exact in any order.
+    """
     usable = known & np.isfinite(density_score)
     term = np.where(usable, (1.0 - presence) * np.nan_to_num(density_score), 0.0)
-    return usable, term
+    return usable, on_grid(term, TERM_BITS)
 
 
 def typical_plant(
@@ -96,6 +102,8 @@ def typical_plant(
     """
     n_i = size.shape[1]
     counts = np.full(size.shape, np.nan) if firms is None else np.asarray(firms, dtype=np.float64)
+    # On dyadic grids, so that the sums over regions are exact (screening.scoring.exact).
+    size, counts = on_grid(size, SIZE_BITS), on_grid(counts, SIZE_BITS)
     both = np.isfinite(size) & np.isfinite(counts) & (counts > 0)
     employment = np.where(both, size, 0.0).sum(axis=0)
     plants = np.where(both, counts, 0.0).sum(axis=0)

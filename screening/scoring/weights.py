@@ -1,7 +1,7 @@
 """Sub-score weights: presets, AHP elicitation and rank robustness.
 
 A lead's total score is a weighted sum of three sub-scores on a common 0-100 scale
-(docs/scoring-methods.md, section 4): local fit ("vegetables suited to the local soil"), chain
+(docs/methods.md §4): local fit ("vegetables suited to the local soil"), chain
 completion (fills a missing link in a local chain) and cluster strength (an anchor that grows a
 cluster). Weights are non-negative and sum to 1.
 
@@ -20,7 +20,7 @@ Cluster strengthening has two parts (docs/scoring.md, section 3): strengthening 
 cluster and anchor pull (seeding one by drawing in missing suppliers). ``pull_share`` is the
 share of pull within it, a second level of the weight hierarchy as in hierarchical AHP:
 
-    cluster = (1 - pull_share) x strengthen + pull_share x pull
+    cluster = (1 - pull_share) x strengthen + pull_share x pull    (reweight.cluster_mix)
 
 so the total is exactly linear in the four part weights ``part_weights()`` (local fit, chain
 completion, strengthen, pull), and rank robustness can draw all four.
@@ -110,16 +110,6 @@ def part_weights(weights: FloatArray, pull_share: float) -> FloatArray:
     """(4,) part weights from the (3,) sub-score weights and the share of pull in cluster."""
     w = np.asarray(weights, dtype=np.float64)
     return np.array([w[0], w[1], w[2] * (1.0 - pull_share), w[2] * pull_share])
-
-
-def cluster_mix(strengthen: FloatArray, pull: FloatArray, pull_share: ArrayLike) -> FloatArray:
-    """Cluster strengthening from its two parts (same scale in, same scale out).
-
-    Both parts must be filled (a part without evidence at its neutral value), as the total's
-    sub-scores are, so the result stays linear in pull_share (scalar or one per row).
-    """
-    share = np.asarray(pull_share, dtype=np.float64)
-    return (1.0 - share) * strengthen + share * pull
 
 
 PRESETS: dict[str, SubScoreWeights] = {

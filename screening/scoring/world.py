@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from screening.scoring.chain import ChainCells, chain_cells, link_shares
 from screening.scoring.cluster import ClusterTables, cluster_tables
 from screening.scoring.complexity import relatedness
+from screening.scoring.exact import PHI_BITS, on_grid
 from screening.scoring.local_fit import (
     EndowmentMasks,
     endowment_masks,
@@ -194,7 +195,8 @@ def _specialisation(
                 f"level {levels.names[level]!r} has {rows.size} region(s): it uses proximity "
                 f"and the RCA reference of level {levels.names[levels.main]!r}"
             )
-    return rca, mcp, np.stack(prox), slots, notes
+    # On a dyadic grid, so that every sum over phi is exact (screening.scoring.exact).
+    return rca, mcp, on_grid(np.stack(prox), PHI_BITS), slots, notes
 
 
 def _density_parts(

@@ -12,12 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from projects.models import Lead
+from regions.names import is_english
 from screening.models import LeadScore
-from screening.scoring.explain import explain_lead
-from screening.services.batches import read_lead_rows
-from screening.services.profiles import profiles_in_force
+from screening.scoring import explain_lead
+from screening.selectors.batches import read_lead_rows
+from screening.selectors.profiles import profiles_in_force
+from screening.selectors.staleness import is_stale, measures_version
 from screening.services.score_store import json_safe
-from screening.services.staleness import is_stale, measures_version
 from screening.world import current_world
 
 
@@ -42,3 +43,28 @@ def explanation_for(lead: Lead) -> dict[str, Any] | None:
         explanation=explanation
     )
     return explanation
+
+
+def explanation_lang() -> str:
+    """The key of the stored explanation sentences for the active language ('zh' or 'en')."""
+    return "en" if is_english() else "zh"
+
+
+def explanation_facts(data: dict[str, Any]) -> dict[str, Any]:
+    """The named evidence of an explanation, grouped as the score card shows it."""
+    local = data.get("local_fit") or {}
+    chain = data.get("chain") or {}
+    pull = data.get("pull") or {}  # absent in explanations stored before anchor pull
+    needs = local.get("needs") or {}
+    return {
+        "related": local.get("related_present") or [],
+        "suppliers": chain.get("suppliers") or [],
+        "customers": chain.get("customers") or [],
+        "inputs_absent": (chain.get("inputs") or {}).get("absent") or [],
+        "clusters": data.get("clusters") or [],
+        "pulled": pull.get("suppliers") or [],
+        "pull_missing_share": pull.get("missing_share"),
+        "needs_met": needs.get("met") or [],
+        "needs_unmet": needs.get("unmet") or [],
+        "needs_unknown": needs.get("unknown") or [],
+    }

@@ -17,11 +17,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from screening.scoring.engine import apply_weights, score_leads
-from screening.scoring.explain import explain_lead
-from screening.scoring.weights import PRESETS, SubScoreWeights
-from screening.services.batches import LeadRows, read_lead_rows
-from screening.services.profiles import profiles_in_force
+from screening.scoring import SubScoreWeights, explain_lead, score_leads
+from screening.selectors.batches import LeadRows, read_lead_rows
+from screening.selectors.profiles import profiles_in_force
 from screening.services.score_store import StampRows, store_scores
 from screening.world import LoadedWorld, current_world
 
@@ -61,9 +59,8 @@ def compute_rows(rows: LeadRows, loaded: LoadedWorld) -> StampRows:
     """Scores of a chunk under each lead's profile in force, with the versions they stand on."""
     region_ids = rows.frame["region_id"].to_numpy(dtype=np.int64)
     profile_ids, weights, pull_share = profiles_in_force().arrays(region_ids)
-    # The parts do not depend on the weights: score once, then apply each lead's profile.
-    parts = score_leads(loaded.world, rows.batch, PRESETS["balanced"])
-    scores = apply_weights(parts, weights, pull_share)
+    # Each lead under its own profile: total, cluster mix and confidence all follow it.
+    scores = score_leads(loaded.world, rows.batch, weights, pull_share)
     region_versions = dict(loaded.version.region_versions)
     return StampRows(
         lead_id=rows.frame["id"].to_numpy(dtype=np.int64),
@@ -90,6 +87,7 @@ def compute_rows(rows: LeadRows, loaded: LoadedWorld) -> StampRows:
 def _explanation(
     loaded: LoadedWorld, rows: LeadRows, i: int, weights: np.ndarray, pull_share: float
 ) -> dict[str, object]:
+    # The row as stored (already normalised): normalising again could move the last bit.
     lf, cc, cs = (float(w) for w in weights)
-    profile_weights = SubScoreWeights.normalised(lf, cc, cs, pull_share=float(pull_share))
+    profile_weights = SubScoreWeights(lf, cc, cs, pull_share=float(pull_share))
     return explain_lead(loaded.world, rows.batch, i, weights=profile_weights).to_dict()

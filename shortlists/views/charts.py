@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from projects.views.common import is_english
+from regions.names import is_english
 from shortlists import charts, dashboard
-from shortlists.forms import ShortlistForm
+from shortlists.forms import ShortlistForm, params_from_form
 from shortlists.models import SavedShortlist
 from shortlists.review import movement
-from shortlists.services import ShortlistRow, build_shortlist, params_from_form
+from shortlists.services import ShortlistRow, build_shortlist
 from shortlists.views.common import manager_required, query_string
 
 YEARS_BACK = 5

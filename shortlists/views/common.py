@@ -11,8 +11,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from projects.views.common import to_login
 from screening.access import can_manage_shortlists
+from screening.web import to_login
 
 ViewFunc = Callable[..., HttpResponse]
 

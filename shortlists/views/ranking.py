@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from projects.views.common import explanation_lang
-from screening.scoring.weights import PRESETS
+from screening.scoring import PRESETS
+from screening.services.explanations import explanation_lang
 from shortlists.forms import (
     PULL_SHARE_FIELD,
     WEIGHT_FIELDS,
@@ -22,6 +22,7 @@ from shortlists.forms import (
     SaveProfileForm,
     SaveShortlistForm,
     ShortlistForm,
+    params_from_form,
 )
 from shortlists.ranking import ranked_row
 from shortlists.review import COMPARE_MAX, ahp_evaluate, compare_leads, parse_lead_ids
@@ -29,7 +30,6 @@ from shortlists.services import (
     Shortlist,
     ShortlistParams,
     build_shortlist,
-    params_from_form,
     percents_of,
     profile_save_what_if,
     shortlist_save,

@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from projects.views.common import explanation_lang
+from screening.services.explanations import explanation_lang
 from shortlists.exports import shortlist_pdf, shortlist_xlsx
 from shortlists.forms import DecisionForm
 from shortlists.models import Decision, SavedShortlist, ShortlistEntry

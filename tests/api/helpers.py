@@ -9,8 +9,8 @@ from django.utils import timezone
 from projects.models import Lead
 from regions.models import Region
 from screening.models import LeadScore, ScoreHistory
-from screening.services.profiles import ensure_default_profile
-from screening.services.staleness import measures_version
+from screening.selectors.profiles import ensure_default_profile
+from screening.selectors.staleness import measures_version
 from tests.factories import LeadFactory, RegionFactory
 
 V1 = "/api/v1"

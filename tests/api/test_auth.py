@@ -113,4 +113,4 @@ def test_it_is_mounted_in_the_site_urls() -> None:
     from django.urls import resolve
 
     for path in ("/api/v1/leads/", "/api/schema/", "/api/docs/", "/api/v1/imports/"):
-        assert resolve(path, urlconf="screening.urls").url_name
+        assert resolve(path, urlconf="screening.config.urls").url_name

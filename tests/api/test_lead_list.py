@@ -1,6 +1,6 @@
 """The lead list's fast path (screening/api/lead_rows.py): it must write every lead exactly as
 LeadSerializer (and so DRF's generic serializer) does, judge staleness exactly as
-screening.services.staleness.is_stale does, and keep its query count flat."""
+screening.selectors.staleness.is_stale does, and keep its query count flat."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ from screening import invalidation
 from screening.api import lead_rows
 from screening.api.serializers_leads import LeadSerializer, lazy_staleness
 from screening.models import DataVersion, ScoringProfile
-from screening.services.profiles import ensure_default_profile, profiles_in_force
-from screening.services.staleness import is_stale, measures_version
+from screening.selectors.profiles import ensure_default_profile, profiles_in_force
+from screening.selectors.staleness import is_stale, measures_version
 from tests.api.conftest import World
 from tests.api.helpers import V1, error_of, make_lead, store_score
 from tests.factories import IndustryFactory, LeadFactory, UserFactory

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from projects.models import Lead
 from screening.models import LeadScore, ScoreHistory, ScoreRun
-from screening.services.profiles import ensure_default_profile
+from screening.selectors.profiles import ensure_default_profile
 from tests.api.conftest import World
 from tests.api.helpers import V1, error_of, make_lead, store_score
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from screening.demo import generate
-from screening.demo.generate import (
+from projects.demo import generate
+from projects.demo.generate import (
     DATA_DIR,
     generate_leads,
     generate_leads_fast,

@@ -14,7 +14,7 @@ def run_settings(env: dict[str, str], code: str) -> subprocess.CompletedProcess[
     """Import the settings in a fresh interpreter with exactly these variables."""
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "REDIS_URL"}}
     clean.update(env)
-    clean["DJANGO_SETTINGS_MODULE"] = "screening.settings"
+    clean["DJANGO_SETTINGS_MODULE"] = "screening.config.settings"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
     )
@@ -37,7 +37,8 @@ def test_it_uses_a_development_key_when_debug_is_on() -> None:
 def test_it_runs_tasks_eagerly_without_redis() -> None:
     code = (
         "import django; django.setup();"
-        "from screening.celery import app; print(app.conf.task_always_eager, app.conf.broker_url)"
+        "from screening.config.celery import app;"
+        "print(app.conf.task_always_eager, app.conf.broker_url)"
     )
     result = run_settings({"DEBUG": "1"}, code)
     assert result.returncode == 0, result.stderr
@@ -47,7 +48,8 @@ def test_it_runs_tasks_eagerly_without_redis() -> None:
 def test_it_uses_redis_as_broker_when_redis_url_is_set() -> None:
     code = (
         "import django; django.setup();"
-        "from screening.celery import app; print(app.conf.task_always_eager, app.conf.broker_url)"
+        "from screening.config.celery import app;"
+        "print(app.conf.task_always_eager, app.conf.broker_url)"
     )
     result = run_settings({"DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/15"}, code)
     assert result.returncode == 0, result.stderr

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from regions.interchange.importer import import_bundle
+from projects.interchange.importer import import_bundle
 from regions.interchange.report import ImportReport
 from tests.interchange.bundles import write_bundle
 

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from projects.interchange.lead_format import LEADS
 from regions.interchange.cells import CellError, format_decimal, format_float, parse_cell
-from regions.interchange.formats import LEADS, REGION_INDUSTRIES, Column
+from regions.interchange.formats import REGION_INDUSTRIES, Column
 
 CAPEX = LEADS.by_name["capex"]  # 16 digits, 2 decimal places
 JOBS = LEADS.by_name["jobs"]

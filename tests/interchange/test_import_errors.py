@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from regions.interchange.importer import import_bundle
+from projects.interchange.importer import import_bundle
 from regions.interchange.readers import GBK_WARNING
 from regions.interchange.report import ImportReport
 from regions.models import Region

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from projects.interchange.importer import import_bundle
 from projects.models import Lead
-from regions.interchange.importer import import_bundle
 from regions.interchange.report import ImportReport
 from regions.models import AnchorFirm, Cluster, ClusterIndustry, Region, RegionIndustry
 from screening.models import DataVersion

@@ -9,8 +9,8 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from projects.demo.generate import read_demo_csv
 from regions.models import OfficerRegion
-from screening.demo.generate import read_demo_csv
 from tests.interchange.bundles import counts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]

@@ -13,11 +13,11 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
+from projects.interchange.export import export_bundle
+from projects.interchange.importer import import_bundle
+from projects.interchange.lead_format import BUNDLE_TABLES as TABLES
 from projects.models import Lead
 from regions.interchange.cells import neutralise, unneutralise
-from regions.interchange.export import export_bundle
-from regions.interchange.formats import TABLES
-from regions.interchange.importer import import_bundle
 from regions.interchange.report import ImportReport
 from regions.models import Endowment, RegionIndustry
 from tests.interchange.bundles import (

@@ -21,10 +21,10 @@ if TYPE_CHECKING:  # imported for real only after django.setup() in main()
 def main() -> None:
     import django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "screening.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "screening.config.settings")
     django.setup()
     from screening import tasks
-    from screening.celery import app
+    from screening.config.celery import app
 
     pidfile = Path(sys.argv[1])
     real = tasks.rescore_leads_service

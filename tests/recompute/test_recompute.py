@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from importlib import import_module
 
+import numpy as np
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
@@ -18,10 +19,13 @@ from projects.services import lead_update
 from regions.models import ClusterIndustry, Endowment, IndustryLink, RegionIndustry
 from screening import invalidation
 from screening.models import LeadScore, ScoreHistory, ScoreRun
-from screening.scoring.weights import SubScoreWeights
+from screening.scoring.engine import score_leads
+from screening.scoring.weights import PRESETS, SubScoreWeights
+from screening.selectors.batches import read_lead_rows
+from screening.selectors.staleness import stale_lead_ids
 from screening.services.profiles import profile_save_version
-from screening.services.staleness import stale_lead_ids
 from screening.tasks import rescore_chunk, rescore_stale
+from screening.world import current_world
 from tests.recompute.conftest import SmallWorld
 
 pytestmark = pytest.mark.django_db
@@ -282,3 +286,38 @@ def test_saving_an_old_copy_of_a_lead_never_moves_its_revision_back(scored: Smal
     fresh = Lead.objects.get(pk=old_copy.pk)
     assert fresh.company == "新名称有限公司"
     assert fresh.score_revision == old_copy.score_revision + 5
+
+
+def test_every_stored_figure_follows_the_profile_in_force(
+    scored: SmallWorld, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    """Under a chain-heavy profile with its own share of pull, the stored cluster score, total
+    and confidence are the engine's numbers under that profile (not the balanced preset's with
+    only the total re-weighted), and the explanation shows the same figures."""
+    weights = SubScoreWeights(0.1, 0.8, 0.1, pull_share=0.8)
+    write(
+        django_capture_on_commit_callbacks,
+        lambda: profile_save_version(
+            name="chain-heavy",
+            weights=weights,
+            region_id=scored.regions["C"].pk,
+            user_id=None,
+            reason="test",
+        ),
+    )
+    ids = sorted(lead_ids(scored, "C"))
+    loaded = current_world()
+    rows = read_lead_rows(ids, loaded)
+    expected = score_leads(loaded.world, rows.batch, weights)
+    balanced = score_leads(loaded.world, rows.batch, PRESETS["balanced"])
+    stored = {s.lead_id: s for s in LeadScore.objects.filter(lead_id__in=ids)}
+    for i, lead_id in enumerate(rows.frame["id"]):
+        score = stored[int(lead_id)]
+        assert score.total == expected.total[i]
+        assert score.confidence == expected.confidence[i]
+        assert score.cluster_strength == expected.cluster_strength[i]
+        assert (score.strengthen, score.pull) == (expected.strengthen[i], expected.pull[i])
+        shown = score.explanation["scores"]
+        assert shown["confidence"] == round(score.confidence, 2)
+        assert shown["total"] == round(score.total, 1)
+    assert not np.array_equal(expected.confidence, balanced.confidence)

@@ -15,10 +15,10 @@ from django.db import transaction
 
 from projects.models import Lead
 from projects.services import lead_update
-from screening.celery import app
+from screening.config.celery import app
 from screening.models import LeadScore
+from screening.selectors.staleness import stale_lead_ids
 from screening.services.scores import rescore_leads
-from screening.services.staleness import stale_lead_ids
 from screening.tasks import rescore_stale
 from tests.recompute.conftest import SmallWorld
 

@@ -21,8 +21,8 @@ from django.db import connection
 from django.db.models import F
 
 from projects.models import Lead
-from screening.celery import app
-from screening.services.staleness import stale_lead_ids
+from screening.config.celery import app
+from screening.selectors.staleness import stale_lead_ids
 from screening.tasks import rescore_chunk
 from tests.recompute.conftest import SmallWorld
 

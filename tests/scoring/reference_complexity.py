@@ -1,6 +1,6 @@
 """Slow, loop-based reference for the complexity measures, used only by the tests.
 
-Written from docs/scoring-methods.md with plain Python loops and a general (non-symmetric)
+Written from docs/methods.md with plain Python loops and a general (non-symmetric)
 eigensolver on Mt, deliberately sharing no code with screening.scoring.complexity, so that
 agreement between the two is evidence rather than repetition. Quadratic-to-cubic loops: keep
 inputs small (tens of regions and industries).

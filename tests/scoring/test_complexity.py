@@ -20,7 +20,7 @@ from screening.scoring.complexity import (
 )
 from tests.scoring.reference_complexity import reference_complexity
 
-# docs/scoring-methods.md, "Worked reference (6 regions x 8 industries, threshold 1)".
+# docs/methods.md §1, "Worked reference (6 regions x 8 industries, threshold 1)".
 WORKED_X = np.array(
     [
         [500, 300, 200, 150, 100, 80, 60, 40],

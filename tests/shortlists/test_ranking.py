@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from projects.models import Lead, Stage, Status
 from projects.services import lead_update
 from screening.models import LeadScore
+from screening.scoring import weighted_totals
 from screening.scoring.weights import rerank_top
 from screening.services.scores import rescore_leads
 from shortlists import ranking
@@ -187,7 +188,9 @@ def test_top_positions_matches_rerank_top_and_breaks_ties_by_position() -> None:
     rng = np.random.default_rng(3)
     subs = rng.uniform(0, 100, (5000, 3))
     weights = (0.5, 0.3, 0.2)
-    totals = ranking.weighted_totals(subs[:, 0], subs[:, 1], subs[:, 2], weights)
+    # A pull share of 0 makes cluster strength the strengthen part, bit for bit.
+    totals = weighted_totals(subs[:, 0], subs[:, 1], subs[:, 2], subs[:, 2], weights, 0.0)
+    assert np.array_equal(totals, (0.5 * subs[:, 0] + 0.3 * subs[:, 1]) + 0.2 * subs[:, 2])
     assert top_positions(totals, 50).tolist() == rerank_top(subs, weights, 50).tolist()
     tied = np.array([5.0, 7.0, 7.0, 1.0, 7.0])
     assert top_positions(tied, 2).tolist() == [1, 2]

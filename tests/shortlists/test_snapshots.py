@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -11,6 +12,7 @@ from projects.services import lead_move_stage, lead_set_status, lead_update
 from screening.models import LeadScore
 from screening.services.scores import rescore_leads
 from shortlists.models import SavedShortlist, ShortlistEntry
+from shortlists.services import entry_decide
 from tests.shortlists.test_pages import save_shortlist
 from tests.shortlists.test_ranking import expected_order
 from tests.ui.scenario import Scenario
@@ -125,6 +127,19 @@ def test_an_unknown_decision_is_refused(manager: Client) -> None:
         reverse("shortlists:decide", args=[saved.pk, entry.pk]), {"decision": "maybe"}
     )
     assert response.status_code == 400
+    entry.refresh_from_db()
+    assert entry.decision == ""
+
+
+def test_the_decide_service_refuses_an_unknown_decision_with_a_validation_error(
+    manager: Client, world: Scenario
+) -> None:
+    saved = save_shortlist(manager, cutoff=2)
+    entry = saved.entries.first()
+    assert entry is not None
+    with pytest.raises(ValidationError) as refused:
+        entry_decide(entry=entry, decision="maybe", comment="", user=world.users["manager"])
+    assert list(refused.value.message_dict) == ["decision"]
     entry.refresh_from_db()
     assert entry.decision == ""
 

@@ -17,13 +17,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from screening.statistics.concordance import (
+from regions.statistics.concordance import (
     apply_concordance,
     check_concordance,
     draft_concordance,
     read_concordance,
 )
-from screening.statistics.iotables import (
+from regions.statistics.iotables import (
     IOTable,
     customer_shares,
     read_nbs_table,

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from screening.statistics.iotables import (
+from regions.statistics.iotables import (
     customer_shares,
     industry_by_industry_flows,
     link_table,

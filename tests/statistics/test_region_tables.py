@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from screening.statistics.region_tables import (
+from regions.statistics.region_tables import (
     SUPPRESSION_MARKERS,
     complete_pairs,
     parse_cells,

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from projects.models import Lead
 from regions.models import Endowment
-from regions.profile import LinkStatus
+from screening.cluster_profile import LinkStatus
 from tests.ui.scenario import Scenario
 
 

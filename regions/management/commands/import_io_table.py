@@ -23,13 +23,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from regions.models import Industry, IndustryLink
-from screening.invalidation import measures_changed
-from screening.statistics.concordance import (
+from regions.statistics.concordance import (
     apply_concordance,
     draft_concordance,
     read_concordance,
 )
-from screening.statistics.iotables import (
+from regions.statistics.iotables import (
     IOTable,
     industry_by_industry_flows,
     link_table,
@@ -37,6 +36,7 @@ from screening.statistics.iotables import (
     read_nbs_table,
     strongest_partners,
 )
+from screening.invalidation import measures_changed
 
 # Every link written from a table has a source starting with this; anything else (including a
 # blank source) is a hand-drawn link.

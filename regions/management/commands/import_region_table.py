@@ -20,14 +20,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from regions.models import Industry, Region, RegionIndustry
-from screening.invalidation import measures_changed
-from screening.statistics.region_tables import (
+from regions.statistics.region_tables import (
     MEASURES,
     SUPPRESSION_MARKERS,
     complete_pairs,
     read_long_table,
     read_wide_table,
 )
+from screening.invalidation import measures_changed
 
 BATCH_SIZE = 2000
 SOURCE_MAX_LENGTH = 200

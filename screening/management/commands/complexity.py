@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from screening.scoring.complexity import complexity_frames
+from screening.scoring import complexity_frames
 
 REQUIRED = ["region", "industry", "value"]
 

@@ -11,8 +11,8 @@ from tqdm import tqdm
 
 from projects.models import Lead
 from regions.models import Region
+from screening.selectors.staleness import stale_lead_ids
 from screening.services.scores import rescore_leads
-from screening.services.staleness import stale_lead_ids
 
 
 class Command(BaseCommand):

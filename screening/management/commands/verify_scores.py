@@ -9,10 +9,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.models import Lead
-from screening.services.batches import read_lead_rows
+from screening.selectors.batches import read_lead_rows
+from screening.selectors.staleness import stale_leads
 from screening.services.score_store import COMPARE_DECIMALS, SCORE_FIELDS, stored_scores
 from screening.services.scores import compute_rows
-from screening.services.staleness import stale_leads
 from screening.world import current_version, load_world
 
 

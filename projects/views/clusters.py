@@ -1,0 +1,53 @@
+"""Cluster pages (all roles): the list, and a cluster's profile with the visible leads that
+would fill the gaps in its chain."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from projects.models import Status
+from regions.models import Cluster
+from screening.access import descendants_and_self, visible_leads
+from screening.cluster_profile import cluster_profile, leads_pulling_gaps
+from screening.web import role_required
+from screening.world import current_world
+
+GAP_LEADS = 20
+
+
+@require_GET
+@role_required()
+def cluster_list(request: HttpRequest) -> HttpResponse:
+    clusters = Cluster.objects.select_related("region").order_by("region__code", "code")
+    return render(request, "regions/cluster_list.html", {"clusters": clusters})
+
+
+@require_GET
+@role_required()
+def cluster_profile_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cluster's industries, the chain around it, and the visible leads filling its gaps."""
+    cluster = get_object_or_404(Cluster.objects.select_related("region"), pk=pk)
+    loaded = current_world()
+    profile = cluster_profile(loaded, cluster)
+    in_region = visible_leads(request.user).filter(
+        status=Status.ACTIVE, region_id__in=descendants_and_self([cluster.region_id])
+    )
+    leads = (
+        in_region.filter(industry_id__in=profile.gap_industry_ids)
+        .select_related("score", "industry", "region")
+        .defer("score__explanation")
+        .order_by("-score__total", "-pk")[:GAP_LEADS]
+    )
+    return render(
+        request,
+        "regions/cluster_profile.html",
+        {
+            "cluster": cluster,
+            "profile": profile,
+            "leads": list(leads),
+            "pulling": leads_pulling_gaps(loaded, profile, in_region, GAP_LEADS),
+            "anchors": list(cluster.anchors.order_by("name")),
+        },
+    )

@@ -1,0 +1,1 @@
+"""Site configuration: settings, URLs, the Celery app and the WSGI/ASGI entry points."""

@@ -1,0 +1,117 @@
+"""Reading leads from the database into the numeric core's LeadBatch, in bulk."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+
+from projects.models import Lead
+from screening.frames import read_frame_for_ids
+from screening.scoring import LeadBatch
+from screening.world import LoadedWorld
+
+log = logging.getLogger(__name__)
+
+LEAD_COLUMNS = [
+    "id",
+    "region_id",
+    "industry_id",
+    "jobs",
+    "capex",
+    "currency",
+    "land_ha",
+    "needs",
+    "score_revision",
+]
+
+
+@dataclass(frozen=True)
+class LeadRows:
+    """The leads of one chunk as read, aligned with the LeadBatch built from them."""
+
+    frame: pd.DataFrame
+    batch: LeadBatch
+
+
+def read_lead_rows(lead_ids: Sequence[int], loaded: LoadedWorld) -> LeadRows:
+    """Read the scoring inputs of these leads (ids that no longer exist are skipped)."""
+    table = Lead._meta.db_table
+    ids = sorted(set(int(i) for i in lead_ids))
+    frame = read_frame_for_ids(
+        f"SELECT id, region_id, industry_id, jobs, capex, currency, land_ha, needs, score_revision "
+        f"FROM {table} WHERE id {{ids}} ORDER BY id",
+        ids,
+        columns=LEAD_COLUMNS,
+    )
+    inputs = read_frame_for_ids(
+        f"SELECT lead_id, industry_id FROM {Lead.input_industries.through._meta.db_table} "
+        f"WHERE lead_id {{ids}} ORDER BY lead_id, industry_id",
+        ids,
+        columns=["lead_id", "industry_id"],
+    )
+    return LeadRows(frame=frame, batch=to_batch(frame, inputs, loaded))
+
+
+def to_batch(frame: pd.DataFrame, inputs: pd.DataFrame, loaded: LoadedWorld) -> LeadBatch:
+    """Translate database ids into World positions; amounts stay NaN where unknown."""
+    n = len(frame)
+    region: np.ndarray = frame["region_id"].map(loaded.region_pos).to_numpy(dtype=np.int64)
+    industry: np.ndarray = frame["industry_id"].map(loaded.industry_pos).to_numpy(dtype=np.int64)
+    indptr, indices = _inputs_csr(frame["id"].to_numpy(dtype=np.int64), inputs, loaded)
+    return LeadBatch(
+        region=region,
+        industry=industry,
+        jobs=pd.to_numeric(frame["jobs"], errors="coerce").to_numpy(dtype=float),
+        capex=_capex_in_cny(frame),
+        land_ha=pd.to_numeric(frame["land_ha"], errors="coerce").to_numpy(dtype=float),
+        needs=np.fromiter(
+            (_needs_bits(raw, loaded.factor_pos) for raw in frame["needs"]),
+            dtype=np.uint64,
+            count=n,
+        ),
+        inputs_indptr=indptr,
+        inputs_indices=indices,
+    )
+
+
+def _capex_in_cny(frame: pd.DataFrame) -> np.ndarray:
+    """Capex in 10k CNY; other currencies at the configured rates, unknown currency -> NaN."""
+    rates = settings.CURRENCY_TO_CNY
+    capex = pd.to_numeric(frame["capex"], errors="coerce").to_numpy(dtype=float)
+    rate = frame["currency"].map(lambda c: rates.get(str(c).upper(), np.nan)).to_numpy(dtype=float)
+    return capex * rate
+
+
+def _needs_bits(raw: Any, factor_pos: dict[str, int]) -> int:
+    names: list[str] = json.loads(raw) if isinstance(raw, str) else list(raw or [])
+    bits = 0
+    for name in names:
+        pos = factor_pos.get(name)
+        if pos is None:
+            # A need no region records at all: nothing can be said about it anywhere; the
+            # import validates factor names, so this only happens for hand-made data.
+            log.debug("need %r is not an endowment factor of any region", name)
+            continue
+        bits |= 1 << pos
+    return bits
+
+
+def _inputs_csr(
+    lead_ids: np.ndarray, inputs: pd.DataFrame, loaded: LoadedWorld
+) -> tuple[np.ndarray, np.ndarray]:
+    """CSR rows (aligned with lead_ids, which are sorted) of each lead's input industries."""
+    if len(inputs) == 0:
+        return np.zeros(len(lead_ids) + 1, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    owners = inputs["lead_id"].to_numpy(dtype=np.int64)
+    rows = np.searchsorted(lead_ids, owners)
+    counts = np.bincount(rows, minlength=len(lead_ids))
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    indices = inputs["industry_id"].map(loaded.industry_pos).to_numpy(dtype=np.int32)
+    return indptr, indices
