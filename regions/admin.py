@@ -1,5 +1,8 @@
 """Admin for reference data: a region with its endowments, a cluster with members and anchors."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
 from screening.admin_mixins import MarksScoresStaleAdmin
@@ -11,6 +14,7 @@ from .models import (
     Endowment,
     Industry,
     IndustryLink,
+    IndustryProximity,
     OfficerRegion,
     Region,
     RegionIndustry,
@@ -68,6 +72,31 @@ class ClusterIndustryInline(admin.TabularInline):
 class AnchorFirmInline(admin.TabularInline):
     model = AnchorFirm
     extra = 0
+
+
+class IndustryProximityForm(forms.ModelForm):
+    class Meta:
+        model = IndustryProximity
+        fields = ["industry_1", "industry_2", "proximity", "source"]
+
+    def clean(self) -> dict[str, Any]:
+        """Store the pair in code order, as imports do (a-b and b-a are one pair)."""
+        data = super().clean() or {}
+        first, second = data.get("industry_1"), data.get("industry_2")
+        if first is not None and second is not None and second.code < first.code:
+            data["industry_1"], data["industry_2"] = second, first
+            self.instance.industry_1, self.instance.industry_2 = second, first
+        return data
+
+
+@admin.register(IndustryProximity)
+class IndustryProximityAdmin(MarksScoresStaleAdmin):
+    """The reference industry space (industry_relatedness.csv); any row replaces estimated phi."""
+
+    form = IndustryProximityForm
+    list_display = ["industry_1", "industry_2", "proximity", "source"]
+    search_fields = ["industry_1__code", "industry_2__code", "industry_1__name", "industry_2__name"]
+    autocomplete_fields = ["industry_1", "industry_2"]
 
 
 @admin.register(Cluster)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
 
@@ -158,6 +159,48 @@ class IndustryLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier.code} → {self.customer.code}"
+
+
+class IndustryProximity(models.Model):
+    """How related two industries are: proximity phi (0-1) from a reference industry space.
+
+    phi is the minimum of the two conditional probabilities that a region specialised in one
+    industry is specialised in the other (Hidalgo et al. 2007), estimated over a large
+    reference economy (a national census of counties, another country's areas) and mapped onto
+    the agency's classification. When any row exists, scores use this table instead of phi
+    estimated from the agency's own regions. One row per unordered pair, stored with
+    industry_1's code before industry_2's; a pair not listed has proximity 0.
+    """
+
+    industry_1 = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="+")
+    industry_2 = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="+")
+    proximity = models.FloatField(_("proximity"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("industry proximity")
+        verbose_name_plural = _("industry proximities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["industry_1", "industry_2"], name="industry_proximity_unique"
+            ),
+            # The same pair in the other order is the same pair.
+            models.UniqueConstraint(
+                Least("industry_1", "industry_2"),
+                Greatest("industry_1", "industry_2"),
+                name="industry_proximity_unordered_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(industry_1=F("industry_2")), name="industry_proximity_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(proximity__gte=0) & Q(proximity__lte=1),
+                name="industry_proximity_between_0_and_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.industry_1.code} ~ {self.industry_2.code}: {self.proximity:g}"
 
 
 class Cluster(models.Model):

@@ -106,6 +106,7 @@ def rows_written(model: type, objects: list[object]) -> None:
 MEASURE_MODELS = {
     "regions.RegionIndustry",
     "regions.IndustryLink",
+    "regions.IndustryProximity",
     "regions.Region",
     "regions.Industry",
 }

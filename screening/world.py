@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.db.models import Count
 
 from regions.models import (
     Cluster,
@@ -20,6 +21,7 @@ from regions.models import (
     Endowment,
     Industry,
     IndustryLink,
+    IndustryProximity,
     Region,
     RegionIndustry,
 )
@@ -109,6 +111,7 @@ def load_world(version: WorldVersion, previous: LoadedWorld | None = None) -> Lo
         industry_names={p["code"]: (p["name"], p["name_en"] or p["name"]) for p in industries},
         size=reuse.world.inputs.size if reuse else _size_matrix(region_pos, industry_pos),
         link_weight=reuse.world.inputs.link_weight if reuse else _link_matrix(industry_pos),
+        **_reference_space(reuse, industry_pos),  # type: ignore[arg-type]
         factor_names=factors,
         endowment=_endowment_matrix(region_pos, factor_pos),
         **_cluster_arrays(region_pos, industry_pos),  # type: ignore[arg-type]
@@ -166,6 +169,38 @@ def _link_matrix(industry_pos: dict[int, int]) -> np.ndarray:
     ):
         weights[industry_pos[supplier], industry_pos[customer]] = weight
     return weights
+
+
+def _reference_space(reuse: LoadedWorld | None, industry_pos: dict[int, int]) -> dict[str, object]:
+    """The reference industry space (phi, source label), or None when none is loaded."""
+    if reuse is not None:
+        inputs = reuse.world.inputs
+        return {
+            "reference_proximity": inputs.reference_proximity,
+            "proximity_source": inputs.proximity_source,
+        }
+    rows = list(
+        IndustryProximity.objects.values_list("industry_1_id", "industry_2_id", "proximity")
+    )
+    if not rows:
+        return {"reference_proximity": None, "proximity_source": ""}
+    n = len(industry_pos)
+    phi = np.zeros((n, n))
+    first = np.array([industry_pos[a] for a, _, _ in rows])
+    second = np.array([industry_pos[b] for _, b, _ in rows])
+    values = np.array([v for _, _, v in rows], dtype=np.float64)
+    phi[first, second] = phi[second, first] = values
+    return {"reference_proximity": phi, "proximity_source": proximity_source_label()}
+
+
+def proximity_source_label() -> str:
+    """The sources the reference space names, most rows first ("; "-joined)."""
+    counts = (
+        IndustryProximity.objects.values("source")
+        .annotate(rows=Count("pk"))
+        .order_by("-rows", "source")
+    )
+    return "; ".join(c["source"] for c in counts if c["source"])
 
 
 def _endowment_matrix(region_pos: dict[int, int], factor_pos: dict[str, int]) -> np.ndarray:

@@ -23,6 +23,7 @@ from regions.models import (
     Endowment,
     Industry,
     IndustryLink,
+    IndustryProximity,
     Region,
     RegionIndustry,
 )
@@ -76,6 +77,7 @@ class Column:
     optional: bool = False
     value_required: bool = False
     ref: str | None = None
+    maximum: float | None = None  # the largest value a FLOAT cell may hold
 
     @cached_property
     def max_length(self) -> int | None:
@@ -121,7 +123,9 @@ class Table:
     `distinct` names two columns that must differ (a self-link, a region that is its own
     parent) with the reason to report; `tree` means `parent_code` points into the same table
     and must not form a cycle; `group`/`group_columns` mark columns that repeat for each row
-    of a group (the cluster-level columns of clusters.csv) and must agree within the group.
+    of a group (the cluster-level columns of clusters.csv) and must agree within the group;
+    `unordered` means the two key columns name an unordered pair (a-b is b-a): a file may give
+    either order, the import stores and exports the codes in code order.
     """
 
     name: str
@@ -133,6 +137,7 @@ class Table:
     tree: bool = False
     group: tuple[str, ...] = ()
     group_columns: tuple[str, ...] = ()
+    unordered: bool = False
 
     @property
     def filename(self) -> str:
@@ -153,6 +158,13 @@ class Table:
     @property
     def required_names(self) -> list[str]:
         return [column.name for column in self.columns if not column.optional]
+
+    def key_values(self, values: dict[str, object]) -> tuple[object, ...]:
+        """A row's business key (an unordered pair in code order, whatever the file's order)."""
+        key = tuple(values.get(name) for name in self.key)
+        if self.unordered and all(isinstance(part, str) for part in key):
+            return tuple(sorted(key))  # type: ignore[type-var]
+        return key
 
 
 def _col(name: str, kind: Kind, model: type[Model], field_name: str, **options: object) -> Column:
@@ -232,6 +244,33 @@ INDUSTRY_LINKS = Table(
     distinct=("supplier_code", "customer_code", "an industry cannot supply itself"),
 )
 
+INDUSTRY_RELATEDNESS = Table(
+    name="industry_relatedness",
+    model=IndustryProximity,
+    key=("industry_1", "industry_2"),
+    unique_fields=("industry_1", "industry_2"),
+    columns=(
+        _industry_code("industry_1", "industry_1_id"),
+        _industry_code("industry_2", "industry_2_id"),
+        _col(
+            "proximity",
+            Kind.FLOAT,
+            IndustryProximity,
+            "proximity",
+            target="proximity",
+            value_required=True,
+            maximum=1.0,
+        ),
+        _source(IndustryProximity),
+    ),
+    distinct=(
+        "industry_1",
+        "industry_2",
+        "an industry's proximity to itself is 1 by definition: list pairs of two industries",
+    ),
+    unordered=True,
+)
+
 CLUSTERS = Table(
     name="clusters",
     model=Cluster,
@@ -287,6 +326,7 @@ TABLES: dict[str, Table] = {
         INDUSTRIES,
         REGION_INDUSTRIES,
         INDUSTRY_LINKS,
+        INDUSTRY_RELATEDNESS,
         CLUSTERS,
         ANCHOR_FIRMS,
         ENDOWMENTS,

@@ -18,6 +18,7 @@ from regions.models import (
     Endowment,
     Industry,
     IndustryLink,
+    IndustryProximity,
     Region,
     RegionIndustry,
 )
@@ -58,6 +59,15 @@ _PATHS: dict[str, tuple[type[Model], dict[str, str]]] = {
             "supplier_code": "supplier__code",
             "customer_code": "customer__code",
             "weight": "weight",
+            "source": "source",
+        },
+    ),
+    "industry_relatedness": (
+        IndustryProximity,
+        {
+            "industry_1": "industry_1__code",
+            "industry_2": "industry_2__code",
+            "proximity": "proximity",
             "source": "source",
         },
     ),

@@ -142,7 +142,7 @@ def relatedness(
     """
     rca_matrix = rca(_as_size_matrix(x))
     mcp = presence(rca_matrix, threshold)
-    notes = _empty_warnings(mcp.sum(axis=1), mcp.sum(axis=0), threshold, None, industry_codes)
+    notes = empty_warnings(mcp.sum(axis=1), mcp.sum(axis=0), threshold, None, industry_codes)
     return Relatedness(rca_matrix, mcp, proximity(mcp), tuple(notes))
 
 
@@ -171,7 +171,7 @@ def _name_list(indices: NDArray[np.intp], codes: Sequence[object] | None) -> str
     return ", ".join(names) + (f" and {extra} more" if extra > 0 else "")
 
 
-def _empty_warnings(
+def empty_warnings(
     diversity: FloatArray,
     ubiquity: FloatArray,
     threshold: float,
@@ -309,7 +309,7 @@ def compute_complexity(
     diversity, ubiquity = mcp.sum(axis=1), mcp.sum(axis=0)
     phi = proximity(mcp)
     dens = density(mcp, phi)
-    notes = _empty_warnings(diversity, ubiquity, threshold, region_codes, industry_codes)
+    notes = empty_warnings(diversity, ubiquity, threshold, region_codes, industry_codes)
     pci_raw, eigen_notes = _second_eigenvector(mcp, diversity, ubiquity)
     notes += eigen_notes
     rest = _eci_family(pci_raw, mcp, diversity, dens, phi, notes)

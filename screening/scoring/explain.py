@@ -29,7 +29,7 @@ from screening.scoring.explain_text import sentences
 from screening.scoring.leads import LeadBatch
 from screening.scoring.local_fit import factors_in
 from screening.scoring.weights import PRESETS, SubScoreWeights
-from screening.scoring.world import World
+from screening.scoring.world import MIN_REGIONS_FOR_ESTIMATED_PROXIMITY, World
 
 # How many related industries, suppliers, customers and clusters an explanation lists.
 TOP_RELATED, TOP_LINKS, TOP_CLUSTERS = 5, 5, 3
@@ -100,6 +100,18 @@ def _needs(world: World, batch: LeadBatch, lead: int) -> dict[str, list[str]]:
     }
 
 
+def _relatedness_source(world: World, region: int) -> dict[str, Any]:
+    """Where the phi behind density and cluster relatedness comes from, and how far it holds."""
+    level = int(world.region_level[region])
+    return {
+        "reference": world.uses_reference_proximity,
+        "source": world.inputs.proximity_source if world.uses_reference_proximity else "",
+        "regions": int(world.proximity_regions[level]),
+        "minimum_regions": MIN_REGIONS_FOR_ESTIMATED_PROXIMITY,
+        "reliability": _r(world.proximity_reliability[level]),
+    }
+
+
 def _local_fit(world: World, batch: LeadBatch, lead: int) -> dict[str, Any]:
     region, industry = int(batch.region[lead]), int(batch.industry[lead])
     return {
@@ -108,6 +120,7 @@ def _local_fit(world: World, batch: LeadBatch, lead: int) -> dict[str, Any]:
         "density_coverage": _r(world.density_coverage[region, industry]),
         "level": world.level_names[world.region_level[region]],
         "related_present": _related_present(world, region, industry),
+        "relatedness": _relatedness_source(world, region),
         "needs": _needs(world, batch, lead),
         "land_ha": _r(batch.land_ha[lead], 1),
     }
@@ -197,6 +210,9 @@ def _confidence_reasons(
     def add(code: str, **values: Any) -> None:
         reasons.append({"code": code, **values})
 
+    level = int(world.region_level[region])
+    if world.proximity_reliability[level] < 1:
+        add("phi_few_regions", regions=int(world.proximity_regions[level]))
     if neutral & NEUTRAL_LOCAL:
         add("local_no_evidence")
     elif world.density_coverage[region, industry] < 1:

@@ -16,6 +16,7 @@ from regions.models import (
     Endowment,
     Industry,
     IndustryLink,
+    IndustryProximity,
     Region,
     RegionIndustry,
 )
@@ -44,6 +45,11 @@ BASE: dict[str, Table] = {
     "industry_links": [
         ["supplier_code", "customer_code", "weight", "source"],
         ["NEV-BAT", "NEV-ASM", "0.8", "chain map"],
+    ],
+    # The pair given in reverse code order on purpose: it is stored and exported in code order.
+    "industry_relatedness": [
+        ["industry_1", "industry_2", "proximity", "source"],
+        ["NEV-BAT", "NEV-ASM", "0.35", "test space"],
     ],
     "clusters": [
         [
@@ -167,6 +173,7 @@ MODELS = [
     Industry,
     RegionIndustry,
     IndustryLink,
+    IndustryProximity,
     Cluster,
     ClusterIndustry,
     AnchorFirm,
@@ -215,7 +222,15 @@ def counts() -> dict[str, int]:
 def empty_database() -> None:
     """Delete every imported row (parents are detached first: they are protected)."""
     Lead.objects.all().delete()
-    for model in (AnchorFirm, ClusterIndustry, Cluster, Endowment, RegionIndustry, IndustryLink):
+    for model in (
+        AnchorFirm,
+        ClusterIndustry,
+        Cluster,
+        Endowment,
+        RegionIndustry,
+        IndustryLink,
+        IndustryProximity,
+    ):
         model.objects.all().delete()
     Region.objects.update(parent=None)
     Region.objects.all().delete()

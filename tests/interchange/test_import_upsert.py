@@ -42,6 +42,7 @@ def test_it_creates_everything_then_finds_it_unchanged(
         "industries": 3,
         "region_industries": 2,
         "industry_links": 1,
+        "industry_relatedness": 1,
         "clusters": 2,
         "anchor_firms": 1,
         "endowments": 3,

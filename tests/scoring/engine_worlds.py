@@ -30,11 +30,14 @@ def world_inputs(
     endowment: ArrayLike | None = None,
     clusters: Sequence[tuple[int, str, dict[str, float]]] = (),
     capex_per_job: float = float("nan"),
+    reference_proximity: ArrayLike | None = None,
+    proximity_source: str = "",
 ) -> WorldInputs:
     """WorldInputs with regions R1.., industries named as given (I1.. by default).
 
     links maps (supplier, customer) codes to weights; clusters are (region index, code,
-    {industry code: 1.0 core / 0.5 support}).
+    {industry code: 1.0 core / 0.5 support}). reference_proximity (I, I) is a given phi (the
+    reference industry space); without it phi is estimated from these few regions.
     """
     sizes = np.asarray(size, dtype=np.float64)
     n_r, n_i = sizes.shape
@@ -68,6 +71,12 @@ def world_inputs(
         cluster_names={c[1]: (f"{c[1]}集群", f"{c[1]} cluster") for c in clusters},
         cluster_members=members,
         capex_per_job=capex_per_job,
+        reference_proximity=(
+            None
+            if reference_proximity is None
+            else np.asarray(reference_proximity, dtype=np.float64)
+        ),
+        proximity_source=proximity_source,
     )
 
 
