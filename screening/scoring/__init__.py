@@ -17,7 +17,19 @@ from screening.scoring.engine import (
 )
 from screening.scoring.explain import explain_lead
 from screening.scoring.explain_text import FACTOR_LABELS
+from screening.scoring.relatedness import (
+    RelatednessError,
+    ReferenceSpace,
+    apply_concordance,
+    proximity_pairs,
+    read_concordance,
+    read_relatedness,
+    read_size_table,
+    reference_space,
+    write_pairs,
+)
 from screening.scoring.reweight import weighted_total, weighted_totals
+from screening.scoring.world import MIN_REGIONS_FOR_ESTIMATED_PROXIMITY
 from screening.scoring.weights import (
     CR_ACCEPT,
     PRESETS,
@@ -29,21 +41,31 @@ from screening.scoring.weights import (
 
 __all__ = [
     "CR_ACCEPT",
+    "MIN_REGIONS_FOR_ESTIMATED_PROXIMITY",
     "FACTOR_LABELS",
     "PRESETS",
     "AhpResult",
     "LeadBatch",
+    "ReferenceSpace",
+    "RelatednessError",
     "ScoreArrays",
     "SubScoreWeights",
     "World",
     "WorldInputs",
     "ahp_weights",
+    "apply_concordance",
     "build_world",
     "complexity_frames",
     "explain_lead",
+    "proximity_pairs",
     "rank_robustness",
+    "read_concordance",
+    "read_relatedness",
+    "read_size_table",
+    "reference_space",
     "score_lead_everywhere",
     "score_leads",
     "weighted_total",
     "weighted_totals",
+    "write_pairs",
 ]
