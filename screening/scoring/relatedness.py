@@ -60,6 +60,10 @@ class SizeTable:
     size: FloatArray  # (R, I), 0 where no row or employment unknown
     unknown_cells: int = 0
     notes: list[str] = field(default_factory=list)
+    # (R,) size of each region in industries outside `industries` (left out by a
+    # concordance); it stays in the region's total, so RCA measures specialisation against
+    # the region's whole economy, not only against the mapped industries.
+    unmapped: FloatArray | None = None
 
 
 def read_size_table(path: str | Path, *, chunk_rows: int = CHUNK_ROWS) -> SizeTable:
@@ -213,8 +217,9 @@ def _lines(index: pd.Index) -> str:
 def apply_concordance(table: SizeTable, concordance: pd.DataFrame) -> SizeTable:
     """Sizes in the target classification: X_target = X_source @ C (sizes summed, then split).
 
-    Source codes the concordance does not list are left out (noted with their share of the
-    total size); concordance rows for source codes absent from the table are ignored.
+    Source codes the concordance does not list are left out of the industries (noted with
+    their share of the total size) but kept in each region's total (`SizeTable.unmapped`);
+    concordance rows for source codes absent from the table are ignored.
     """
     targets = sorted(set(concordance["target_code"]))
     s_pos = {code: i for i, code in enumerate(table.industries)}
@@ -235,7 +240,9 @@ def apply_concordance(table: SizeTable, concordance: pd.DataFrame) -> SizeTable:
             f"{unmapped} source code(s) not in the concordance and partly mapped codes leave "
             f"out {dropped.sum() / total:.1%} of the total size"
         )
-    return SizeTable(table.regions, targets, table.size @ matrix, table.unknown_cells, notes)
+    return SizeTable(
+        table.regions, targets, table.size @ matrix, table.unknown_cells, notes, unmapped=dropped
+    )
 
 
 # --- phi -------------------------------------------------------------------------------------
@@ -267,7 +274,7 @@ def reference_space(
             f"the table has {n_regions} region(s), fewer than --min-regions {min_regions}: "
             "phi estimated from so few regions cannot tell related from unrelated industries"
         )
-    mcp = presence(rca(table.size), threshold)
+    mcp = presence(_rca_in_whole_economy(table), threshold)
     ubiquity = mcp.sum(axis=0)
     notes = list(table.notes)
     nowhere = [code for code, k in zip(table.industries, ubiquity, strict=True) if k == 0]
@@ -275,6 +282,13 @@ def reference_space(
         shown = ", ".join(nowhere[:20]) + (" …" if len(nowhere) > 20 else "")
         notes.append(f"{len(nowhere)} industry(ies) specialised in no region (phi 0): {shown}")
     return ReferenceSpace(table.industries, proximity(mcp), n_regions, ubiquity, tuple(notes))
+
+
+def _rca_in_whole_economy(table: SizeTable) -> FloatArray:
+    """RCA of the table's industries, with any unmapped size as one more (dropped) column."""
+    if table.unmapped is None or not table.unmapped.any():
+        return rca(table.size)
+    return rca(np.column_stack([table.size, table.unmapped]))[:, :-1]
 
 
 def proximity_pairs(space: ReferenceSpace, source: str) -> pd.DataFrame:

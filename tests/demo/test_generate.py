@@ -27,6 +27,7 @@ HEADERS = {
     "industries.csv": "code,name,name_en,parent_code",
     "region_industries.csv": "region_code,industry_code,employment,output,firms,year,source",
     "industry_links.csv": "supplier_code,customer_code,weight,source",
+    "industry_relatedness.csv": "industry_1,industry_2,proximity,source",
     "clusters.csv": "region_code,cluster_code,name,name_en,industry_code,role,priority,source",
     "anchor_firms.csv": "region_code,cluster_code,name,name_en,source",
     "endowments.csv": "region_code,factor,value,source",
@@ -320,3 +321,20 @@ def test_it_loads_the_cities_and_leaf_industries_as_the_world() -> None:
     assert len(world.regions) == 16 and set(world.industries) == leaf_codes()
     assert set(world.factors) == factor_names()
     assert region_industry_rows() == read("region_industries.csv")
+
+
+def test_the_reference_space_covers_every_leaf_industry_once_per_pair_and_names_its_source() -> (
+    None
+):
+    industries = read("industries.csv")
+    leaves = {row["code"] for row in industries if row["parent_code"]}
+    pairs = read("industry_relatedness.csv")
+    seen = {(row["industry_1"], row["industry_2"]) for row in pairs}
+    assert len(seen) == len(pairs)
+    assert all(a < b for a, b in seen)
+    assert {a for a, _ in seen} | {b for _, b in seen} == leaves
+    assert all(0 < float(row["proximity"]) <= 1 for row in pairs)
+    assert {row["source"] for row in pairs} == {
+        "US CBP 2019, 933 metro/micro areas, co-location (RCA>=1) via concordance NAICS-2017 -> "
+        "demo (bench/real_data/naics2017_to_demo.csv; approximations marked there)"
+    }
