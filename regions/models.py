@@ -137,11 +137,18 @@ class RegionIndustry(models.Model):
 
 
 class IndustryLink(models.Model):
-    """A supplier → customer link between industries, from a chain map or an IO table."""
+    """A supplier → customer link between industries, from a chain map or an IO table.
+
+    `weight` is the supplier-side weight (for an IO table: the supplier share, the share of
+    the customer's inputs bought from the supplier). `customer_weight`, when the source gives
+    it, is the customer-side weight (the share of the supplier's sales going to the customer);
+    when it is unknown the engine derives customer shares from `weight` (docs/scoring.md).
+    """
 
     supplier = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="customer_links")
     customer = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="supplier_links")
     weight = models.FloatField(_("weight"))
+    customer_weight = models.FloatField(_("customer weight"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
 
     class Meta:
@@ -151,6 +158,10 @@ class IndustryLink(models.Model):
             models.UniqueConstraint(fields=["supplier", "customer"], name="industry_link_unique"),
             models.CheckConstraint(
                 condition=Q(weight__gte=0), name="industry_link_weight_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(customer_weight__gte=0) | Q(customer_weight__isnull=True),
+                name="industry_link_customer_weight_non_negative",
             ),
             models.CheckConstraint(
                 condition=~Q(supplier=F("customer")), name="industry_link_not_self"

@@ -110,7 +110,7 @@ def load_world(version: WorldVersion, previous: LoadedWorld | None = None) -> Lo
         industry_codes=[p["code"] for p in industries],
         industry_names={p["code"]: (p["name"], p["name_en"] or p["name"]) for p in industries},
         size=reuse.world.inputs.size if reuse else _size_matrix(region_pos, industry_pos),
-        link_weight=reuse.world.inputs.link_weight if reuse else _link_matrix(industry_pos),
+        **_link_matrices(reuse, industry_pos),  # type: ignore[arg-type]
         **_reference_space(reuse, industry_pos),  # type: ignore[arg-type]
         factor_names=factors,
         endowment=_endowment_matrix(region_pos, factor_pos),
@@ -161,14 +161,23 @@ def _size_matrix(region_pos: dict[int, int], industry_pos: dict[int, int]) -> np
     return size
 
 
-def _link_matrix(industry_pos: dict[int, int]) -> np.ndarray:
+def _link_matrices(reuse: LoadedWorld | None, industry_pos: dict[int, int]) -> dict[str, object]:
+    """Supplier-side weights (I, I) and customer-side weights (NaN where a link has none;
+    None when no link has one)."""
+    if reuse is not None:
+        inputs = reuse.world.inputs
+        return {"link_weight": inputs.link_weight, "customer_weight": inputs.customer_weight}
     n = len(industry_pos)
-    weights = np.zeros((n, n))
-    for supplier, customer, weight in IndustryLink.objects.values_list(
-        "supplier_id", "customer_id", "weight"
+    weights, sales = np.zeros((n, n)), np.zeros((n, n))
+    any_sales = False
+    for supplier, customer, weight, customer_weight in IndustryLink.objects.values_list(
+        "supplier_id", "customer_id", "weight", "customer_weight"
     ):
-        weights[industry_pos[supplier], industry_pos[customer]] = weight
-    return weights
+        i, j = industry_pos[supplier], industry_pos[customer]
+        weights[i, j] = weight
+        sales[i, j] = np.nan if customer_weight is None else customer_weight
+        any_sales = any_sales or customer_weight is not None
+    return {"link_weight": weights, "customer_weight": sales if any_sales else None}
 
 
 def _reference_space(reuse: LoadedWorld | None, industry_pos: dict[int, int]) -> dict[str, object]:

@@ -240,6 +240,14 @@ INDUSTRY_LINKS = Table(
         _industry_code("customer_code", "customer_id"),
         _col("weight", Kind.FLOAT, IndustryLink, "weight", target="weight", value_required=True),
         _source(IndustryLink),
+        _col(
+            "customer_weight",
+            Kind.FLOAT,
+            IndustryLink,
+            "customer_weight",
+            target="customer_weight",
+            optional=True,
+        ),
     ),
     distinct=("supplier_code", "customer_code", "an industry cannot supply itself"),
 )

@@ -60,6 +60,7 @@ _PATHS: dict[str, tuple[type[Model], dict[str, str]]] = {
             "customer_code": "customer__code",
             "weight": "weight",
             "source": "source",
+            "customer_weight": "customer_weight",
         },
     ),
     "industry_relatedness": (

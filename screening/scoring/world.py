@@ -55,6 +55,8 @@ class WorldInputs:
     ``reference_proximity`` (I, I), optional: phi from a reference industry space (symmetric,
     0-1, a pair not known = 0; the diagonal is set to 1). When given, every level uses it and
     no phi is estimated from these regions. ``proximity_source`` names where it comes from.
+    ``customer_weight`` (I, I), optional: the customer-side weight of each link (share of the
+    supplier's sales to the customer), NaN where the source gives none (chain.link_shares).
     """
 
     region_codes: list[str]
@@ -75,6 +77,7 @@ class WorldInputs:
     capex_per_job: float = float("nan")
     reference_proximity: FloatArray | None = None
     proximity_source: str = ""
+    customer_weight: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -350,6 +353,7 @@ class Measures:
 
     size: FloatArray
     link_weight: FloatArray
+    customer_weight: FloatArray | None
     reference_proximity: FloatArray | None
     region_levels: tuple[str, ...]
     threshold: float
@@ -380,6 +384,7 @@ class Measures:
             and np.array_equal(self.size, inputs.size, equal_nan=True)
             and np.array_equal(self.link_weight, inputs.link_weight)
             and _same_optional(self.reference_proximity, inputs.reference_proximity)
+            and _same_optional(self.customer_weight, inputs.customer_weight)
         )
 
 
@@ -400,10 +405,11 @@ def build_measures(inputs: WorldInputs) -> Measures:
         spec.mcp, known, spec.proximity, spec.slots, levels
     )
     presence = np.minimum(spec.rca, 1.0)
-    s, c = link_shares(inputs.link_weight)
+    s, c = link_shares(inputs.link_weight, inputs.customer_weight)
     return Measures(
         size=inputs.size,
         link_weight=inputs.link_weight,
+        customer_weight=inputs.customer_weight,
         reference_proximity=inputs.reference_proximity,
         region_levels=tuple(inputs.region_levels),
         threshold=inputs.threshold,

@@ -43,8 +43,8 @@ BASE: dict[str, Table] = {
         ["SD-QD", "NEV-BAT", "0", "", "", "2023", ""],  # zero employment, unknown output
     ],
     "industry_links": [
-        ["supplier_code", "customer_code", "weight", "source"],
-        ["NEV-BAT", "NEV-ASM", "0.8", "chain map"],
+        ["supplier_code", "customer_code", "weight", "source", "customer_weight"],
+        ["NEV-BAT", "NEV-ASM", "0.8", "chain map", "0.25"],
     ],
     # The pair given in reverse code order on purpose: it is stored and exported in code order.
     "industry_relatedness": [

@@ -32,12 +32,14 @@ def world_inputs(
     capex_per_job: float = float("nan"),
     reference_proximity: ArrayLike | None = None,
     proximity_source: str = "",
+    customer_links: dict[tuple[str, str], float] | None = None,
 ) -> WorldInputs:
     """WorldInputs with regions R1.., industries named as given (I1.. by default).
 
     links maps (supplier, customer) codes to weights; clusters are (region index, code,
     {industry code: 1.0 core / 0.5 support}). reference_proximity (I, I) is a given phi (the
     reference industry space); without it phi is estimated from these few regions.
+    customer_links gives customer-side weights of links (the others are unknown).
     """
     sizes = np.asarray(size, dtype=np.float64)
     n_r, n_i = sizes.shape
@@ -46,6 +48,11 @@ def world_inputs(
     weights = np.zeros((n_i, n_i))
     for (supplier, customer), w in (links or {}).items():
         weights[pos[supplier], pos[customer]] = w
+    sales = None
+    if customer_links is not None:
+        sales = np.full((n_i, n_i), np.nan)
+        for (supplier, customer), v in customer_links.items():
+            sales[pos[supplier], pos[customer]] = v
     members = np.zeros((len(clusters), n_i))
     for k, (_, _, member_map) in enumerate(clusters):
         for code, role in member_map.items():
@@ -77,6 +84,7 @@ def world_inputs(
             else np.asarray(reference_proximity, dtype=np.float64)
         ),
         proximity_source=proximity_source,
+        customer_weight=sales,
     )
 
 
