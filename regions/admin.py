@@ -15,6 +15,7 @@ from .models import (
     Industry,
     IndustryLink,
     IndustryProximity,
+    IndustryReference,
     OfficerRegion,
     Region,
     RegionIndustry,
@@ -97,6 +98,15 @@ class IndustryProximityAdmin(MarksScoresStaleAdmin):
     list_display = ["industry_1", "industry_2", "proximity", "source"]
     search_fields = ["industry_1__code", "industry_2__code", "industry_1__name", "industry_2__name"]
     autocomplete_fields = ["industry_1", "industry_2"]
+
+
+@admin.register(IndustryReference)
+class IndustryReferenceAdmin(MarksScoresStaleAdmin):
+    """National industry sizes (industry_reference.csv): RCA against the nation when present."""
+
+    list_display = ["industry", "employment", "source"]
+    search_fields = ["industry__code", "industry__name"]
+    autocomplete_fields = ["industry"]
 
 
 @admin.register(Cluster)

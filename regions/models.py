@@ -136,6 +136,32 @@ class RegionIndustry(models.Model):
         return f"{self.region.code} × {self.industry.code}"
 
 
+class IndustryReference(models.Model):
+    """An industry's size in the reference economy (the nation), for specialisation (RCA).
+
+    Optional. When any row exists, RCA, presence and cluster LQ compare each region with these
+    national shares instead of with the agency's own regions (docs/scoring.md).
+    """
+
+    industry = models.OneToOneField(
+        Industry, on_delete=models.CASCADE, related_name="reference_size"
+    )
+    employment = models.DecimalField(_("employment"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("reference industry size")
+        verbose_name_plural = _("reference industry sizes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(employment__gte=0), name="industry_reference_employment_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.industry.code}: {self.employment}"
+
+
 class IndustryLink(models.Model):
     """A supplier → customer link between industries, from a chain map or an IO table.
 

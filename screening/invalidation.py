@@ -107,6 +107,7 @@ MEASURE_MODELS = {
     "regions.RegionIndustry",
     "regions.IndustryLink",
     "regions.IndustryProximity",
+    "regions.IndustryReference",
     "regions.Region",
     "regions.Industry",
 }

@@ -22,6 +22,7 @@ from regions.models import (
     Industry,
     IndustryLink,
     IndustryProximity,
+    IndustryReference,
     Region,
     RegionIndustry,
 )
@@ -112,6 +113,7 @@ def load_world(version: WorldVersion, previous: LoadedWorld | None = None) -> Lo
         size=reuse.world.inputs.size if reuse else _size_matrix(region_pos, industry_pos),
         **_link_matrices(reuse, industry_pos),  # type: ignore[arg-type]
         **_reference_space(reuse, industry_pos),  # type: ignore[arg-type]
+        **_reference_economy(reuse, industry_pos),  # type: ignore[arg-type]
         factor_names=factors,
         endowment=_endowment_matrix(region_pos, factor_pos),
         **_cluster_arrays(region_pos, industry_pos),  # type: ignore[arg-type]
@@ -200,6 +202,26 @@ def _reference_space(reuse: LoadedWorld | None, industry_pos: dict[int, int]) ->
     values = np.array([v for _, _, v in rows], dtype=np.float64)
     phi[first, second] = phi[second, first] = values
     return {"reference_proximity": phi, "proximity_source": proximity_source_label()}
+
+
+def _reference_economy(
+    reuse: LoadedWorld | None, industry_pos: dict[int, int]
+) -> dict[str, object]:
+    """National industry sizes (NaN where not given), or None when none are loaded."""
+    if reuse is not None:
+        inputs = reuse.world.inputs
+        return {
+            "reference_size": inputs.reference_size,
+            "reference_size_source": inputs.reference_size_source,
+        }
+    rows = list(IndustryReference.objects.values_list("industry_id", "employment", "source"))
+    if not rows:
+        return {"reference_size": None, "reference_size_source": ""}
+    size = np.full(len(industry_pos), np.nan)
+    for industry_id, employment, _source in rows:
+        size[industry_pos[industry_id]] = float(employment)
+    sources = sorted({source for _, _, source in rows if source})
+    return {"reference_size": size, "reference_size_source": "; ".join(sources)}
 
 
 def proximity_source_label() -> str:

@@ -31,6 +31,7 @@ _MEASURE_TABLES = {
     "region_industries",
     "industry_links",
     "industry_relatedness",
+    "industry_reference",
 }
 # Tables whose changes alter the scores of leads in the regions they belong to.
 _REGION_TABLES = {"clusters", "anchor_firms", "endowments"}

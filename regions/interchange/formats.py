@@ -24,6 +24,7 @@ from regions.models import (
     Industry,
     IndustryLink,
     IndustryProximity,
+    IndustryReference,
     Region,
     RegionIndustry,
 )
@@ -230,6 +231,25 @@ REGION_INDUSTRIES = Table(
     ),
 )
 
+INDUSTRY_REFERENCE = Table(
+    name="industry_reference",
+    model=IndustryReference,
+    key=("industry_code",),
+    unique_fields=("industry",),
+    columns=(
+        _industry_code(),
+        _col(
+            "employment",
+            Kind.DECIMAL,
+            IndustryReference,
+            "employment",
+            target="employment",
+            value_required=True,
+        ),
+        _source(IndustryReference),
+    ),
+)
+
 INDUSTRY_LINKS = Table(
     name="industry_links",
     model=IndustryLink,
@@ -333,6 +353,7 @@ TABLES: dict[str, Table] = {
         REGIONS,
         INDUSTRIES,
         REGION_INDUSTRIES,
+        INDUSTRY_REFERENCE,
         INDUSTRY_LINKS,
         INDUSTRY_RELATEDNESS,
         CLUSTERS,

@@ -19,6 +19,7 @@ from regions.models import (
     Industry,
     IndustryLink,
     IndustryProximity,
+    IndustryReference,
     Region,
     RegionIndustry,
 )
@@ -52,6 +53,10 @@ _PATHS: dict[str, tuple[type[Model], dict[str, str]]] = {
             "year": "year",
             "source": "source",
         },
+    ),
+    "industry_reference": (
+        IndustryReference,
+        {"industry_code": "industry__code", "employment": "employment", "source": "source"},
     ),
     "industry_links": (
         IndustryLink,

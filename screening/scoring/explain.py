@@ -109,6 +109,9 @@ def _relatedness_source(world: World, region: int) -> dict[str, Any]:
         "regions": int(world.proximity_regions[level]),
         "minimum_regions": MIN_REGIONS_FOR_ESTIMATED_PROXIMITY,
         "reliability": _r(world.proximity_reliability[level]),
+        "rca_reference": world.inputs.reference_size_source
+        if world.inputs.reference_size is not None
+        else None,
     }
 
 

@@ -67,6 +67,10 @@ T: dict[str, dict[str, str]] = {
         "en": "Relatedness φ estimated from only {n} regions of this level (fewer than {min}: "
         "too few to tell related from unrelated industries).",
     },
+    "rca_national": {
+        "zh": "专业化程度（RCA）以全国为参照：{source}。",
+        "en": "Specialisation (RCA) is measured against the nation: {source}.",
+    },
     "density": {
         "zh": "关联密度 {d}，高于同级 {pct}% 的地区-产业组合。",
         "en": "Relatedness density {d}, above {pct}% of {level}-industry pairs.",
@@ -206,10 +210,12 @@ def _phi_source(source: dict[str, Any] | None, lang: str) -> list[str]:
     """Where phi comes from: the reference space's label, or how many regions it rests on."""
     if not source:
         return []
+    national = source.get("rca_reference")
+    rca = [] if national is None else [_t("rca_national", lang, source=national or "—")]
     if source["reference"]:
-        return [_t("phi_reference", lang, source=source["source"] or "—")]
+        return [_t("phi_reference", lang, source=source["source"] or "—"), *rca]
     key = "phi_too_few" if source["regions"] < source["minimum_regions"] else "phi_estimated"
-    return [_t(key, lang, n=source["regions"], min=source["minimum_regions"])]
+    return [_t(key, lang, n=source["regions"], min=source["minimum_regions"]), *rca]
 
 
 def _link_items(items: list[dict[str, Any]], key: str, lang: str) -> str:

@@ -57,6 +57,9 @@ class WorldInputs:
     no phi is estimated from these regions. ``proximity_source`` names where it comes from.
     ``customer_weight`` (I, I), optional: the customer-side weight of each link (share of the
     supplier's sales to the customer), NaN where the source gives none (chain.link_shares).
+    ``reference_size`` (I,), optional: each industry's size in the reference economy (the
+    nation; NaN = not given). When given, RCA and cluster LQ compare every region with these
+    national shares instead of with the regions of its level.
     """
 
     region_codes: list[str]
@@ -78,6 +81,8 @@ class WorldInputs:
     reference_proximity: FloatArray | None = None
     proximity_source: str = ""
     customer_weight: FloatArray | None = None
+    reference_size: FloatArray | None = None
+    reference_size_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,11 @@ def _check_inputs(inputs: WorldInputs) -> None:
     if np.any(inputs.size < 0):
         raise ValueError("size must be >= 0 where known (NaN = unknown)")
     _check_reference_proximity(inputs.reference_proximity, n_i)
+    reference = inputs.reference_size
+    if reference is not None and (
+        np.shape(reference) != (n_i,) or np.any(np.asarray(reference) < 0)
+    ):
+        raise ValueError(f"reference_size must have shape {(n_i,)} and be >= 0 (NaN = not given)")
     if n_k and (inputs.cluster_region.min() < 0 or inputs.cluster_region.max() >= n_r):
         raise ValueError("cluster_region holds an index outside 0..R-1")
 
@@ -228,13 +238,13 @@ def _specialisation(sizes: FloatArray, levels: _Levels, inputs: WorldInputs) -> 
     """
     n_levels = len(levels.names)
     out = _Specialisation(
-        rca=_level_rca(sizes, levels),
+        rca=_level_rca(sizes, levels, inputs.reference_size),
         mcp=np.zeros(sizes.shape),
         proximity=np.zeros((0, sizes.shape[1], sizes.shape[1])),
         slots=np.zeros(n_levels, dtype=np.int64),
         regions=np.zeros(n_levels, dtype=np.int64),
         reliability=np.ones(n_levels),
-        notes=_borrowed_rca_notes(levels),
+        notes=_borrowed_rca_notes(levels) + _reference_size_notes(inputs),
     )
     out.mcp = presence(out.rca, inputs.threshold)
     if inputs.reference_proximity is not None:
@@ -252,15 +262,50 @@ def _own_level(levels: _Levels, level: int) -> bool:
     return level == levels.main or levels.rows[level].size >= MIN_REGIONS_FOR_OWN_PROXIMITY
 
 
-def _level_rca(sizes: FloatArray, levels: _Levels) -> FloatArray:
-    """RCA of each region against its own level; small levels against the main level."""
+def _level_rca(sizes: FloatArray, levels: _Levels, reference: FloatArray | None) -> FloatArray:
+    """RCA of each region against its own level; small levels against the main level.
+
+    With a reference economy, every industry it gives a size for is measured against the
+    national share instead (the others keep their level's reference).
+    """
     out = np.zeros(sizes.shape)
     main_rows = levels.rows[levels.main]
     national = sizes[main_rows].sum(axis=0) / max(sizes[main_rows].sum(), 1e-300)
     for level, rows in enumerate(levels.rows):
         own = _own_level(levels, level)
         out[rows] = rca(sizes[rows]) if own else _rca_against(sizes[rows], national)
+    if reference is not None:
+        given = np.isfinite(reference)
+        out[:, given] = _rca_against(sizes, reference_shares(reference))[:, given]
     return out
+
+
+def reference_shares(reference: FloatArray) -> FloatArray:
+    """National industry shares from reference sizes (0 where not given)."""
+    given = np.where(np.isfinite(reference), reference, 0.0)
+    return given / max(given.sum(), 1e-300)
+
+
+def _reference_share_or_nan(reference: FloatArray | None) -> FloatArray | None:
+    if reference is None:
+        return None
+    return np.where(np.isfinite(reference), reference_shares(reference), np.nan)
+
+
+def _reference_size_notes(inputs: WorldInputs) -> list[str]:
+    if inputs.reference_size is None:
+        return []
+    missing = np.flatnonzero(~np.isfinite(inputs.reference_size))
+    notes = [
+        f"RCA and cluster LQ are measured against the reference economy "
+        f"({inputs.reference_size_source or 'industry_reference.csv'})"
+    ]
+    if missing.size:
+        notes.append(
+            f"{missing.size} industry(ies) have no reference size: their RCA is measured "
+            f"against the agency's own regions: {_codes(missing, inputs)}"
+        )
+    return notes
 
 
 def _borrowed_rca_notes(levels: _Levels) -> list[str]:
@@ -355,6 +400,7 @@ class Measures:
     link_weight: FloatArray
     customer_weight: FloatArray | None
     reference_proximity: FloatArray | None
+    reference_size: FloatArray | None
     region_levels: tuple[str, ...]
     threshold: float
     level_names: tuple[str, ...]
@@ -385,6 +431,7 @@ class Measures:
             and np.array_equal(self.link_weight, inputs.link_weight)
             and _same_optional(self.reference_proximity, inputs.reference_proximity)
             and _same_optional(self.customer_weight, inputs.customer_weight)
+            and _same_optional(self.reference_size, inputs.reference_size)
         )
 
 
@@ -411,6 +458,7 @@ def build_measures(inputs: WorldInputs) -> Measures:
         link_weight=inputs.link_weight,
         customer_weight=inputs.customer_weight,
         reference_proximity=inputs.reference_proximity,
+        reference_size=inputs.reference_size,
         region_levels=tuple(inputs.region_levels),
         threshold=inputs.threshold,
         level_names=levels.names,
@@ -472,6 +520,7 @@ def build_world(inputs: WorldInputs, measures: Measures | None = None) -> World:
             per_level_phi,
             np.asarray(inputs.cluster_region, dtype=np.int64),
             np.asarray(inputs.cluster_members, dtype=np.float64),
+            reference_share=_reference_share_or_nan(inputs.reference_size),
         ),
         region_has_clusters=np.isin(np.arange(len(inputs.region_codes)), inputs.cluster_region),
         proximity_regions=m.proximity_regions,

@@ -17,6 +17,7 @@ from regions.models import (
     Industry,
     IndustryLink,
     IndustryProximity,
+    IndustryReference,
     Region,
     RegionIndustry,
 )
@@ -41,6 +42,11 @@ BASE: dict[str, Table] = {
         ["region_code", "industry_code", "employment", "output", "firms", "year", "source"],
         ["SD-JN", "NEV-ASM", "12000", "3500000.5", "12", "2023", "stats"],
         ["SD-QD", "NEV-BAT", "0", "", "", "2023", ""],  # zero employment, unknown output
+    ],
+    "industry_reference": [
+        ["industry_code", "employment", "source"],
+        ["NEV-ASM", "2500000", "national census (test)"],
+        ["NEV-BAT", "1200000.5", ""],
     ],
     "industry_links": [
         ["supplier_code", "customer_code", "weight", "source", "customer_weight"],
@@ -174,6 +180,7 @@ MODELS = [
     RegionIndustry,
     IndustryLink,
     IndustryProximity,
+    IndustryReference,
     Cluster,
     ClusterIndustry,
     AnchorFirm,
@@ -230,6 +237,7 @@ def empty_database() -> None:
         RegionIndustry,
         IndustryLink,
         IndustryProximity,
+        IndustryReference,
     ):
         model.objects.all().delete()
     Region.objects.update(parent=None)

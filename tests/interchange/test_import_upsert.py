@@ -41,6 +41,7 @@ def test_it_creates_everything_then_finds_it_unchanged(
         "regions": 3,
         "industries": 3,
         "region_industries": 2,
+        "industry_reference": 2,
         "industry_links": 1,
         "industry_relatedness": 1,
         "clusters": 2,

@@ -107,3 +107,19 @@ def test_the_scoring_world_uses_the_reference_space_when_it_is_loaded(
     assert phi[asm, sector] == 0.0  # a pair not listed is unrelated
     assert np.diag(phi).tolist() == [1.0, 1.0, 1.0]
     assert world.proximity_reliability.tolist() == [1.0] * len(world.level_names)
+
+
+def test_the_scoring_world_measures_rca_against_the_loaded_national_sizes(
+    imported: ImportReport,
+) -> None:
+    forget_world()
+    world = current_world().world
+    codes = world.inputs.industry_codes
+    asm, bat, sector = codes.index("NEV-ASM"), codes.index("NEV-BAT"), codes.index("NEV")
+    assert world.inputs.reference_size is not None
+    assert world.inputs.reference_size[[asm, bat]].tolist() == [2500000.0, 1200000.5]
+    assert np.isnan(world.inputs.reference_size[sector])
+    assert world.inputs.reference_size_source == "national census (test)"
+    jinan = world.inputs.region_codes.index("SD-JN")
+    # Jinan: all of its known employment is NEV-ASM; nationally NEV-ASM is 2.5 / 3.7 of it.
+    assert world.rca[jinan, asm] == pytest.approx(1 / (2500000 / 3700000.5))

@@ -33,6 +33,7 @@ def world_inputs(
     reference_proximity: ArrayLike | None = None,
     proximity_source: str = "",
     customer_links: dict[tuple[str, str], float] | None = None,
+    reference_size: ArrayLike | None = None,
 ) -> WorldInputs:
     """WorldInputs with regions R1.., industries named as given (I1.. by default).
 
@@ -85,6 +86,9 @@ def world_inputs(
         ),
         proximity_source=proximity_source,
         customer_weight=sales,
+        reference_size=(
+            None if reference_size is None else np.asarray(reference_size, dtype=np.float64)
+        ),
     )
 
 

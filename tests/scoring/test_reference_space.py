@@ -117,3 +117,43 @@ def test_the_explanation_names_the_source_or_how_few_regions_phi_rests_on():
     assert sentence in explanation.text()
     reasons = [r["code"] for r in explanation.confidence["reasons"]]
     assert "phi_few_regions" in reasons
+
+
+# --- RCA against a reference economy (industry_reference.csv) ------------------------------
+
+# The nation: X is a large industry nationally (60%), Y and Z smaller (30%, 10%).
+NATION = np.array([600.0, 300.0, 100.0])
+
+
+def test_rca_compares_each_region_with_the_nation_when_a_reference_is_given():
+    w = world(reference_size=NATION)
+    # R1 (60, 40, 0): X 0.6 / 0.6 = 1.0, Y 0.4 / 0.3 = 1.333, Z 0.
+    assert w.rca[0] == pytest.approx([1.0, 0.4 / 0.3, 0.0])
+    # R2 (10, 0, 90): Z 0.9 / 0.1 = 9.
+    assert w.rca[1] == pytest.approx([0.1 / 0.6, 0.0, 9.0])
+    assert any("reference economy" in note for note in w.warnings)
+
+
+def test_an_industry_without_a_national_size_keeps_its_levels_rca():
+    w = world(reference_size=np.array([600.0, np.nan, 100.0]))
+    own = world()
+    assert w.rca[:, 1] == pytest.approx(own.rca[:, 1])
+    assert w.rca[0, 0] == pytest.approx(0.6 / (600 / 700))
+    assert any("1 industry(ies) have no reference size" in note for note in w.warnings)
+
+
+def test_cluster_lq_uses_the_nation_and_strength_stays_a_rank_among_peers():
+    own, national = world(), world(reference_size=NATION)
+    # K = X core + Y support: national share (600 + 0.5 * 300) / 1000 = 0.75; R1's is 0.8.
+    assert national.clusters.lq[0] == pytest.approx(0.8 / 0.75)
+    assert own.clusters.lq[0] == pytest.approx(0.8 / 0.375)
+    # Scaling every region's LQ by the same national share leaves their order as it was.
+    assert national.clusters.strength[0] == own.clusters.strength[0]
+
+
+def test_a_cluster_weak_against_the_nation_is_not_called_strong():
+    # Nationally X and Y are 95% of employment: R1's 80% is below the nation (LQ < 1).
+    national = world(reference_size=np.array([900.0, 100.0, 50.0]))
+    assert national.clusters.lq[0] < 1
+    assert not national.clusters.strong[0]
+    assert world().clusters.strong[0]
