@@ -19,6 +19,7 @@ from .models import (
     OfficerRegion,
     Region,
     RegionIndustry,
+    ScoringBaseline,
 )
 
 
@@ -52,7 +53,7 @@ class IndustryAdmin(MarksScoresStaleAdmin):
 @admin.register(RegionIndustry)
 class RegionIndustryAdmin(MarksScoresStaleAdmin):
     list_display = ["region", "industry", "employment", "output", "firms", "year", "source"]
-    list_filter = ["region"]
+    list_filter = ["region", "year"]
     search_fields = ["region__code", "industry__code", "industry__name"]
     autocomplete_fields = ["region", "industry"]
 
@@ -107,6 +108,20 @@ class IndustryReferenceAdmin(MarksScoresStaleAdmin):
     list_display = ["industry", "employment", "source"]
     search_fields = ["industry__code", "industry__name"]
     autocomplete_fields = ["industry"]
+
+
+@admin.register(ScoringBaseline)
+class ScoringBaselineAdmin(MarksScoresStaleAdmin):
+    """The region-data vintage scores use (one row; empty year = the latest loaded)."""
+
+    list_display = ["year", "note"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return not ScoringBaseline.objects.exists()
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        obj.pk = 1  # the one row
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Cluster)

@@ -102,8 +102,16 @@ class Industry(models.Model):
         return f"{self.name} ({self.code})"
 
 
+# `RegionIndustry.year` of a row that belongs to no particular year (it applies to every
+# baseline, below any dated vintage). Stored as 0 rather than NULL so that (region, industry,
+# year) is an ordinary unique key on every database; files show it as an empty cell.
+UNDATED = 0
+
+
 class RegionIndustry(models.Model):
-    """The size of an industry in a region. Employment drives the measures; NULL is unknown."""
+    """The size of an industry in a region in one year (a vintage). Employment drives the
+    measures; NULL is unknown. Scores read, per region and industry, the latest vintage up to
+    the scoring baseline year (ScoringBaseline); an undated row counts as the oldest."""
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="industries")
     industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="regions")
@@ -114,14 +122,18 @@ class RegionIndustry(models.Model):
         _("output (10k CNY)"), max_digits=18, decimal_places=2, null=True, blank=True
     )
     firms = models.PositiveIntegerField(_("firms"), null=True, blank=True)
-    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"), default=UNDATED, help_text=_("0 = undated (applies to every baseline)")
+    )
     source = models.CharField(_("source"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("region industry")
         verbose_name_plural = _("region industries")
         constraints = [
-            models.UniqueConstraint(fields=["region", "industry"], name="region_industry_unique"),
+            models.UniqueConstraint(
+                fields=["region", "industry", "year"], name="region_industry_year_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(employment__gte=0) | Q(employment__isnull=True),
                 name="region_industry_employment_non_negative",
@@ -196,6 +208,31 @@ class IndustryLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier.code} → {self.customer.code}"
+
+
+class ScoringBaseline(models.Model):
+    """Which vintage of the region data scores use: one row (or none = the latest year).
+
+    A lead is judged against the region as it was when the decision was open, so an agency
+    that loads yearly vintages chooses the baseline year here (admin or `manage.py
+    set_baseline`); every score reads, per region and industry, the latest row dated at or
+    before it (docs/data-format.md, "Vintages").
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("baseline year"), null=True, blank=True, help_text=_("empty = the latest year loaded")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("scoring baseline")
+        verbose_name_plural = _("scoring baseline")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="scoring_baseline_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year) if self.year else "latest"
 
 
 class IndustryProximity(models.Model):

@@ -108,6 +108,7 @@ MEASURE_MODELS = {
     "regions.IndustryLink",
     "regions.IndustryProximity",
     "regions.IndustryReference",
+    "regions.ScoringBaseline",
     "regions.Region",
     "regions.Industry",
 }

@@ -16,6 +16,7 @@ import pandas as pd
 from django.db.models import Count
 
 from regions.models import (
+    UNDATED,
     Cluster,
     ClusterIndustry,
     Endowment,
@@ -26,6 +27,7 @@ from regions.models import (
     Region,
     RegionIndustry,
 )
+from regions.vintages import scoring_baseline
 from screening.frames import read_frame
 from screening.models import DataVersion
 from screening.scoring import World, WorldInputs, build_world
@@ -96,6 +98,7 @@ def load_world(version: WorldVersion, previous: LoadedWorld | None = None) -> Lo
     )
     industries = list(Industry.objects.order_by("pk").values("pk", "code", "name", "name_en"))
     reuse = previous if _same_measures(previous, version, regions, industries) else None
+    baseline = reuse.world.inputs.baseline_year if reuse else scoring_baseline().year
     region_pos = {r["pk"]: i for i, r in enumerate(regions)}
     industry_pos = {p["pk"]: i for i, p in enumerate(industries)}
     factors = sorted(set(Endowment.objects.values_list("factor", flat=True)))
@@ -110,7 +113,8 @@ def load_world(version: WorldVersion, previous: LoadedWorld | None = None) -> Lo
         region_names={r["code"]: (r["name"], r["name_en"] or r["name"]) for r in regions},
         industry_codes=[p["code"] for p in industries],
         industry_names={p["code"]: (p["name"], p["name_en"] or p["name"]) for p in industries},
-        size=reuse.world.inputs.size if reuse else _size_matrix(region_pos, industry_pos),
+        size=reuse.world.inputs.size if reuse else _size_matrix(region_pos, industry_pos, baseline),
+        baseline_year=baseline,
         **_link_matrices(reuse, industry_pos),  # type: ignore[arg-type]
         **_reference_space(reuse, industry_pos),  # type: ignore[arg-type]
         **_reference_economy(reuse, industry_pos),  # type: ignore[arg-type]
@@ -144,17 +148,26 @@ def _same_measures(
     )
 
 
-def _size_matrix(region_pos: dict[int, int], industry_pos: dict[int, int]) -> np.ndarray:
-    """Employment (R, I): 0 where no row exists, NaN where a row says employment is unknown.
+def _size_matrix(
+    region_pos: dict[int, int], industry_pos: dict[int, int], baseline: int | None
+) -> np.ndarray:
+    """Employment (R, I) as of the baseline year: per region and industry, the latest row
+    dated at or before it (undated rows count as the oldest; baseline None: undated only).
 
-    Convention (docs/data-format.md): leaving an industry out of a region's table says it is
-    not there; listing it with an empty employment says it is there in unknown size, like a
-    suppressed statistics cell. The engine lowers confidence for unknown cells.
+    0 where no such row exists, NaN where it says employment is unknown. Convention
+    (docs/data-format.md): leaving an industry out of a region's table says it is not there;
+    listing it with an empty employment says it is there in unknown size, like a suppressed
+    statistics cell. The engine lowers confidence for unknown cells.
     """
     size = np.zeros((len(region_pos), len(industry_pos)))
     frame = read_frame(
-        f"SELECT region_id, industry_id, employment FROM {RegionIndustry._meta.db_table}",
-        columns=["region_id", "industry_id", "employment"],
+        f"SELECT region_id, industry_id, employment, year FROM {RegionIndustry._meta.db_table} "
+        "WHERE year <= %s",
+        columns=["region_id", "industry_id", "employment", "year"],
+        params=[baseline or UNDATED],
+    )
+    frame = frame.sort_values("year", kind="stable").drop_duplicates(
+        ["region_id", "industry_id"], keep="last"
     )
     if len(frame):
         rows = frame["region_id"].map(region_pos).to_numpy()

@@ -16,6 +16,7 @@ from functools import cached_property
 
 from django.db.models import Field, Model
 
+from regions.models import UNDATED as UNDATED_YEAR
 from regions.models import (
     AnchorFirm,
     Cluster,
@@ -79,6 +80,9 @@ class Column:
     value_required: bool = False
     ref: str | None = None
     maximum: float | None = None  # the largest value a FLOAT cell may hold
+    # What an empty cell is stored as when the column cannot be NULL (the year of an undated
+    # region-industry row: 0); exports show that stored value as an empty cell again.
+    empty_stored_as: object = None
 
     @cached_property
     def max_length(self) -> int | None:
@@ -218,15 +222,23 @@ INDUSTRIES = Table(
 REGION_INDUSTRIES = Table(
     name="region_industries",
     model=RegionIndustry,
-    key=("region_code", "industry_code"),
-    unique_fields=("region", "industry"),
+    key=("region_code", "industry_code", "year"),
+    unique_fields=("region", "industry", "year"),
     columns=(
         _region_code(),
         _industry_code(),
         _col("employment", Kind.DECIMAL, RegionIndustry, "employment", target="employment"),
         _col("output", Kind.DECIMAL, RegionIndustry, "output", target="output", optional=True),
         _col("firms", Kind.INTEGER, RegionIndustry, "firms", target="firms", optional=True),
-        _col("year", Kind.INTEGER, RegionIndustry, "year", target="year", optional=True),
+        _col(
+            "year",
+            Kind.INTEGER,
+            RegionIndustry,
+            "year",
+            target="year",
+            optional=True,
+            empty_stored_as=UNDATED_YEAR,
+        ),
         _source(RegionIndustry),
     ),
 )

@@ -112,6 +112,7 @@ def _relatedness_source(world: World, region: int) -> dict[str, Any]:
         "rca_reference": world.inputs.reference_size_source
         if world.inputs.reference_size is not None
         else None,
+        "baseline_year": world.inputs.baseline_year,
     }
 
 

@@ -67,6 +67,10 @@ T: dict[str, dict[str, str]] = {
         "en": "Relatedness φ estimated from only {n} regions of this level (fewer than {min}: "
         "too few to tell related from unrelated industries).",
     },
+    "baseline": {
+        "zh": "评分依据 {year} 年的地区数据。",
+        "en": "Scored against the region data of {year}.",
+    },
     "rca_national": {
         "zh": "专业化程度（RCA）以全国为参照：{source}。",
         "en": "Specialisation (RCA) is measured against the nation: {source}.",
@@ -212,6 +216,8 @@ def _phi_source(source: dict[str, Any] | None, lang: str) -> list[str]:
         return []
     national = source.get("rca_reference")
     rca = [] if national is None else [_t("rca_national", lang, source=national or "—")]
+    if source.get("baseline_year"):
+        rca.append(_t("baseline", lang, year=source["baseline_year"]))
     if source["reference"]:
         return [_t("phi_reference", lang, source=source["source"] or "—"), *rca]
     key = "phi_too_few" if source["regions"] < source["minimum_regions"] else "phi_estimated"

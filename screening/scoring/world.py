@@ -59,7 +59,8 @@ class WorldInputs:
     supplier's sales to the customer), NaN where the source gives none (chain.link_shares).
     ``reference_size`` (I,), optional: each industry's size in the reference economy (the
     nation; NaN = not given). When given, RCA and cluster LQ compare every region with these
-    national shares instead of with the regions of its level.
+    national shares instead of with the regions of its level. ``baseline_year`` says which
+    vintage of the region data ``size`` is (the boundary chose the rows; shown to users only).
     """
 
     region_codes: list[str]
@@ -83,6 +84,7 @@ class WorldInputs:
     customer_weight: FloatArray | None = None
     reference_size: FloatArray | None = None
     reference_size_source: str = ""
+    baseline_year: int | None = None
 
 
 @dataclass(frozen=True)
