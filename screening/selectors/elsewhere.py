@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from screening.scoring import ScoreArrays, SubScoreWeights, score_lead_everywhere, weighted_totals
+from screening.scoring import (
+    Robustness,
+    ScoreArrays,
+    SubScoreWeights,
+    rank_robustness,
+    score_lead_everywhere,
+    weighted_totals,
+)
 from screening.selectors.batches import read_lead_rows
 from screening.selectors.profiles import profiles_in_force
 from screening.world import current_world
@@ -53,3 +60,26 @@ def lead_in_regions(
         scores.local_fit, scores.chain_completion, scores.cluster_strength, chosen
     )
     return Placements(known, positions, scores, totals)
+
+
+# Draws and spread of the where-else rank ranges: the shortlist page's settings.
+RANGE_DRAWS, RANGE_CONCENTRATION = 500, 50.0
+
+
+def rank_ranges(
+    scores: ScoreArrays, weights: tuple[float, float, float] | SubScoreWeights
+) -> Robustness | None:
+    """Rank ranges of the placements under weights drawn around `weights` (a region's profile):
+    two regions whose order the draws often reverse are within the noise of each other
+    (`Robustness.tied_with_next`), and any region whose range reaches 1 could be the best.
+    None for fewer than two placements."""
+    if len(scores.total) < 2:
+        return None
+    raw = weights.as_array() if isinstance(weights, SubScoreWeights) else np.asarray(weights)
+    return rank_robustness(
+        scores.sub_scores(),
+        np.asarray(raw, dtype=np.float64) / float(np.sum(raw)),
+        draws=RANGE_DRAWS,
+        concentration=RANGE_CONCENTRATION,
+        top_k=1,
+    )
