@@ -40,14 +40,16 @@ def host_rank(lead: Lead) -> tuple[int, int]:
 
 
 def elsewhere(lead: Lead) -> str:
+    """The host's rank among the sibling cities, its rank range, and who is within the noise."""
     places = fit_elsewhere(lead)
     rank = next(i for i, p in enumerate(places, start=1) if p.is_target)
-    best = places[0]
-    target = places[rank - 1]
-    return (
-        f"{rank} of {len(places)} (best {best.region.name_en} {best.total:.0f}; "
-        f"host {target.total:.0f})"
+    host, best = places[rank - 1], places[0]
+    close = [p.region.name_en for p in places if p.could_be_best and p is not host]
+    text = (
+        f"{rank} of {len(places)}, range {host.band_low}-{host.band_high} "
+        f"(host {host.total:.0f}, best {best.region.name_en} {best.total:.0f})"
     )
+    return text + (f"; could also be best: {', '.join(close)}" if close else "")
 
 
 def related(explanation: dict, lang: str) -> str:
