@@ -49,7 +49,7 @@ def national_phi(data: Path, industries: list[str]) -> tuple[np.ndarray, np.ndar
     grid = cbp.pivot_table(index="cbsa_code", columns="naics_code", values="EMP", aggfunc="sum")
     sizes = grid.fillna(0.0)
     mcp = presence(rca(sizes.to_numpy()))
-    cols = [sizes.columns.get_loc(c) for c in industries]
+    cols = sizes.columns.get_indexer(pd.Index(industries))
     return proximity(mcp[:, cols]), mcp[:, cols], sizes.shape[0]
 
 
