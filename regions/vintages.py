@@ -4,22 +4,16 @@ Region-industry rows carry a year (a vintage; 0 = undated). A lead is judged aga
 as it was when the decision was open, so the installation scores against one baseline year:
 per region and industry, the latest row dated at or before it (an undated row counts as the
 oldest). Without a chosen year the baseline is the latest year loaded. docs/data-format.md,
-"Vintages".
+"Vintages". Reads only: choosing the baseline is regions.services.set_scoring_baseline.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import Max
 
 from regions.models import UNDATED, RegionIndustry, ScoringBaseline
-from screening import invalidation
-
-
-class BaselineError(ValueError):
-    """A baseline year that cannot be used; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -45,21 +39,3 @@ def loaded_years() -> list[int]:
     """The dated vintages in the region data, oldest first."""
     years = RegionIndustry.objects.exclude(year=UNDATED).values_list("year", flat=True)
     return sorted(set(years))
-
-
-@transaction.atomic
-def set_scoring_baseline(*, year: int | None, note: str = "") -> Baseline:
-    """Choose the baseline year (None = back to the latest year) and mark every score stale.
-
-    Raises BaselineError for a year before every loaded vintage (nothing would be dated at or
-    before it, so every score would rest on undated rows alone).
-    """
-    years = loaded_years()
-    if year is not None and years and year < years[0]:
-        raise BaselineError(
-            f"no region data is dated {year} or earlier (vintages loaded: "
-            f"{', '.join(map(str, years))})"
-        )
-    ScoringBaseline.objects.update_or_create(pk=1, defaults={"year": year, "note": note})
-    invalidation.measures_changed()
-    return scoring_baseline()

@@ -65,7 +65,6 @@ class Placement:
         return self.band_low == 1
 
 
-
 def sibling_regions(region: Region) -> list[Region]:
     """The region and the others of its level under the same parent (the cities of a province)."""
     return list(

@@ -18,8 +18,8 @@ from screening.scoring.engine import (
 from screening.scoring.explain import explain_lead
 from screening.scoring.explain_text import FACTOR_LABELS
 from screening.scoring.relatedness import (
-    RelatednessError,
     ReferenceSpace,
+    RelatednessError,
     apply_concordance,
     proximity_pairs,
     read_concordance,
@@ -29,7 +29,6 @@ from screening.scoring.relatedness import (
     write_pairs,
 )
 from screening.scoring.reweight import weighted_total, weighted_totals
-from screening.scoring.world import MIN_REGIONS_FOR_ESTIMATED_PROXIMITY
 from screening.scoring.weights import (
     CR_ACCEPT,
     PRESETS,
@@ -39,11 +38,12 @@ from screening.scoring.weights import (
     ahp_weights,
     rank_robustness,
 )
+from screening.scoring.world import MIN_REGIONS_FOR_ESTIMATED_PROXIMITY
 
 __all__ = [
     "CR_ACCEPT",
-    "MIN_REGIONS_FOR_ESTIMATED_PROXIMITY",
     "FACTOR_LABELS",
+    "MIN_REGIONS_FOR_ESTIMATED_PROXIMITY",
     "PRESETS",
     "AhpResult",
     "LeadBatch",

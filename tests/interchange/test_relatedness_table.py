@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from regions.interchange.export import export_bundle
 from regions.interchange.importer import import_bundle
+
 from regions.interchange.report import ImportReport
 from regions.models import IndustryProximity
 from screening.models import DataVersion

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-
 from regions.interchange.export import export_bundle
 from regions.interchange.importer import import_bundle
+
 from regions.models import RegionIndustry
-from regions.vintages import BaselineError, scoring_baseline, set_scoring_baseline
+from regions.services import BaselineError, set_scoring_baseline
+from regions.vintages import scoring_baseline
 from screening.models import DataVersion
 from screening.world import current_world, forget_world
 from tests.interchange.bundles import copy_tables, write_bundle

@@ -32,7 +32,8 @@ from projects.interchange.lead_format import BUNDLE_TABLES
 from regions.interchange.progress import terminal_progress
 from regions.interchange.report import ImportReport
 from regions.models import OfficerRegion, Region
-from regions.vintages import scoring_baseline, set_scoring_baseline
+from regions.services import set_scoring_baseline
+from regions.vintages import scoring_baseline
 
 DEMO_PASSWORD = "xuanshang-demo"  # noqa: S105 (demo users only, created by this command)
 # username → (group, superuser, region code the officer works for)

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from regions.vintages import BaselineError, loaded_years, set_scoring_baseline
+from regions.services import BaselineError, set_scoring_baseline
+from regions.vintages import loaded_years
 
 
 class Command(BaseCommand):
