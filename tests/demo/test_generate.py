@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from screening.demo.tables import ARTICLE_PROJECT_CELLS
 
 from projects.demo import generate
 from projects.demo.generate import (
@@ -22,6 +21,7 @@ from projects.demo.generate import (
     write_leads_csv,
     write_region_industries_csv,
 )
+from projects.demo.tables import ARTICLE_PROJECT_CELLS
 
 HEADERS = {
     "regions.csv": "code,name,name_en,level,parent_code",

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from regions.interchange.export import export_bundle
-from regions.interchange.importer import import_bundle
 
+from projects.interchange.export import export_bundle
+from projects.interchange.importer import import_bundle
 from regions.models import RegionIndustry
 from regions.services import BaselineError, set_scoring_baseline
 from regions.vintages import scoring_baseline

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
-from regions.interchange.importer import import_bundle
 
+from projects.interchange.importer import import_bundle
 from regions.models import Industry, IndustryProximity
 from tests.scoring.test_complexity import WORKED_X
 from tests.scoring.test_relatedness import CODES, write_long
