@@ -154,6 +154,7 @@ class ShortlistRow:
     crosses_cutoff: bool
     above_cutoff: bool
     stale: bool  # the lead's inputs changed since its sub-scores were computed
+    tied_with_next: bool = False  # the weights cannot tell it from the next lead
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,11 @@ class Shortlist:
     @property
     def flagged(self) -> int:
         return sum(row.crosses_cutoff for row in self.rows)
+
+    @property
+    def ties(self) -> int:
+        """Neighbouring rows the weights cannot tell apart."""
+        return sum(row.tied_with_next for row in self.rows[:-1])
 
     @property
     def chosen(self) -> list[ShortlistRow]:
@@ -200,6 +206,7 @@ def build_shortlist(params: ShortlistParams, *, extra_rows: int = EXTRA_ROWS) ->
             band_high=bands[1][i] if bands else None,
             p_top_k=bands[2][i] if bands else None,
             crosses_cutoff=bool(bands and bands[3][i]),
+            tied_with_next=bool(bands and bands[4][i]),
             above_cutoff=i < params.cutoff,
             stale=sub_scores_stale(leads[row.lead_id], measures),
         )
@@ -211,7 +218,7 @@ def build_shortlist(params: ShortlistParams, *, extra_rows: int = EXTRA_ROWS) ->
 
 def _bands(
     pool: list[RankedRow], weights: SubScoreWeights, cutoff: int
-) -> tuple[list[int], list[int], list[float], list[bool]] | None:
+) -> tuple[list[int], list[int], list[float], list[bool], list[bool]] | None:
     """Rank bands under weights drawn around the chosen ones: the three sub-score weights and
     the share of pull within cluster strengthening, i.e. all four part weights."""
     if len(pool) < 2:
@@ -229,6 +236,7 @@ def _bands(
         result.rank_p95.tolist(),
         result.p_top_k.tolist(),
         result.crosses_cutoff.tolist(),
+        result.tied_with_next.tolist(),
     )
 
 

@@ -145,7 +145,8 @@ def _local_parts(world: World, batch: LeadBatch, flat: IntArray) -> tuple[FloatA
         known_share -= np.divide(0.5 * vague, n_needs, out=np.zeros(n_needs.shape), where=vague)
     density = world.density_score.ravel()[flat]
     local = _mean_of_defined([density, met], [DENSITY_WEIGHT, NEEDS_WEIGHT])
-    coverage = world.density_coverage.ravel()[flat]
+    # Density rests on phi: phi estimated from too few regions counts for less.
+    coverage = world.density_coverage.ravel()[flat] * world.proximity_confidence(batch.region)
     return local, DENSITY_WEIGHT * coverage + NEEDS_WEIGHT * known_share
 
 
@@ -196,7 +197,10 @@ def _cluster_parts(world: World, batch: LeadBatch, flat: IntArray) -> tuple[Floa
     effect = np.nan_to_num(size_effect(jobs, tables.employment[safe]), nan=NEUTRAL_SIZE_EFFECT)
     cluster = np.where(mapped, tables.base.ravel()[flat] * effect, np.nan)
     coverage = np.where(mapped, tables.coverage[safe], 0.0)
-    return cluster, coverage * size_conf
+    # A member's relatedness is 1 by definition; a non-member's rests on phi.
+    member = world.inputs.cluster_members[safe, batch.industry] > 0
+    phi_based = np.where(member, 1.0, world.proximity_confidence(batch.region))
+    return cluster, coverage * size_conf * phi_based
 
 
 def _pull_parts(world: World, batch: LeadBatch, flat: IntArray) -> tuple[FloatArray, FloatArray]:
@@ -212,7 +216,10 @@ def _pull_parts(world: World, batch: LeadBatch, flat: IntArray) -> tuple[FloatAr
     effect = np.where(np.isfinite(effect), effect, NEUTRAL_PULL_SIZE)
     # The size effect is as sure as the lead's size and its industry's typical plant together.
     size_conf = size_conf * typical.confidence[batch.industry]
-    return raw * effect, coverage * size_conf
+    # Each supplier's relatedness is its density score, which rests on phi: phi estimated from
+    # too few regions counts for less, as in local fit.
+    phi_based = world.proximity_confidence(batch.region)
+    return raw * effect, coverage * size_conf * phi_based
 
 
 def lead_parts(world: World, batch: LeadBatch) -> LeadParts:

@@ -40,7 +40,7 @@ from screening.scoring.pull import (
     size_effect_plants,
 )
 from screening.scoring.weights import PRESETS, SubScoreWeights
-from screening.scoring.world import World
+from screening.scoring.world import MIN_REGIONS_FOR_ESTIMATED_PROXIMITY, World
 
 # How many related industries, suppliers, customers, clusters and pulled suppliers an
 # explanation lists.
@@ -117,6 +117,22 @@ def _needs(world: World, batch: LeadBatch, lead: int) -> dict[str, list[str]]:
     }
 
 
+def _relatedness_source(world: World, region: int) -> dict[str, Any]:
+    """Where the phi behind density and cluster relatedness comes from, and how far it holds."""
+    level = int(world.region_level[region])
+    return {
+        "reference": world.uses_reference_proximity,
+        "source": world.inputs.proximity_source if world.uses_reference_proximity else "",
+        "regions": int(world.proximity_regions[level]),
+        "minimum_regions": MIN_REGIONS_FOR_ESTIMATED_PROXIMITY,
+        "reliability": _r(world.proximity_reliability[level]),
+        "rca_reference": world.inputs.reference_size_source
+        if world.inputs.reference_size is not None
+        else None,
+        "baseline_year": world.inputs.baseline_year,
+    }
+
+
 def _local_fit(world: World, batch: LeadBatch, lead: int) -> dict[str, Any]:
     region, industry = int(batch.region[lead]), int(batch.industry[lead])
     return {
@@ -125,6 +141,7 @@ def _local_fit(world: World, batch: LeadBatch, lead: int) -> dict[str, Any]:
         "density_coverage": _r(world.density_coverage[region, industry]),
         "level": world.level_names[world.region_level[region]],
         "related_present": _related_present(world, region, industry),
+        "relatedness": _relatedness_source(world, region),
         "needs": _needs(world, batch, lead),
         "land_ha": _r(batch.land_ha[lead], 1),
     }
@@ -265,6 +282,9 @@ def _confidence_reasons(
     def add(code: str, **values: Any) -> None:
         reasons.append({"code": code, **values})
 
+    level = int(world.region_level[region])
+    if world.proximity_reliability[level] < 1:
+        add("phi_few_regions", regions=int(world.proximity_regions[level]))
     if neutral & NEUTRAL_LOCAL:
         add("local_no_evidence")
     elif world.density_coverage[region, industry] < 1:

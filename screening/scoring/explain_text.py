@@ -58,6 +58,24 @@ T: dict[str, dict[str, str]] = {
         "zh": "本地没有具备优势的相关产业。",
         "en": "No related industry is strong here.",
     },
+    "phi_reference": {"zh": "关联度 φ 来源：{source}。", "en": "Relatedness φ: {source}."},
+    "phi_estimated": {
+        "zh": "关联度 φ 由同级 {n} 个地区估算。",
+        "en": "Relatedness φ estimated from {n} regions of this level.",
+    },
+    "phi_too_few": {
+        "zh": "关联度 φ 仅由同级 {n} 个地区估算（少于 {min} 个，难以区分相关与无关产业）。",
+        "en": "Relatedness φ estimated from only {n} regions of this level (fewer than {min}: "
+        "too few to tell related from unrelated industries).",
+    },
+    "baseline": {
+        "zh": "评分依据 {year} 年的地区数据。",
+        "en": "Scored against the region data of {year}.",
+    },
+    "rca_national": {
+        "zh": "专业化程度（RCA）以全国为参照：{source}。",
+        "en": "Specialisation (RCA) is measured against the nation: {source}.",
+    },
     "density": {
         "zh": "关联密度 {d}，高于同级 {pct}% 的地区-产业组合。",
         "en": "Relatedness density {d}, above {pct}% of {level}-industry pairs.",
@@ -146,6 +164,7 @@ T: dict[str, dict[str, str]] = {
 }
 
 REASONS: dict[str, tuple[str, str]] = {
+    "phi_few_regions": ("关联度仅由 {n} 个地区估算", "relatedness estimated from only {n} regions"),
     "local_no_evidence": ("无关联或需求数据，本地适配按中性计", "no relatedness or needs data"),
     "related_sizes_unknown": (
         "相关产业中 {pct}% 缺少规模数据",
@@ -164,7 +183,7 @@ REASONS: dict[str, tuple[str, str]] = {
     ),
     "typical_plant_employment": (
         "典型工厂规模由地区就业估算（无企业数）",
-        "typical plant size estimated from regional employment (no firm counts)",
+        "typical plant size from employment, no firm counts",
     ),
     "typical_plant_unknown": ("本行业典型工厂规模未知", "typical plant size unknown"),
     "jobs_from_capex": ("就业人数由投资额估算", "jobs estimated from capex"),
@@ -222,6 +241,7 @@ def _local(data: dict[str, Any], lang: str) -> list[str]:
         for x in local["related_present"]
     ]
     out = [_t("related", lang, items=_join(related, lang)) if related else _t("no_related", lang)]
+    out += _phi_source(local.get("relatedness"), lang)
     if local["density"] is not None:
         level = LEVELS.get(local["level"], (local["level"], local["level"]))[_pick(lang)]
         pct = _pct(local["density_share_below"])
@@ -230,6 +250,20 @@ def _local(data: dict[str, Any], lang: str) -> list[str]:
         if local["needs"][key]:
             out.append(_t(label, lang, items=_factors(local["needs"][key], lang)))
     return out
+
+
+def _phi_source(source: dict[str, Any] | None, lang: str) -> list[str]:
+    """Where phi comes from: the reference space's label, or how many regions it rests on."""
+    if not source:
+        return []
+    national = source.get("rca_reference")
+    rca = [] if national is None else [_t("rca_national", lang, source=national or "—")]
+    if source.get("baseline_year"):
+        rca.append(_t("baseline", lang, year=source["baseline_year"]))
+    if source["reference"]:
+        return [_t("phi_reference", lang, source=source["source"] or "—"), *rca]
+    key = "phi_too_few" if source["regions"] < source["minimum_regions"] else "phi_estimated"
+    return [_t(key, lang, n=source["regions"], min=source["minimum_regions"]), *rca]
 
 
 def _link_items(items: list[dict[str, Any]], key: str, lang: str) -> str:
@@ -329,7 +363,10 @@ def _confidence(data: dict[str, Any], lang: str) -> list[str]:
     reasons = data["confidence"]["reasons"]
     if not reasons:
         return []
-    texts = [REASONS[r["code"]][_pick(lang)].format(pct=_pct(r.get("share"))) for r in reasons]
+    texts = [
+        REASONS[r["code"]][_pick(lang)].format(pct=_pct(r.get("share")), n=r.get("regions"))
+        for r in reasons
+    ]
     return [
         _t("confidence", lang, conf=f"{data['confidence']['value']:.2f}", items=_join(texts, lang))
     ]

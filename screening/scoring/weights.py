@@ -264,6 +264,9 @@ def check_consistency(result: AhpResult, threshold: float = CR_ACCEPT) -> AhpRes
 
 # Elements of the (n, chunk) score block sorted at once; bounds argsort's temporary memory.
 _SORT_BLOCK = 4_000_000
+# Two leads are told apart when one ranks above the other in at least this share of the weight
+# draws: the same 90% two-sided convention as the 5-95% rank bands.
+SEPARATED_SHARE = 0.95
 
 
 @dataclass(frozen=True)
@@ -274,6 +277,9 @@ class Robustness:
     order statistics, so the band never understates the spread); ``p_top_k`` is the share of
     draws that keep the lead in the top ``top_k``; ``base_rank`` is its rank under the chosen
     weights; ``crosses_cutoff`` flags leads whose band straddles the shortlist cut-off.
+    ``p_ahead_of_next`` is the share of draws in which the lead still ranks above the lead
+    ranked just below it under the chosen weights (1.0 for the last one); below
+    SEPARATED_SHARE the two are within the noise of each other (``tied_with_next``).
     """
 
     rank_p05: IntArray
@@ -283,6 +289,11 @@ class Robustness:
     crosses_cutoff: BoolArray
     top_k: int
     draws: int
+    p_ahead_of_next: FloatArray
+
+    @property
+    def tied_with_next(self) -> BoolArray:
+        return self.p_ahead_of_next < SEPARATED_SHARE
 
 
 def _as_sub_scores(sub_scores: ArrayLike) -> FloatArray:
@@ -365,15 +376,26 @@ def rank_robustness(
     ranks = ranks_by_column(s @ drawn.T)
     p05 = np.quantile(ranks, 0.05, axis=1, method="lower").astype(np.int64)
     p95 = np.quantile(ranks, 0.95, axis=1, method="higher").astype(np.int64)
+    base_rank = ranks_by_column((s @ w)[:, np.newaxis])[:, 0].astype(np.int64)
     return Robustness(
         rank_p05=p05,
         rank_p95=p95,
         p_top_k=np.mean(ranks <= top_k, axis=1),
-        base_rank=ranks_by_column((s @ w)[:, np.newaxis])[:, 0].astype(np.int64),
+        base_rank=base_rank,
         crosses_cutoff=(p05 <= top_k) & (p95 > top_k),
         top_k=top_k,
         draws=draws,
+        p_ahead_of_next=_ahead_of_next(ranks, base_rank),
     )
+
+
+def _ahead_of_next(ranks: NDArray[np.int32], base_rank: IntArray) -> FloatArray:
+    """Per lead: share of draws in which it ranks above the lead ranked next under the chosen
+    weights (1.0 for the lead ranked last)."""
+    order = np.argsort(base_rank, kind="stable")
+    out = np.ones(base_rank.shape)
+    out[order[:-1]] = np.mean(ranks[order[:-1]] < ranks[order[1:]], axis=1)
+    return out
 
 
 def rerank_top(sub_scores: ArrayLike, weights: SubScoreWeights | ArrayLike, k: int) -> IntArray:

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from screening.scoring import ScoreArrays, SubScoreWeights, apply_weights, score_lead_everywhere
+from screening.scoring import (
+    Robustness,
+    ScoreArrays,
+    SubScoreWeights,
+    apply_weights,
+    rank_robustness,
+    score_lead_everywhere,
+)
 from screening.selectors.batches import read_lead_rows
 from screening.selectors.profiles import profiles_in_force
 from screening.world import current_world
@@ -51,3 +58,25 @@ def lead_in_regions(
         _, per_region, shares = profiles_in_force().arrays(np.array(known, dtype=np.int64))
         scores = apply_weights(scores, per_region, shares)
     return Placements(known, positions, scores, scores.total)
+
+
+# Draws and spread of the where-else rank ranges: the shortlist page's settings.
+RANGE_DRAWS, RANGE_CONCENTRATION = 500, 50.0
+
+
+def rank_ranges(scores: ScoreArrays, weights: SubScoreWeights) -> Robustness | None:
+    """Rank ranges of the placements under weights drawn around `weights` (a region's profile):
+    two regions whose order the draws often reverse are within the noise of each other
+    (`Robustness.tied_with_next`), and any region whose range reaches 1 could be the best.
+    The draws cover all four part weights (the three sub-scores' and the share of pull within
+    cluster strengthening), as the shortlist's rank bands do. None for fewer than two
+    placements."""
+    if len(scores.total) < 2:
+        return None
+    return rank_robustness(
+        scores.parts(),
+        weights,
+        draws=RANGE_DRAWS,
+        concentration=RANGE_CONCENTRATION,
+        top_k=1,
+    )

@@ -58,6 +58,7 @@ def explanation_facts(data: dict[str, Any]) -> dict[str, Any]:
     needs = local.get("needs") or {}
     return {
         "related": local.get("related_present") or [],
+        "basis": local.get("relatedness") or {},
         "suppliers": chain.get("suppliers") or [],
         "customers": chain.get("customers") or [],
         "inputs_absent": (chain.get("inputs") or {}).get("absent") or [],

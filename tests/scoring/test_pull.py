@@ -135,16 +135,18 @@ def test_unknown_supplier_cells_are_left_out_and_lower_confidence():
     size[0, S2] = np.nan
     world = pull_world(size)
     parts = lead_parts(world, LeadBatch.from_dicts(world, [anchor("R1")]))
-    # Only S1 is known: the pull is S1's term alone, its confidence the known input share.
+    # Only S1 is known: the pull is S1's term alone, its confidence the known input share
+    # (times the reliability of phi estimated from these 6 regions, as for every part on phi).
     assert parts.pull[0] == pytest.approx(world.density_score[0, S1] * 0.5)
-    assert parts.pull_confidence[0] == pytest.approx(0.6)
+    assert parts.pull_confidence[0] == pytest.approx(0.6 * world.proximity_reliability[0])
 
 
 def test_unknown_jobs_count_as_one_typical_plant_with_lower_confidence():
     world = pull_world()
     parts = lead_parts(world, LeadBatch.from_dicts(world, [anchor("R1", 50), anchor("R1", None)]))
     assert parts.pull[0] == pytest.approx(parts.pull[1])
-    assert parts.pull_confidence.tolist() == pytest.approx([1.0, 0.5])
+    reliability = world.proximity_reliability[0]
+    assert parts.pull_confidence.tolist() == pytest.approx([reliability, 0.5 * reliability])
 
 
 def test_typical_plant_comes_from_firm_counts_then_from_regional_employment():
@@ -170,7 +172,24 @@ def test_an_unknown_typical_plant_gives_a_neutral_size_and_lower_confidence():
     parts = lead_parts(world, LeadBatch.from_dicts(world, [anchor("R1", 500)]))
     d = world.density_score[0]
     assert parts.pull[0] == pytest.approx((0.6 * d[S1] + 0.4 * d[S2]) * 0.5)
-    assert parts.pull_confidence[0] == pytest.approx(TYPICAL_UNKNOWN)
+    reliability = world.proximity_reliability[0]
+    assert parts.pull_confidence[0] == pytest.approx(TYPICAL_UNKNOWN * reliability)
+
+
+def test_phi_from_few_regions_lowers_pulls_confidence_not_pull():
+    """The suppliers' relatedness rests on phi: estimated from these 6 regions it counts
+    x sqrt(6/100) in confidence; the same phi given as a reference industry space counts fully
+    and gives the same pull."""
+    estimated = pull_world()
+    assert estimated.proximity_reliability[0] == pytest.approx(np.sqrt(6 / 100))
+    given = pull_world(reference_proximity=estimated.phi_for_region(0))
+    assert given.proximity_reliability[0] == 1.0
+    batch = [anchor("R1"), anchor("R3")]
+    here = lead_parts(estimated, LeadBatch.from_dicts(estimated, batch))
+    there = lead_parts(given, LeadBatch.from_dicts(given, batch))
+    assert np.array_equal(here.pull, there.pull)
+    assert here.pull_confidence == pytest.approx(there.pull_confidence * np.sqrt(6 / 100))
+    assert there.pull_confidence[0] == pytest.approx(1.0)
 
 
 def test_making_a_supplier_present_lowers_the_anchors_pull_there():

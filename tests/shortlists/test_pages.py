@@ -154,6 +154,20 @@ def test_leads_whose_band_crosses_the_cutoff_are_flagged(manager: Client) -> Non
     assert html.count('class="badge badge-flag"') == len(flagged)
 
 
+def test_neighbours_the_weights_cannot_tell_apart_are_marked(manager: Client) -> None:
+    response = manager.get(reverse("shortlists:page"), {"status": "any", "cutoff": "8"})
+    shortlist = response.context["shortlist"]
+    html = response.content.decode()
+    marked = html.count('<span aria-hidden="true">≈</span>')
+    assert marked == shortlist.ties == sum(r.tied_with_next for r in shortlist.rows[:-1])
+    # Two neighbours whose rank bands do not overlap are never marked as tied.
+    for upper, lower in zip(shortlist.rows, shortlist.rows[1:], strict=False):
+        if upper.band_high < lower.band_low:
+            assert not upper.tied_with_next
+    if shortlist.ties:
+        assert "无法区分先后" in html
+
+
 def test_a_cluster_scope_ranks_only_the_clusters_leads(manager: Client, world: Scenario) -> None:
     cluster = world.clusters["JN-NEV"]
     html = manager.get(

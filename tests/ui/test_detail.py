@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -117,6 +118,31 @@ def test_where_else_scores_it_in_the_sibling_regions(scenario: Scenario, officer
     assert totals == sorted(totals, reverse=True)
     here = next(p for p in placements if p.is_target)
     assert here.total == pytest.approx(LeadScore.objects.get(lead=lead).total, abs=1e-6)
+
+
+def test_where_else_shows_which_regions_are_within_the_noise(
+    scenario: Scenario, officer: Client
+) -> None:
+    lead = scenario.leads["battery"]
+    response = officer.get(reverse("lead_elsewhere", kwargs={"pk": lead.pk}))
+    placements = response.context["placements"]
+    assert placements[0].band_low == 1
+    for place in placements:
+        assert 1 <= place.band_low <= place.band_high <= len(placements)
+    # Two regions the weight draws cannot order are marked; equal sub-scores always are.
+    for upper, lower in itertools.pairwise(placements):
+        if (upper.local_fit, upper.chain_completion, upper.cluster_strength) == (
+            lower.local_fit,
+            lower.chain_completion,
+            lower.cluster_strength,
+        ):
+            assert upper.tied_with_next
+    body = response.content.decode()
+    assert "名次区间" in body
+    assert body.count("可能最佳") == sum(p.could_be_best for p in placements[1:])
+    assert body.count('<span aria-hidden="true">≈</span>') == sum(
+        p.tied_with_next for p in placements[:-1]
+    )
 
 
 def test_it_warns_when_another_region_courts_the_same_company(
