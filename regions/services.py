@@ -1,5 +1,6 @@
 """Write services for the reference data people edit: a cluster's profile and a region's
-endowments. The cluster editor, the region page and the REST API all change them through here.
+endowments (the cluster editor, the region page and the REST API all change them through
+here), and choosing the scoring baseline (region-data vintage; admin and `set_baseline`).
 
 Each service checks every value first, by the models' own rules (field limits, choices,
 `regions.validators`, constraints: the rules the importer reads its column limits from), and
@@ -30,8 +31,10 @@ from regions.models import (
     Endowment,
     Industry,
     Region,
+    ScoringBaseline,
 )
 from regions.validators import first_repeat
+from regions.vintages import Baseline, loaded_years, scoring_baseline
 from screening import invalidation
 
 Errors = dict[str, list[str]]
@@ -279,3 +282,25 @@ def _replace_targets(cluster: Cluster, industry_ids: list[int]) -> None:
     for industry_id in industry_ids:
         if industry_id not in stored:
             ClusterTargetLink(cluster=cluster, industry_id=industry_id).save()
+
+
+class BaselineError(ValueError):
+    """A baseline year that cannot be used; the message says why."""
+
+
+@transaction.atomic
+def set_scoring_baseline(*, year: int | None, note: str = "") -> Baseline:
+    """Choose the baseline year (None = back to the latest year) and mark every score stale.
+
+    Raises BaselineError for a year before every loaded vintage (nothing would be dated at or
+    before it, so every score would rest on undated rows alone).
+    """
+    years = loaded_years()
+    if year is not None and years and year < years[0]:
+        raise BaselineError(
+            f"no region data is dated {year} or earlier (vintages loaded: "
+            f"{', '.join(map(str, years))})"
+        )
+    ScoringBaseline.objects.update_or_create(pk=1, defaults={"year": year, "note": note})
+    invalidation.measures_changed()
+    return scoring_baseline()

@@ -26,7 +26,14 @@ from screening import invalidation
 
 # Tables whose changes alter the shared measures (RCA, proximity, density) of every region;
 # regions and industries too, as in screening.invalidation.MEASURE_MODELS (they shape the world).
-_MEASURE_TABLES = {"regions", "industries", "region_industries", "industry_links"}
+_MEASURE_TABLES = {
+    "regions",
+    "industries",
+    "region_industries",
+    "industry_links",
+    "industry_relatedness",
+    "industry_reference",
+}
 # Tables whose changes alter the scores of leads in the regions they belong to.
 _REGION_TABLES = {"clusters", "anchor_firms", "endowments"}
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from projects.models import Status
 from regions.models import Cluster
 from screening.access import can_edit_region, descendants_and_self, visible_leads
-from screening.cluster_profile import cluster_profile
+from screening.cluster_profile import cluster_profile, leads_pulling_gaps
 from screening.web import role_required
 from screening.world import current_world
 
@@ -36,14 +36,13 @@ def cluster_profile_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def profile_context(request: HttpRequest, cluster: Cluster) -> dict[str, Any]:
     """What the cluster page shows (the editor views render the same page around it)."""
-    profile = cluster_profile(current_world(), cluster)
+    loaded = current_world()
+    profile = cluster_profile(loaded, cluster)
+    in_region = visible_leads(request.user).filter(
+        status=Status.ACTIVE, region_id__in=descendants_and_self([cluster.region_id])
+    )
     leads = (
-        visible_leads(request.user)
-        .filter(
-            industry_id__in=profile.gap_industry_ids,
-            status=Status.ACTIVE,
-            region_id__in=descendants_and_self([cluster.region_id]),
-        )
+        in_region.filter(industry_id__in=profile.gap_industry_ids)
         .select_related("score", "industry", "region")
         .defer("score__explanation")
         .order_by("-score__total", "-pk")[:GAP_LEADS]
@@ -52,6 +51,7 @@ def profile_context(request: HttpRequest, cluster: Cluster) -> dict[str, Any]:
         "cluster": cluster,
         "profile": profile,
         "leads": list(leads),
+        "pulling": leads_pulling_gaps(loaded, profile, in_region, GAP_LEADS),
         "anchors": list(cluster.anchors.order_by("name")),
         "targets": set(cluster.target_links.values_list("industry_id", flat=True)),
         "may_edit": can_edit_region(request.user, cluster.region_id),

@@ -148,6 +148,8 @@ def _float(column: Column, text: str) -> float:
     value = _number(text)
     if _digits(value)[0] > _MAX_FLOAT_DIGITS:
         raise CellError("too large")
+    if column.maximum is not None and value > Decimal(repr(column.maximum)):
+        raise CellError(f"too large: at most {column.maximum:g}")
     return float(value)
 
 

@@ -103,6 +103,8 @@ def classify(plan: TablePlan, counts: TableCounts) -> None:
     cluster in the file that the file no longer lists are to be removed.
     """
     compared = sorted(plan.present - set(plan.table.key))
+    if plan.table.unordered:
+        _pairs_in_code_order(plan)
     for row in plan.rows:
         old = plan.stored.get(key_of(plan.table, row.values))
         if old is None:
@@ -116,6 +118,18 @@ def classify(plan: TablePlan, counts: TableCounts) -> None:
     if plan.table.group:
         plan.removed = _dropped_members(plan)
         counts.removed = len(plan.removed)
+
+
+def _pairs_in_code_order(plan: TablePlan) -> None:
+    """Swap the two codes of an unordered pair where the file gave them in reverse order.
+
+    Done after every check, so problems are reported in the columns the file used.
+    """
+    first, second = plan.table.key
+    for row in plan.rows:
+        values = row.values
+        if values[second] < values[first]:
+            values[first], values[second] = values[second], values[first]
 
 
 def _dropped_members(plan: TablePlan) -> list[tuple[Any, ...]]:

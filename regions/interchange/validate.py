@@ -122,19 +122,25 @@ class DuplicateKeys:
     """
 
     def __init__(self, table: Table, label: str, report: ImportReport) -> None:
+        self.table = table
         self.key = table.key
         self.label = label
         self.report = report
         self.first_row: dict[Any, int] = {}
+        self.note = " (a pair in either order is the same pair)" if table.unordered else ""
+        # Key columns that may be empty (a region-industry row's year: undated).
+        self.may_be_empty = {name for name in table.key if not table.by_name[name].value_required}
 
     def check(self, row: ParsedRow) -> None:
         values = row.values
-        key = (
-            (values.get(self.key[0]),)
-            if len(self.key) == 1
-            else tuple(values.get(name) for name in self.key)
-        )
-        if any(part in (None, "") for part in key):
+        if len(self.key) == 1:
+            key: tuple[Any, ...] = (values.get(self.key[0]),)
+        else:
+            key = self.table.key_values(values)
+        if any(
+            part in (None, "") and name not in self.may_be_empty
+            for name, part in zip(self.key, key, strict=True)
+        ):
             return
         first = self.first_row.setdefault(key[0] if len(key) == 1 else key, row.number)
         if first != row.number:
@@ -142,8 +148,8 @@ class DuplicateKeys:
                 self.label,
                 row.number,
                 ", ".join(self.key),
-                " / ".join(str(part) for part in key),
-                f"duplicate of row {first}",
+                " / ".join(str(values.get(name)) for name in self.key),
+                f"duplicate of row {first}{self.note}",
             )
             row.ok = False
 

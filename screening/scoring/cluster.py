@@ -88,16 +88,18 @@ CLUSTER_BLOCK = 1024
 
 
 def _strength_block(
-    emp: FloatArray, total: FloatArray, own: IntArray
+    emp: FloatArray, total: FloatArray, own: IntArray, national: FloatArray | None = None
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray, FloatArray]:
     """For a block of clusters: LQ, its p75, employment p25, employment, strong, strength.
 
     emp (n, b) is each cluster definition's employment in every region of the level, total
-    (n,) the regions' total employment, own (b,) the row of each cluster's own region.
+    (n,) the regions' total employment, own (b,) the row of each cluster's own region;
+    national (b,), optional, each cluster's share of the reference economy (else the level's).
     """
     columns = np.arange(emp.shape[1])
     share = np.divide(emp, total[:, None], out=np.zeros(emp.shape), where=total[:, None] > 0)
-    national = emp.sum(axis=0) / total.sum() if total.sum() > 0 else np.zeros(emp.shape[1])
+    if national is None:
+        national = emp.sum(axis=0) / total.sum() if total.sum() > 0 else np.zeros(emp.shape[1])
     lq = np.divide(share, national, out=np.zeros(emp.shape), where=national > 0)
     own_lq, own_emp = lq[own, columns], emp[own, columns]
     # Percentiles along contiguous rows: partitioning strided columns is several times slower.
@@ -115,12 +117,16 @@ def cluster_tables(
     proximity: list[FloatArray],
     cluster_region: IntArray,
     members: FloatArray,
+    reference_share: FloatArray | None = None,
 ) -> ClusterTables:
     """Cluster measures from sizes (R, I; unknown cells already 0 and flagged in `known`).
 
     proximity[l] is the phi matrix used for regions of level l. Unknown cells are left out of
     employment (an under-estimate, reflected in coverage), never imputed. Each cluster's
     definition is evaluated in every region of its own region's level (the LQ reference).
+    reference_share (I,), optional: national industry shares (NaN = not given); the LQ then
+    compares a cluster's share of the region with its share of the nation (industries without
+    a national share keep their level's share).
     """
     n_clusters = cluster_region.shape[0]
     # On dyadic grids, so that cluster employment is an exact sum (screening.scoring.exact).
@@ -134,7 +140,8 @@ def cluster_tables(
         ks = np.flatnonzero(region_level[cluster_region] == level)
         for block in np.array_split(ks, max(1, -(-ks.size // CLUSTER_BLOCK))):
             emp = sizes[rows] @ members[block].T
-            parts = _strength_block(emp, total_emp[rows], position[cluster_region[block]])
+            national = _national_cluster_share(sizes[rows], members[block], reference_share)
+            parts = _strength_block(emp, total_emp[rows], position[cluster_region[block]], national)
             out[:6, block] = np.array(parts, dtype=np.float64)
             own_known = known[cluster_region[block]].astype(np.float64)
             out[6, block] = np.einsum("ki,ki->k", own_known, members[block])
@@ -156,6 +163,20 @@ def cluster_tables(
         best=best,
         base=base,
     )
+
+
+def _national_cluster_share(
+    level_sizes: FloatArray, members: FloatArray, reference_share: FloatArray | None
+) -> FloatArray | None:
+    """Each cluster's share of the reference economy (member-weighted), or None."""
+    if reference_share is None:
+        return None
+    level_total = level_sizes.sum()
+    level_share = (
+        level_sizes.sum(axis=0) / level_total if level_total > 0 else np.zeros(level_sizes.shape[1])
+    )
+    share = np.where(np.isfinite(reference_share), reference_share, level_share)
+    return members @ share
 
 
 def _best_clusters(

@@ -16,6 +16,8 @@ from regions.models import (
     Endowment,
     Industry,
     IndustryLink,
+    IndustryProximity,
+    IndustryReference,
     Region,
     RegionIndustry,
 )
@@ -41,9 +43,19 @@ BASE: dict[str, Table] = {
         ["SD-JN", "NEV-ASM", "12000", "3500000.5", "12", "2023", "stats"],
         ["SD-QD", "NEV-BAT", "0", "", "", "2023", ""],  # zero employment, unknown output
     ],
+    "industry_reference": [
+        ["industry_code", "employment", "source"],
+        ["NEV-ASM", "2500000", "national census (test)"],
+        ["NEV-BAT", "1200000.5", ""],
+    ],
     "industry_links": [
-        ["supplier_code", "customer_code", "weight", "source"],
-        ["NEV-BAT", "NEV-ASM", "0.8", "chain map"],
+        ["supplier_code", "customer_code", "weight", "source", "customer_weight"],
+        ["NEV-BAT", "NEV-ASM", "0.8", "chain map", "0.25"],
+    ],
+    # The pair given in reverse code order on purpose: it is stored and exported in code order.
+    "industry_relatedness": [
+        ["industry_1", "industry_2", "proximity", "source"],
+        ["NEV-BAT", "NEV-ASM", "0.35", "test space"],
     ],
     "clusters": [
         [
@@ -167,6 +179,8 @@ MODELS = [
     Industry,
     RegionIndustry,
     IndustryLink,
+    IndustryProximity,
+    IndustryReference,
     Cluster,
     ClusterIndustry,
     AnchorFirm,
@@ -215,7 +229,16 @@ def counts() -> dict[str, int]:
 def empty_database() -> None:
     """Delete every imported row (parents are detached first: they are protected)."""
     Lead.objects.all().delete()
-    for model in (AnchorFirm, ClusterIndustry, Cluster, Endowment, RegionIndustry, IndustryLink):
+    for model in (
+        AnchorFirm,
+        ClusterIndustry,
+        Cluster,
+        Endowment,
+        RegionIndustry,
+        IndustryLink,
+        IndustryProximity,
+        IndustryReference,
+    ):
         model.objects.all().delete()
     Region.objects.update(parent=None)
     Region.objects.all().delete()
