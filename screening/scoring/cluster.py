@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from screening.scoring.exact import MEMBER_BITS, SIZE_BITS, on_grid
+from screening.scoring.exact import MEMBER_BITS, NATIONAL_SHARE_BITS, SIZE_BITS, on_grid
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -168,7 +168,11 @@ def cluster_tables(
 def _national_cluster_share(
     level_sizes: FloatArray, members: FloatArray, reference_share: FloatArray | None
 ) -> FloatArray | None:
-    """Each cluster's share of the reference economy (member-weighted), or None."""
+    """Each cluster's share of the reference economy (member-weighted), or None.
+
+    The industry shares go on a dyadic grid so that the product is an exact sum: a cluster's
+    share is then the same bit for bit whichever clusters are computed with it (a partial
+    rebuild after an edit computes one region's; screening.scoring.exact)."""
     if reference_share is None:
         return None
     level_total = level_sizes.sum()
@@ -176,7 +180,7 @@ def _national_cluster_share(
         level_sizes.sum(axis=0) / level_total if level_total > 0 else np.zeros(level_sizes.shape[1])
     )
     share = np.where(np.isfinite(reference_share), reference_share, level_share)
-    return members @ share
+    return members @ on_grid(share, NATIONAL_SHARE_BITS)
 
 
 def _best_clusters(

@@ -19,6 +19,9 @@ Budget (terms x magnitude must stay below 2**53 units of the product's grid):
 - anchor pull: a supplier cell's gap x relatedness (2**-22, 0-1) x share (2**-30) -> 2**-52
   grid, shares of one industry sum to ~1 -> 52 bits; the known weight sums 0/1 x share, and a
   lead's named inputs sum at most 2**12 cell terms (2**-22) -> 34 bits;
+- a cluster's national share (reference economy): member weight (2**-4) x industry share
+  (2**-44) -> 2**-48 grid, the shares sum to at most 2 (given ones plus the level's for the
+  missing) -> 49 bits; so a cluster's LQ does not depend on which clusters share its block;
 - typical plant: an industry's employment (2**-16) and firm counts (2**-16) summed over all
   regions (every level), each total < 2**36 -> 52 bits.
 Pure numpy: never imports Django.
@@ -37,6 +40,7 @@ PRESENCE_BITS = 20
 SIZE_BITS = 16
 MEMBER_BITS = 4
 TERM_BITS = 22
+NATIONAL_SHARE_BITS = 44
 
 
 def on_grid(values: FloatArray, bits: int) -> FloatArray:

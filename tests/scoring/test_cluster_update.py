@@ -4,12 +4,14 @@ tables (build_world's `previous`), and gives exactly what a full build gives."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 import pytest
 
-from screening.scoring.cluster import ClusterTables
+from screening.scoring.cluster import ClusterTables, cluster_tables, update_cluster_tables
 from screening.scoring.engine import build_world, score_leads
+from screening.scoring.exact import PHI_BITS, on_grid
 from screening.scoring.world import World
 from tests.scoring.engine_worlds import EQUAL, random_inputs, random_leads
 
@@ -45,6 +47,70 @@ def test_a_partial_rebuild_equals_a_full_one(seed: int) -> None:
     leads = random_leads(full, 300, seed)
     a, b = score_leads(full, leads, EQUAL), score_leads(partial, leads, EQUAL)
     assert np.array_equal(a.total, b.total) and np.array_equal(a.confidence, b.confidence)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_partial_rebuild_against_a_reference_economy_equals_a_full_one(seed: int) -> None:
+    """With national industry sizes (some missing), cluster LQ compares with the nation's
+    share of each cluster: the partial rebuild must use that same reference (the one
+    computation build_world hands both paths), firm counts and anchor pull included."""
+    plain = random_inputs(seed, n_regions=14, n_industries=18)
+    if not len(plain.cluster_codes):
+        pytest.skip("no clusters drawn")
+    rng = np.random.default_rng(100 + seed)
+    n_industries = plain.size.shape[1]
+    national = np.where(  # some industries without a national size
+        rng.random(n_industries) < 0.2, np.nan, rng.uniform(1e3, 1e6, n_industries)
+    )
+    counted = rng.random(plain.size.shape) < 0.8
+    firms = np.where(counted, rng.integers(1, 60, plain.size.shape).astype(float), np.nan)
+    inputs = dataclasses.replace(plain, reference_size=national, firms=firms)
+    before = build_world(inputs)
+    no_reference = build_world(dataclasses.replace(inputs, reference_size=None))
+    assert not np.array_equal(before.clusters.lq, no_reference.clusters.lq, equal_nan=True)
+    changed = dataclasses.replace(inputs, cluster_members=edited(before, seed))
+    full = build_world(changed, measures=before.measures)
+    partial = build_world(changed, measures=before.measures, previous=before)
+    assert_same_tables(partial.clusters, full.clusters)
+    leads = random_leads(full, 300, seed)
+    mixed = dataclasses.replace(EQUAL, pull_share=0.4)
+    a, b = score_leads(full, leads, mixed), score_leads(partial, leads, mixed)
+    for name in ("strengthen", "pull", "cluster_strength", "total", "confidence"):
+        assert np.array_equal(getattr(a, name), getattr(b, name), equal_nan=True), name
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_clusters_national_share_does_not_depend_on_the_clusters_beside_it(seed: int) -> None:
+    """Against a reference economy, a cluster's LQ divides by its member-weighted national
+    share; that product must be the same bit for bit whether one region's clusters or all are
+    computed (a matrix product's order, and so its last bit, depends on the block's shape
+    unless the shares are on a dyadic grid). Big enough for BLAS to block the product."""
+    rng = np.random.default_rng(seed)
+    n_regions, n_industries, n_clusters = 24, 301, 60
+    sizes = np.where(
+        rng.random((n_regions, n_industries)) < 0.5,
+        rng.integers(0, 5000, (n_regions, n_industries)).astype(float),
+        0.0,
+    )
+    cluster_region = rng.integers(0, n_regions, n_clusters).astype(np.int64)
+    members = np.where(
+        rng.random((n_clusters, n_industries)) < 0.1,
+        rng.choice([0.5, 1.0], (n_clusters, n_industries)),
+        0.0,
+    )
+    national = np.where(rng.random(n_industries) < 0.2, np.nan, rng.random(n_industries))
+    compute = functools.partial(
+        cluster_tables,
+        sizes,
+        np.ones(sizes.shape, dtype=bool),
+        np.zeros(n_regions, dtype=np.int64),
+        [on_grid(rng.random((n_industries, n_industries)), PHI_BITS)],  # as the World's phi
+        reference_share=national / np.nansum(national),
+    )
+    full = compute(cluster_region, members)
+    for region in np.unique(cluster_region)[:6]:
+        one = update_cluster_tables(full, compute, cluster_region, members, np.array([region]))
+        assert_same_tables(one, full)
 
 
 def test_an_endowment_edit_keeps_the_cluster_tables() -> None:
