@@ -31,9 +31,14 @@ MOVERS = 5  # largest movers shown each way
 
 @dataclass(frozen=True)
 class SubScores:
+    """A lead's sub-scores; strengthen and pull are the two parts cluster_strength mixes by
+    the lead's profile (an edit of clusters moves strengthen; pull stands on region data)."""
+
     local_fit: float
     chain_completion: float
     cluster_strength: float
+    strengthen: float
+    pull: float
     total: float
 
 
@@ -168,5 +173,7 @@ def _sub_scores(rows: StampRows, i: int) -> SubScores:
         float(rows.local_fit[i]),
         float(rows.chain_completion[i]),
         float(rows.cluster_strength[i]),
+        float(rows.strengthen[i]),
+        float(rows.pull[i]),
         float(rows.total[i]),
     )

@@ -8,13 +8,14 @@ from typing import Any
 import pytest
 
 from projects.models import Lead
-from regions.models import ClusterIndustry, Endowment, Industry
+from regions.models import ClusterIndustry, Endowment, Industry, IndustryReference, RegionIndustry
 from regions.services import (
     ClusterDraft,
     EndowmentDraft,
     MemberDraft,
     cluster_save,
     endowments_save,
+    set_scoring_baseline,
 )
 from screening.models import LeadScore
 from screening.services.impact import Impact, region_edit_impact
@@ -133,3 +134,82 @@ def test_a_region_without_leads_previews_empty(scenario: Scenario) -> None:
     impact = region_edit_impact(RegionDraft(region_id=yantai.pk, endowments=(("port", 0.0),)))
     assert (impact.leads, impact.changed, impact.shortlist) == (0, 0, [])
     assert Industry.objects.exists()
+
+
+PARTS = ("local_fit", "chain_completion", "cluster_strength", "strengthen", "pull", "total")
+
+
+def stored_parts(region_id: int) -> dict[int, dict[str, float]]:
+    rows = LeadScore.objects.filter(lead__region_id=region_id).values("lead_id", *PARTS)
+    return {row.pop("lead_id"): row for row in rows}
+
+
+def test_the_preview_reads_the_baseline_vintage_and_predicts_every_stored_part(
+    scenario: Scenario, django_capture_on_commit_callbacks: Any
+) -> None:
+    """With vintages (the baseline year before the latest), firm counts (anchor pull's typical
+    plant) and a reference economy, the preview stands on the World in force: its "before"
+    is what is stored, and its "after", pull and strengthen included, is what the save
+    stores."""
+    jinan, cluster = scenario.cities["JN"], scenario.clusters["JN-NEV"]
+    undated = list(RegionIndustry.objects.all())
+    with django_capture_on_commit_callbacks(execute=True):
+        # 2023: the sizes in force, with firm counts; 2024: a Jinan that the baseline ignores.
+        RegionIndustry.objects.bulk_create(
+            RegionIndustry(
+                region_id=row.region_id,
+                industry_id=row.industry_id,
+                employment=row.employment,
+                firms=None if row.employment is None else 3 + row.pk % 7,
+                year=2023,
+            )
+            for row in undated
+        )
+        RegionIndustry.objects.bulk_create(
+            RegionIndustry(region=jinan, industry=industry, employment=40000, firms=2, year=2024)
+            for industry in scenario.industries.values()
+        )
+        IndustryReference.objects.bulk_create(
+            IndustryReference(industry=industry, employment=10000 * (i + 1), source="test")
+            for i, industry in enumerate(list(scenario.industries.values())[:-2])
+        )
+        set_scoring_baseline(year=2023)
+    loaded = current_world()
+    assert loaded.world.inputs.baseline_year == 2023
+    assert loaded.world.inputs.reference_size is not None
+    lib_cell = scenario.industries["LIB-CELL"]
+    size = loaded.world.inputs.size
+    assert size[loaded.region_pos[jinan.pk], loaded.industry_pos[lib_cell.pk]] == 1500
+    before = stored_parts(jinan.pk)
+    assert any(abs(parts["pull"] - 50) > 1 for parts in before.values())  # pull has a say
+
+    members = member_draft(scenario, "LIB-CELL")
+    impact = region_edit_impact(
+        RegionDraft(region_id=jinan.pk, cluster_id=cluster.pk, members=tuple(members))
+    )
+    assert impact.up
+    for mover in [*impact.up, *impact.down]:
+        for name in PARTS:
+            assert getattr(mover.before, name) == pytest.approx(
+                before[mover.lead.pk][name], abs=1e-6
+            ), name
+    with django_capture_on_commit_callbacks(execute=True):
+        cluster_save(
+            cluster, ClusterDraft(members=tuple(MemberDraft(i, role) for i, role in members))
+        )
+    assert current_world().world.inputs.baseline_year == 2023
+    after = stored_parts(jinan.pk)
+    for mover in [*impact.up, *impact.down]:
+        for name in PARTS:
+            assert after[mover.lead.pk][name] == pytest.approx(
+                getattr(mover.after, name), abs=1e-6
+            ), name
+    for row in impact.shortlist:
+        assert after[row.lead.pk]["total"] == pytest.approx(row.after, abs=1e-6)
+    # As many leads changed as the preview said (the store's comparison: 6 decimals).
+    changed = {
+        pk
+        for pk in after
+        if any(round(after[pk][name], 6) != round(before[pk][name], 6) for name in PARTS)
+    }
+    assert len(changed) == impact.changed

@@ -149,6 +149,28 @@ def test_an_upload_is_limited_to_the_admins_regions(scenario: Scenario) -> None:
     assert not Endowment.objects.filter(factor="rail").exists()  # all or nothing
 
 
+def test_the_reference_space_and_economy_are_shared_tables(scenario: Scenario) -> None:
+    """industry_relatedness.csv and industry_reference.csv belong to no region: a regional
+    admin's upload refuses them; a dated vintage of the admin's own region is theirs."""
+    files = {
+        "industry_relatedness.csv": "industry_1,industry_2,proximity\nTEXT,CHEM,0.4\n",
+        "industry_reference.csv": "industry_code,employment\nTEXT,100000\n",
+        "region_industries.csv": "region_code,industry_code,employment,year\n"
+        "SD-JN,TEXT,2500,2024\nSD-QD,TEXT,9500,2024\n",
+    }
+    report = import_bundle(bundle(files), dry_run=True, regions=frozenset({"SD-JN"}))
+    found = {(p.file, p.row, p.column) for p in report.errors}
+    assert ("industry_relatedness.csv", None, "") in found
+    assert ("industry_reference.csv", None, "") in found
+    assert ("region_industries.csv", 3, "region_code") in found
+    assert ("region_industries.csv", 2, "region_code") not in found
+    mine = {
+        "region_industries.csv": "region_code,industry_code,employment,year\nSD-JN,TEXT,2500,2024\n"
+    }
+    assert import_bundle(bundle(mine), dry_run=True, regions=frozenset({"SD-JN"})).ok
+    assert import_bundle(bundle(files), dry_run=True, regions=None).ok
+
+
 def test_a_stored_lead_of_another_region_is_refused(scenario: Scenario) -> None:
     qd_lead = scenario.leads["qd_elec"]
     files = {
