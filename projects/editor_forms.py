@@ -18,7 +18,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import ClusterRole, Industry
-from regions.services import AnchorDraft, ClusterDraft, EndowmentDraft, MemberDraft
+from regions.services import MAX_ID, AnchorDraft, ClusterDraft, EndowmentDraft, MemberDraft
 
 RowErrors = dict[str, list[str]]
 
@@ -85,14 +85,17 @@ class EndowmentRow:
     errors: RowErrors = field(default_factory=dict)
 
 
-def _int(text: str) -> int | None:
-    return int(text) if text.strip().isdecimal() else None
+def posted_id(text: str) -> int | None:
+    """A posted id, or None when it is no number a primary key can hold."""
+    text = text.strip()
+    value = int(text) if text.isdecimal() else None
+    return value if value is not None and 0 < value <= MAX_ID else None
 
 
 def read_members(data: QueryDict) -> list[MemberRow]:
     rows = []
     for key in data.getlist("member"):
-        industry_id = _int(data.get(f"member-{key}-industry", ""))
+        industry_id = posted_id(data.get(f"member-{key}-industry", ""))
         rows.append(
             MemberRow(
                 key=key,
@@ -122,7 +125,7 @@ def read_anchors(data: QueryDict) -> list[AnchorRow]:
 
 
 def read_targets(data: QueryDict) -> list[int]:
-    return [i for i in (_int(v) for v in data.getlist("target")) if i is not None]
+    return [i for i in (posted_id(v) for v in data.getlist("target")) if i is not None]
 
 
 def read_endowments(data: QueryDict) -> list[EndowmentRow]:

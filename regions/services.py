@@ -38,6 +38,7 @@ from regions.vintages import Baseline, loaded_years, scoring_baseline
 from screening import invalidation
 
 Errors = dict[str, list[str]]
+MAX_ID = 2**63 - 1  # the largest primary key (BigAutoField, signed 64-bit)
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,9 @@ def _anchors(
 def _targets(ids: Sequence[int] | None, members: set[int], errors: Errors) -> list[int] | None:
     if ids is None:
         return None
-    known = set(Industry.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    # Only ids a primary key can hold are looked up (a database cannot even compare others).
+    candidates = [i for i in ids if 0 < i <= MAX_ID]
+    known = set(Industry.objects.filter(pk__in=candidates).values_list("pk", flat=True))
     for i, industry_id in enumerate(ids):
         if industry_id not in known:
             errors.setdefault(f"target_links.{i}", []).append(_("Unknown industry."))

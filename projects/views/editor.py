@@ -29,6 +29,7 @@ from projects.editor_forms import (
     EndowmentRow,
     MemberRow,
     new_key,
+    posted_id,
 )
 from projects.forms import factor_choices
 from projects.views.clusters import profile_context
@@ -166,8 +167,7 @@ def cluster_industries(request: HttpRequest, pk: int) -> HttpResponse:
 def cluster_member_row(request: HttpRequest, pk: int) -> HttpResponse:
     """A new member row for an industry chosen in the picker (role: supporting, changeable)."""
     cluster = editable_cluster(request, pk)
-    chosen = request.GET.get("industry", "")
-    industry = get_object_or_404(Industry, pk=int(chosen) if chosen.isdecimal() else 0)
+    industry = get_object_or_404(Industry, pk=posted_id(request.GET.get("industry", "")) or 0)
     row = MemberRow(new_key(), industry.pk, industry, ClusterRole.SUPPORT)
     cell = standing(current_world(), cluster.region_id, [industry.pk]).get(industry.pk)
     return render(

@@ -176,6 +176,25 @@ def test_a_bad_member_row_is_marked_on_its_row(scenario: Scenario, client_for: C
     assert ClusterIndustry.objects.filter(cluster=cluster).count() == 2
 
 
+@pytest.mark.parametrize("name", ["cluster_preview", "cluster_edit"])
+def test_an_id_no_key_can_hold_is_an_unknown_industry(
+    scenario: Scenario, client_for: ClientFor, name: str
+) -> None:
+    """A forged id beyond any primary key is an error on its row (or not found), not a
+    database error."""
+    cluster = scenario.clusters["JN-NEV"]
+    huge = str(2**70)
+    data = with_member(stored_post(cluster, target=[huge]), 0) | {"member-n0001-industry": huge}
+    client = client_for("admin")
+    response = client.post(reverse(name, args=[cluster.pk]), data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    rows = {row.key: row for row in response.context["edit"].members}
+    assert "industry" in rows["n0001"].errors
+    assert ClusterIndustry.objects.filter(cluster=cluster).count() == 2
+    row = client.get(reverse("cluster_member_row", args=[cluster.pk]), {"industry": huge})
+    assert row.status_code == 404
+
+
 def test_the_picker_finds_industries_with_their_lq(
     scenario: Scenario, client_for: ClientFor
 ) -> None:

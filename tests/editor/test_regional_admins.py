@@ -208,3 +208,9 @@ def test_the_api_reads_and_writes_target_links_through_the_same_service(
     assert list(cluster.target_links.values_list("industry_id", flat=True)) == [tire.pk]
     bad = client.patch(url, {"target_links": ["x"]}, format="json")
     assert bad.status_code == 400 and "target_links" in bad.json()["error"]["fields"]
+    # Ids no primary key can hold are unknown industries, not a database error.
+    huge = client.patch(url, {"target_links": [2**70, -1, 0]}, format="json")
+    assert huge.status_code == 400
+    assert {"target_links.0", "target_links.1", "target_links.2"} <= set(
+        huge.json()["error"]["fields"]
+    )
