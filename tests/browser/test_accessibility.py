@@ -13,8 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db.models import F
 from playwright.sync_api import expect
 
+from projects.models import Lead
 from tests.browser.a11y import axe_violations, describe, node_count
 from tests.browser.conftest import ARTIFACTS, DESKTOP, settled
 from tests.shortlists.conftest import build_world
@@ -72,7 +74,10 @@ def test_every_main_page_has_no_wcag_violation(
     battery = world.leads["battery"]
     parts = world.leads["parts"]
     cluster = world.clusters["JN-NEV"]
+    # One score waiting for its rescore (its badge and faded bars must stay legible).
+    Lead.objects.filter(pk=world.leads["textile"].pk).update(score_revision=F("score_revision") + 1)
     visit(tab, f"{url}/", "#lead-table")
+    expect(tab.locator("tbody.lead.is-stale")).not_to_have_count(0)
     audit("inbox")
 
     # The row panel opened, a refused status (reason missing), then a saved stage.
@@ -114,6 +119,13 @@ def test_every_main_page_has_no_wcag_violation(
 
     visit(tab, f"{url}/shortlists/?cutoff=5&status=any", "#shortlist-table")
     audit("shortlist")
+    for pick in tab.locator(".compare-pick").all()[:2]:
+        pick.check()
+    tab.locator("#compare-button").click()
+    tab.wait_for_url("**/shortlists/compare/**")
+    audit("compare")
+    tab.go_back()
+    expect(tab.locator("#shortlist-table")).to_be_visible()
     tab.locator("#save-panel summary").click()
     tab.locator("#save-panel input[name=save-name]").fill("a11y")
     tab.locator("#save-panel button[type=submit]").click()

@@ -300,3 +300,58 @@ def test_a_saved_shortlist_decision_by_keyboard(
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.wait_for_url("**year=*")
+
+
+def accessibility_tree(tab: Any) -> dict[str, dict[str, Any]]:
+    """Chromium's accessibility tree (what a screen reader is given), by node id."""
+    nodes = tab.context.new_cdp_session(tab).send("Accessibility.getFullAXTree")["nodes"]
+    return {node["nodeId"]: node for node in nodes}
+
+
+def ax_value(node: dict[str, Any], key: str) -> Any:
+    return (node.get(key) or {}).get("value", "")
+
+
+def ax_property(node: dict[str, Any], name: str) -> Any:
+    found = [p["value"].get("value") for p in node.get("properties", []) if p["name"] == name]
+    return found[0] if found else None
+
+
+def ax_text(tree: dict[str, dict[str, Any]], node: dict[str, Any]) -> str:
+    """The text a screen reader reads from a node: its texts and the options of its selects."""
+    role = ax_value(node, "role")
+    if role in ("StaticText", "MenuListOption"):
+        return str(ax_value(node, "name"))
+    parts = [ax_text(tree, tree[c]) for c in node.get("childIds", []) if c in tree]
+    return " ".join(p for p in parts if p)
+
+
+def test_a_row_update_reads_one_short_sentence(
+    page: Any, live_server: Any, scenario: Scenario, sign_in: Callable[..., None]
+) -> None:
+    """Before: the whole table was the live region, so a row update read the row again with
+    every option of both selects (138 characters here) and then "✓ 阶段已更新。" from a status
+    nested inside. Now one status region, outside the table, says the outcome."""
+    sign_in(page, "officer_jinan")
+    parts = scenario.leads["parts"]
+    page.locator(f"#stage-{parts.pk}").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(live(page)).not_to_be_empty()
+    settled(page)
+
+    tree = accessibility_tree(page)
+    regions = [
+        n
+        for n in tree.values()
+        if ax_property(n, "live") in ("polite", "assertive")
+        and ax_property(tree.get(n.get("parentId", ""), {}), "live") is None
+    ]
+    assert [ax_value(n, "role") for n in regions] == ["status"]  # one region, not the table
+    assert ax_text(tree, regions[0]) == f"{parts.company}：阶段已更新。"
+    focused = [
+        n for n in tree.values() if ax_property(n, "focused") and ax_value(n, "role") == "combobox"
+    ]
+    assert [(ax_value(n, "name"), ax_value(n, "value")) for n in focused] == [
+        (f"{parts.company} 的阶段", "接洽/考察")
+    ]
