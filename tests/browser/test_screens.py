@@ -91,6 +91,8 @@ def test_screens_of_the_changed_pages(
     for summary in tab.locator(".chart-card details > summary").all():
         summary.click()  # the data tables
     shot(tab, f"a11y-charts-{name}")
+    page_width = tab.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= width, f"the charts page scrolls sideways ({page_width} px)"
     tab.goto(f"{url}/clusters/{scenario.clusters['JN-NEV'].pk}/")
     shot(tab, f"a11y-cluster-{name}")
     tab.context.close()
