@@ -68,6 +68,7 @@ def respond(
             "owners": owners_for(region_scope(request.user)),
             "stages": Stage.choices,
             "panel": "panel" in request.POST,
+            "announce": True,  # the outcome goes to the page's one live region
         }
         return render(request, "projects/_lead_row.html", context)
     context["timeline"] = timeline(lead)

@@ -14,6 +14,7 @@ from regions.models import RegionIndustry
 from screening import invalidation
 from screening.models import LeadScore
 from screening.services.scores import rescore_leads
+from tests.ui.errors import assert_error_tied
 from tests.ui.scenario import Scenario
 
 
@@ -238,7 +239,7 @@ def test_bad_input_is_shown_beside_the_field_and_changes_nothing(
     )
     assert response.status_code == 200
     assert field in response.context["form"].errors
-    assert f'id="id_{field}-error"' in response.content.decode()
+    assert_error_tied(response.content.decode(), f"id_{field}")
     assert Lead.objects.values().get(pk=lead.pk) == before
 
 

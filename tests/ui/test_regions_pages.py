@@ -14,6 +14,7 @@ from django.urls import reverse
 from projects.models import Lead
 from regions.models import Endowment
 from screening.cluster_profile import LinkStatus
+from tests.ui.errors import assert_error_tied
 from tests.ui.scenario import Scenario
 
 
@@ -126,7 +127,7 @@ def test_an_upload_of_the_wrong_kind_is_refused_beside_the_field(
     upload = SimpleUploadedFile("notes.txt", b"hello", content_type="text/plain")
     response = admin_client_.post(reverse("data_upload"), {"file": upload})
     assert "file" in response.context["form"].errors
-    assert 'id="id_file-error"' in response.content.decode()
+    assert_error_tied(response.content.decode(), "id_file")
 
 
 def test_a_malformed_token_is_not_found(scenario: Scenario, admin_client_: Client) -> None:
