@@ -9,8 +9,6 @@ import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from projects.demo import generate
 from projects.demo.generate import (
     DATA_DIR,
@@ -335,14 +333,14 @@ def test_it_writes_leads_that_read_back_identically(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8").splitlines()[0] == HEADERS["leads.csv"]
 
 
-@pytest.mark.slow
-def test_it_writes_a_million_fast_leads_in_seconds(tmp_path: Path) -> None:
-    import time
-
-    started = time.perf_counter()
-    written = write_leads_csv(tmp_path / "big.csv", generate_leads_fast(1, 1_000_000))
-    assert written == 1_000_000
-    assert time.perf_counter() - started < 20
+def test_the_fast_generator_writes_every_lead_it_is_asked_for(tmp_path: Path) -> None:
+    """Its speed is measured by bench/bench_demo_leads.py (1,000,000 leads), not here."""
+    path = tmp_path / "big.csv"
+    written = write_leads_csv(path, generate_leads_fast(1, 20_000))
+    assert written == 20_000
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 20_000 and len({row["external_id"] for row in rows}) == 20_000
 
 
 def test_it_loads_the_cities_and_leaf_industries_as_the_world() -> None:
