@@ -51,7 +51,7 @@ def open_as(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
         tab.goto(f"{live_server.url}/accounts/login/")
         tab.locator("#id_username").fill(username)
         tab.locator("#id_password").fill(DEMO_PASSWORD)
-        tab.locator("button[type=submit]").click()
+        tab.locator("form.stack button[type=submit]").click()
         tab.wait_for_url(f"{live_server.url}/")
         if lang == "en":
             tab.locator("#language-select").select_option("en")
