@@ -18,7 +18,7 @@ from regions.interchange.readers import ReadError, TableSource
 from regions.interchange.report import ImportReport
 
 EMPTY_FILE = "file is empty, expected a header row"
-_REF_FILES = {"region": "regions.csv", "industry": "industries.csv"}
+_REF_FILES = {"region": "regions.csv", "industry": "industries.csv", "firm": "firms.csv"}
 
 
 @dataclass

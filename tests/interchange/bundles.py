@@ -14,8 +14,10 @@ from regions.models import (
     Cluster,
     ClusterIndustry,
     Endowment,
+    Firm,
     Industry,
     IndustryLink,
+    Plant,
     Region,
     RegionIndustry,
 )
@@ -77,6 +79,37 @@ BASE: dict[str, Table] = {
         ["SD-QD", "port", "1", ""],
         ["SD-JN", "port", "0", ""],
         ["SD-JN", "industrial_land_ha", "", "survey pending"],  # unknown, not zero
+    ],
+    "firms": [
+        [
+            "firm_id",
+            "name",
+            "name_en",
+            "industry_code",
+            "hq_region",
+            "country",
+            "employees",
+            "revenue",
+            "listed",
+            "source",
+        ],
+        [
+            "F1",
+            "+示例电池",
+            "Example Battery",
+            "NEV-BAT",
+            "SD-QD",
+            "CN",
+            "1200",
+            "35000.5",
+            "1",
+            "x",
+        ],
+        ["F2", "Kestrel GmbH", "", "NEV-ASM", "Stuttgart", "DE", "", "", "0", ""],  # size unknown
+    ],
+    "plants": [
+        ["firm_id", "region_code", "industry_code", "employees", "source"],
+        ["F1", "SD-QD", "NEV-BAT", "300", "annual report"],
     ],
     "leads": [
         [
@@ -171,6 +204,8 @@ MODELS = [
     ClusterIndustry,
     AnchorFirm,
     Endowment,
+    Firm,
+    Plant,
     Lead,
 ]
 
@@ -215,7 +250,16 @@ def counts() -> dict[str, int]:
 def empty_database() -> None:
     """Delete every imported row (parents are detached first: they are protected)."""
     Lead.objects.all().delete()
-    for model in (AnchorFirm, ClusterIndustry, Cluster, Endowment, RegionIndustry, IndustryLink):
+    for model in (
+        Plant,
+        Firm,
+        AnchorFirm,
+        ClusterIndustry,
+        Cluster,
+        Endowment,
+        RegionIndustry,
+        IndustryLink,
+    ):
         model.objects.all().delete()
     Region.objects.update(parent=None)
     Region.objects.all().delete()

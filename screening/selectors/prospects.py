@@ -1,0 +1,387 @@
+"""Prospect lists: the firms of the directory ranked by how well a plant of theirs would fit a
+region, with the chain gap each would fill.
+
+A firm is scored exactly as a lead would be (screening.scoring.score_leads on the World in
+force, under the profile in force for the region): its industry, the region, and its employees
+standing in for the plant's jobs; no capex, land, needs or inputs are known, so those are
+unknown as for a lead that gives none. Courting the firm (projects.services.lead_court_firm)
+makes a lead with exactly these inputs, so its stored score is the prospect's score.
+
+The directory and the World are arrays kept per process (screening.selectors.firms,
+screening.world); a list is one vectorised scoring pass over the firms that pass the filters,
+then names, plants and leads are read for the page's rows only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+from django.db.models import Q
+
+from projects.models import Lead
+from regions.models import Firm, Plant, Region, RegionLevel
+from screening.access import descendants_and_self
+from screening.scoring import LeadBatch, ScoreArrays, World, score_leads
+from screening.selectors.firms import FirmDirectory, current_directory
+from screening.selectors.gaps import ChainGap, region_gaps
+from screening.selectors.profiles import profiles_in_force
+from screening.world import LoadedWorld, current_world
+
+MAX_LIMIT = 500
+
+
+class Presence(StrEnum):
+    """The "already present in the province" filter."""
+
+    ANY = "any"
+    ABSENT = "absent"  # no plant anywhere in the region's province
+    PRESENT = "present"  # a plant somewhere in the province (the region itself included)
+
+
+@dataclass(frozen=True)
+class ProspectFilters:
+    """Which firms to rank. `industry_ids` (Industry pks; None = any) is where a chain, a
+    cluster or a gap link chosen by the caller ends up; `gaps_only` keeps the industries that
+    are a gap here. Employees bounds are inclusive; a firm of unknown size passes no bound."""
+
+    industry_ids: frozenset[int] | None = None
+    gaps_only: bool = False
+    min_employees: int | None = None
+    max_employees: int | None = None
+    country: str | None = None
+    presence: Presence = Presence.ANY
+
+
+@dataclass(frozen=True)
+class ScoredFirms:
+    """Directory rows in rank order with their scores (row k of `scores` is `rows[k]`)."""
+
+    rows: np.ndarray
+    scores: ScoreArrays
+    matched: int  # firms that passed the filters (before the limit)
+
+
+def firm_batch(region: int, industries: np.ndarray, employees: np.ndarray) -> LeadBatch:
+    """Firms as leads placed in World region `region`: employees for jobs, nothing else known."""
+    n = int(industries.shape[0])
+    unknown = np.full(n, np.nan)
+    return LeadBatch(
+        region=np.full(n, region, dtype=np.int64),
+        industry=industries,
+        jobs=employees,
+        capex=unknown,
+        land_ha=unknown,
+        needs=np.zeros(n, dtype=np.uint64),
+        inputs_indptr=np.zeros(n + 1, dtype=np.int64),
+        inputs_indices=np.zeros(0, dtype=np.int32),
+    )
+
+
+def industry_positions(loaded: LoadedWorld, directory: FirmDirectory) -> np.ndarray:
+    """Each firm's industry as a World position (-1: not in the World, never ranked)."""
+    ids = loaded.industry_ids
+    if ids.size == 0:
+        return np.full(len(directory), -1, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(ids, directory.industry_ids), ids.size - 1)
+    return np.where(ids[pos] == directory.industry_ids, pos, -1).astype(np.int64)
+
+
+def best_first(
+    total: np.ndarray, employees: np.ndarray, firm_ids: np.ndarray, count: int
+) -> np.ndarray:
+    """Indices of the `count` best: total descending, then employees descending (unknown
+    last), then firm id; only the candidates that can reach the cut are sorted."""
+    n = total.shape[0]
+    if count <= 0 or n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if count < n:
+        cut = np.partition(total, n - count)[n - count]
+        candidates = np.flatnonzero(total >= cut)
+    else:
+        candidates = np.arange(n)
+    size = np.nan_to_num(employees[candidates], nan=-1.0)
+    order = np.lexsort((firm_ids[candidates], -size, -total[candidates]))
+    return candidates[order][:count].astype(np.int64)
+
+
+def score_firms(
+    world: World,
+    region: int,
+    industries: np.ndarray,
+    employees: np.ndarray,
+    weights: np.ndarray,
+) -> ScoreArrays:
+    """The engine's scores of these firms placed in `region`, under one (3,) weight row."""
+    batch = firm_batch(region, industries, employees)
+    return score_leads(world, batch, np.broadcast_to(weights, (len(batch), 3)))
+
+
+def weights_for(region_id: int) -> np.ndarray:
+    """(3,) the normalised weights of the profile in force for the region (as a stored score)."""
+    _ids, weights = profiles_in_force().arrays(np.array([region_id], dtype=np.int64))
+    return np.asarray(weights[0], dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class RegionScope:
+    """The region, its World position, and the regions its presence and leads are read in."""
+
+    region: Region
+    position: int
+    here_ids: list[int]  # the region and the regions below it
+    province_ids: list[int]  # every region of its province (the region's subtree included)
+
+
+def region_scope(loaded: LoadedWorld, region: Region) -> RegionScope:
+    return RegionScope(
+        region=region,
+        position=loaded.region_pos[region.pk],
+        here_ids=descendants_and_self([region.pk]),
+        province_ids=descendants_and_self([province_of(region).pk]),
+    )
+
+
+def province_of(region: Region) -> Region:
+    """The region's province (the nearest ancestor of that level, else the top ancestor)."""
+    chain = region.ancestors(include_self=True)
+    return next((r for r in chain if r.level == RegionLevel.PROVINCE), chain[-1])
+
+
+def _candidates(
+    loaded: LoadedWorld, directory: FirmDirectory, scope: RegionScope, filters: ProspectFilters
+) -> np.ndarray:
+    """Directory rows that pass the filters (and whose industry the World knows)."""
+    positions = industry_positions(loaded, directory)
+    allowed = np.ones(loaded.world.n_industries, dtype=bool)
+    if filters.industry_ids is not None:
+        wanted = [loaded.industry_pos[i] for i in filters.industry_ids if i in loaded.industry_pos]
+        allowed[:] = False
+        allowed[wanted] = True
+    if filters.gaps_only:
+        gaps = np.zeros_like(allowed)
+        gaps[list(region_gaps(loaded.world, scope.position))] = True
+        allowed &= gaps
+    keep = (positions >= 0) & allowed[np.maximum(positions, 0)]
+    emp = directory.employees
+    if filters.min_employees is not None:
+        keep &= emp >= filters.min_employees  # NaN compares False: unknown size is left out
+    if filters.max_employees is not None:
+        keep &= emp <= filters.max_employees
+    if filters.country is not None:
+        countries = directory.countries
+        code = countries.index(filters.country) if filters.country in countries else -1
+        keep &= directory.country == code
+    if filters.presence is not Presence.ANY:
+        in_province = directory.with_plant_in(scope.province_ids)
+        keep &= in_province if filters.presence is Presence.PRESENT else ~in_province
+    return np.flatnonzero(keep)
+
+
+def rank_firms(
+    loaded: LoadedWorld,
+    directory: FirmDirectory,
+    scope: RegionScope,
+    filters: ProspectFilters,
+    *,
+    limit: int,
+    offset: int = 0,
+) -> ScoredFirms:
+    """Score every firm that passes the filters in the region; keep rows offset..offset+limit."""
+    rows = _candidates(loaded, directory, scope, filters)
+    industries = industry_positions(loaded, directory)[rows]
+    scores = score_firms(
+        loaded.world,
+        scope.position,
+        industries,
+        directory.employees[rows],
+        weights_for(scope.region.pk),
+    )
+    best = best_first(
+        scores.total, directory.employees[rows], directory.firm_ids[rows], offset + limit
+    )[offset:]
+    return ScoredFirms(rows=rows[best], scores=_take(scores, best), matched=int(rows.size))
+
+
+def _take(scores: ScoreArrays, index: np.ndarray) -> ScoreArrays:
+    return ScoreArrays(
+        local_fit=scores.local_fit[index],
+        chain_completion=scores.chain_completion[index],
+        cluster_strength=scores.cluster_strength[index],
+        total=scores.total[index],
+        confidence=scores.confidence[index],
+        neutral=scores.neutral[index],
+    )
+
+
+# --- The rows of a page: names, gaps, plants, leads --------------------------------------
+
+
+@dataclass(frozen=True)
+class Prospect:
+    """One ranked firm in one region; scores 0-100, confidence 0-1."""
+
+    rank: int
+    firm: Firm
+    local_fit: float
+    chain_completion: float
+    cluster_strength: float
+    total: float
+    confidence: float
+    gap: ChainGap | None
+    plant_here: bool
+    plants_in_province: list[Region] = field(default_factory=list)  # outside this region
+    leads_here: list[Lead] = field(default_factory=list)
+    leads_elsewhere: list[Lead] = field(default_factory=list)  # the cross-city conflict rule
+
+
+@dataclass(frozen=True)
+class ProspectList:
+    scope: RegionScope
+    weights: np.ndarray
+    matched: int
+    offset: int
+    prospects: list[Prospect]
+    gaps: dict[int, ChainGap]  # every gap of the region, by World industry position
+    loaded: LoadedWorld
+
+
+def prospects_for_region(
+    region: Region, filters: ProspectFilters, *, limit: int = 50, offset: int = 0
+) -> ProspectList:
+    """The region's best prospects under the filters, best first (`limit` at most MAX_LIMIT)."""
+    loaded, directory = current_world(), current_directory()
+    scope = region_scope(loaded, region)
+    found = rank_firms(
+        loaded, directory, scope, filters, limit=min(limit, MAX_LIMIT), offset=max(offset, 0)
+    )
+    gaps = region_gaps(loaded.world, scope.position)
+    return ProspectList(
+        scope=scope,
+        weights=weights_for(region.pk),
+        matched=found.matched,
+        offset=max(offset, 0),
+        prospects=_hydrate(loaded, directory, scope, found, gaps, max(offset, 0)),
+        gaps=gaps,
+        loaded=loaded,
+    )
+
+
+def _hydrate(
+    loaded: LoadedWorld,
+    directory: FirmDirectory,
+    scope: RegionScope,
+    found: ScoredFirms,
+    gaps: dict[int, ChainGap],
+    offset: int,
+) -> list[Prospect]:
+    ids = [int(i) for i in directory.firm_ids[found.rows]]
+    firms = Firm.objects.select_related("industry").in_bulk(ids)
+    plants = _plants_by_firm(ids, scope)
+    leads = _leads_by_firm([firms[i] for i in ids if i in firms])
+    here = set(scope.here_ids)
+    out = []
+    s = found.scores
+    for k, firm_id in enumerate(ids):
+        firm = firms.get(firm_id)
+        if firm is None:  # deleted since the directory was read
+            continue
+        regions = plants.get(firm_id, [])
+        courted = leads.get(firm_id, [])
+        out.append(
+            Prospect(
+                rank=offset + k + 1,
+                firm=firm,
+                local_fit=float(s.local_fit[k]),
+                chain_completion=float(s.chain_completion[k]),
+                cluster_strength=float(s.cluster_strength[k]),
+                total=float(s.total[k]),
+                confidence=float(s.confidence[k]),
+                gap=gaps.get(loaded.industry_pos.get(firm.industry_id, -1)),
+                plant_here=any(r.pk in here for r in regions),
+                plants_in_province=[r for r in regions if r.pk not in here],
+                leads_here=[lead for lead in courted if lead.region_id in here],
+                leads_elsewhere=[lead for lead in courted if lead.region_id not in here],
+            )
+        )
+    return out
+
+
+def _plants_by_firm(firm_ids: list[int], scope: RegionScope) -> dict[int, list[Region]]:
+    found: dict[int, list[Region]] = {}
+    plants = (
+        Plant.objects.filter(firm_id__in=firm_ids, region_id__in=scope.province_ids)
+        .select_related("region")
+        .order_by("region__code")
+    )
+    for plant in plants:
+        regions = found.setdefault(plant.firm_id, [])
+        if plant.region not in regions:
+            regions.append(plant.region)
+    return found
+
+
+def _leads_by_firm(firms: list[Firm]) -> dict[int, list[Lead]]:
+    """Leads made from each firm, or of a company with the firm's name (the rule the lead page
+    uses to warn that two regions court one investor)."""
+    by_name = {firm.name: firm.pk for firm in firms}
+    found: dict[int, list[Lead]] = {}
+    ids = {firm.pk for firm in firms}
+    leads = (
+        Lead.objects.filter(Q(firm_id__in=ids) | Q(company__in=list(by_name)))
+        .select_related("region")
+        .order_by("region__code", "pk")
+    )
+    for lead in leads:
+        owner = lead.firm_id if lead.firm_id in ids else by_name[lead.company]
+        found.setdefault(owner, []).append(lead)
+    return found
+
+
+# --- Everywhere: the best firms for every region (bench, batch exports) -------------------
+
+
+def best_firms_everywhere(
+    world: World,
+    industries: np.ndarray,
+    employees: np.ndarray,
+    firm_ids: np.ndarray,
+    weights: np.ndarray,
+    limit: int,
+    on_region: Callable[[int, np.ndarray, ScoreArrays], None],
+) -> None:
+    """For every World region r, call on_region(r, rows, scores) with its `limit` best firms.
+
+    The same ranking as rank_firms, without filters, made affordable for thousands of regions
+    by a property of the engine: for one region and industry, a firm's scores depend on its
+    employees only, and do not fall as employees grow (more jobs never weaken a cluster), with
+    every firm of unknown size scoring the same. So a region's best `limit` firms are among
+    each industry's `limit` largest firms and its first `limit` firms of unknown size, and only
+    those candidates are scored. tests/prospects checks the result against scoring every firm.
+    `weights` is (R, 3): the profile weights of each region.
+    """
+    candidates = _largest_per_industry(industries, employees, firm_ids, limit)
+    ind, emp, ids = industries[candidates], employees[candidates], firm_ids[candidates]
+    for region in range(world.n_regions):
+        scores = score_firms(world, region, ind, emp, weights[region])
+        best = best_first(scores.total, emp, ids, limit)
+        on_region(region, candidates[best], _take(scores, best))
+
+
+def _largest_per_industry(
+    industries: np.ndarray, employees: np.ndarray, firm_ids: np.ndarray, limit: int
+) -> np.ndarray:
+    """Rows of each industry's `limit` largest firms and its `limit` first of unknown size
+    (industries are World positions, >= 0)."""
+    unknown_last = np.nan_to_num(employees, nan=-1.0)  # employees are >= 0 where known
+    order = np.lexsort((firm_ids, -unknown_last, industries))  # by industry, largest first
+    industry = industries[order]
+    unknown = np.isnan(employees[order])
+    per_industry = np.bincount(industry)
+    starts = np.cumsum(per_industry) - per_industry
+    rank = np.arange(order.size) - starts[industry]  # 0 = largest firm of its industry
+    known = np.bincount(industry, weights=~unknown, minlength=per_industry.size).astype(np.int64)
+    keep = np.where(unknown, rank - known[industry] < limit, rank < limit)
+    return np.sort(order[keep])
