@@ -313,7 +313,7 @@ class Firm(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("firm")
-        verbose_name_plural = _("firms")
+        verbose_name_plural = _("firm directory")
         constraints = [
             models.CheckConstraint(
                 condition=Q(revenue__gte=0) | Q(revenue__isnull=True),

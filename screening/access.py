@@ -116,3 +116,15 @@ def can_manage_shortlists(user: AnyUser) -> bool:
 
 def can_edit_reference_data(user: AnyUser) -> bool:
     return has_role(user, Role.ADMIN)
+
+
+def can_see_prospects(user: AnyUser, region_id: int) -> bool:
+    """Managers and admins rank the firm directory for any region; officers for their own."""
+    if has_role(user, Role.MANAGER, Role.ADMIN):
+        return True
+    return has_role(user, Role.OFFICER) and region_id in officer_region_ids(user)
+
+
+def can_court_in(user: AnyUser, region_id: int) -> bool:
+    """Courting a firm makes a lead of the region: whoever may edit that region's leads."""
+    return can_edit_lead(user, Lead(region_id=region_id))

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'firm',
-                'verbose_name_plural': 'firms',
+                'verbose_name_plural': 'firm directory',
                 'ordering': ['code'],
             },
         ),

@@ -62,17 +62,29 @@ def region_gaps(world: World, region: int) -> dict[int, ChainGap]:
     the cluster listed first. Industries whose size here is unknown or whose LQ is >= 1 are
     not gaps.
     """
-    weak, missing = gap_status(world, region)
-    is_gap = weak | missing
     found: dict[int, ChainGap] = {}
     for k in np.flatnonzero(world.inputs.cluster_region == region):
-        for gap in _cluster_gaps(world, int(k), is_gap, missing):
+        for gap in cluster_gaps(world, int(k)):
             best = found.get(gap.industry)
             if best is None or _rank(gap) > _rank(best):
                 found[gap.industry] = gap
+    weak, missing = gap_status(world, region)
+    is_gap = weak | missing
     for gap in _partner_gaps(world, region, is_gap, missing, exclude=set(found)):
         found[gap.industry] = gap
     return found
+
+
+def cluster_gaps(world: World, k: int) -> list[ChainGap]:
+    """The gaps of one cluster (World cluster index k), one per industry, the most direct
+    first: missing or weak members, then suppliers and customers by the share they carry."""
+    region = int(world.inputs.cluster_region[k])
+    weak, missing = gap_status(world, region)
+    best: dict[int, ChainGap] = {}
+    for gap in _cluster_gaps(world, k, weak | missing, missing):
+        if gap.industry not in best or _rank(gap) > _rank(best[gap.industry]):
+            best[gap.industry] = gap
+    return sorted(best.values(), key=lambda g: (g.side is not GapSide.MEMBER, -g.share, g.industry))
 
 
 def _rank(gap: ChainGap) -> tuple[bool, float]:

@@ -26,7 +26,7 @@ from regions.models import Firm, Plant, Region, RegionLevel
 from screening.access import descendants_and_self
 from screening.scoring import LeadBatch, ScoreArrays, World, score_leads
 from screening.selectors.firms import FirmDirectory, current_directory
-from screening.selectors.gaps import ChainGap, region_gaps
+from screening.selectors.gaps import ChainGap, cluster_gaps, region_gaps
 from screening.selectors.profiles import profiles_in_force
 from screening.world import LoadedWorld, current_world
 
@@ -53,6 +53,7 @@ class ProspectFilters:
     max_employees: int | None = None
     country: str | None = None
     presence: Presence = Presence.ANY
+    firm_ids: frozenset[int] | None = None  # these firms only (one firm's explanation)
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,10 @@ class RegionScope:
 
 
 def region_scope(loaded: LoadedWorld, region: Region) -> RegionScope:
+    """The region's scope; position -1 when the World in force does not know it yet."""
     return RegionScope(
         region=region,
-        position=loaded.region_pos[region.pk],
+        position=loaded.region_pos.get(region.pk, -1),
         here_ids=descendants_and_self([region.pk]),
         province_ids=descendants_and_self([province_of(region).pk]),
     )
@@ -148,6 +150,15 @@ def province_of(region: Region) -> Region:
     """The region's province (the nearest ancestor of that level, else the top ancestor)."""
     chain = region.ancestors(include_self=True)
     return next((r for r in chain if r.level == RegionLevel.PROVINCE), chain[-1])
+
+
+def region_gap_industry_ids(region: Region) -> list[int]:
+    """Industry ids of every gap of the region (for choosing one), best-named first."""
+    loaded = current_world()
+    if region.pk not in loaded.region_pos:
+        return []
+    gaps = region_gaps(loaded.world, loaded.region_pos[region.pk])
+    return [int(loaded.industry_ids[i]) for i in gaps]
 
 
 def _candidates(
@@ -174,6 +185,8 @@ def _candidates(
         countries = directory.countries
         code = countries.index(filters.country) if filters.country in countries else -1
         keep &= directory.country == code
+    if filters.firm_ids is not None:
+        keep &= np.isin(directory.firm_ids, np.fromiter(filters.firm_ids, dtype=np.int64))
     if filters.presence is not Presence.ANY:
         in_province = directory.with_plant_in(scope.province_ids)
         keep &= in_province if filters.presence is Presence.PRESENT else ~in_province
@@ -254,6 +267,9 @@ def prospects_for_region(
     """The region's best prospects under the filters, best first (`limit` at most MAX_LIMIT)."""
     loaded, directory = current_world(), current_directory()
     scope = region_scope(loaded, region)
+    if scope.position < 0:  # a region newer than the World in force: nothing to rank yet
+        empty = ProspectList(scope, weights_for(region.pk), 0, 0, [], {}, loaded)
+        return empty
     found = rank_firms(
         loaded, directory, scope, filters, limit=min(limit, MAX_LIMIT), offset=max(offset, 0)
     )
@@ -338,6 +354,55 @@ def _leads_by_firm(firms: list[Firm]) -> dict[int, list[Lead]]:
         owner = lead.firm_id if lead.firm_id in ids else by_name[lead.company]
         found.setdefault(owner, []).append(lead)
     return found
+
+
+# --- Who could fill a cluster's missing links ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class GapProspects:
+    """One gap of a cluster and the best firms of the gap's industry for the cluster's region."""
+
+    gap: ChainGap
+    matched: int  # firms of the gap's industry in the directory
+    prospects: list[Prospect]
+
+
+def prospects_for_cluster_gaps(
+    region: Region, cluster_key: str, *, per_gap: int = 3, max_gaps: int = 8
+) -> list[GapProspects]:
+    """For each of the cluster's gaps (most direct first, at most `max_gaps`), its `per_gap`
+    best firms; one scoring pass over the firms of all the gaps' industries."""
+    loaded, directory = current_world(), current_directory()
+    codes = loaded.world.inputs.cluster_codes
+    if cluster_key not in codes or region.pk not in loaded.region_pos:
+        return []
+    gaps = cluster_gaps(loaded.world, codes.index(cluster_key))[:max_gaps]
+    scope = region_scope(loaded, region)
+    industries = industry_positions(loaded, directory)
+    rows = np.flatnonzero(np.isin(industries, [g.industry for g in gaps]))
+    scores = score_firms(
+        loaded.world,
+        scope.position,
+        industries[rows],
+        directory.employees[rows],
+        weights_for(region.pk),
+    )
+    out = []
+    for gap in gaps:
+        mine = np.flatnonzero(industries[rows] == gap.industry)
+        best = mine[
+            best_first(
+                scores.total[mine],
+                directory.employees[rows[mine]],
+                directory.firm_ids[rows[mine]],
+                per_gap,
+            )
+        ]
+        found = ScoredFirms(rows=rows[best], scores=_take(scores, best), matched=int(mine.size))
+        prospects = _hydrate(loaded, directory, scope, found, {gap.industry: gap}, 0)
+        out.append(GapProspects(gap=gap, matched=found.matched, prospects=prospects))
+    return out
 
 
 # --- Everywhere: the best firms for every region (bench, batch exports) -------------------
