@@ -19,11 +19,10 @@ import random
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from projects.demo.generate import DATA_DIR, _write_csv, load_demo_world
+from projects.demo.generate import DATA_DIR, _write_csv, load_demo_world, read_demo_csv
 from projects.demo.tables import (
     BRAND_EN,
     BRAND_ZH,
-    CITY_SCALE,
     DEFAULT_SECTOR,
     DOMESTIC_ORIGINS,
     FOREIGN_ORIGINS,
@@ -174,6 +173,16 @@ def _round_sig(value: float, digits: int = 2) -> int:
     return max(1, round(value / magnitude) * magnitude)
 
 
+def _employment_by_industry(cities: Sequence[str]) -> dict[str, list[float]]:
+    """Industry -> employment in each city (0 when absent or unknown), from the demo table."""
+    found: dict[str, list[float]] = {}
+    for row in read_demo_csv("region_industries.csv"):
+        if row["region_code"] in cities and row["employment"]:
+            weights = found.setdefault(row["industry_code"], [0.0] * len(cities))
+            weights[cities.index(row["region_code"])] = float(row["employment"])
+    return {code: weights for code, weights in found.items() if sum(weights) > 0}
+
+
 class _FirmMaker:
     """Draws generated firms (and their plants) from one seeded stream."""
 
@@ -186,7 +195,7 @@ class _FirmMaker:
             SECTORS.get(c.split("-")[0], DEFAULT_SECTOR).weight for c in self.industries
         ]
         self.cities = world.regions
-        self.city_weights = [CITY_SCALE.get(c, 300) for c in self.cities]
+        self.employment = _employment_by_industry(self.cities)
 
     def firm(self, number: int) -> tuple[dict[str, str], list[dict[str, str]]]:
         rng = self.rng
@@ -221,7 +230,12 @@ class _FirmMaker:
         rng = self.rng
         if rng.random() >= P_PLANT:
             return []
-        city = rng.choices(self.cities, weights=self.city_weights)[0]
+        # A plant stands for employment the region table counts: only where the industry
+        # has some, weighted by how much.
+        weights = self.employment.get(firm["industry_code"])
+        if not weights:
+            return []
+        city = rng.choices(self.cities, weights=weights)[0]
         share = rng.uniform(0.05, 0.4)
         return [
             {

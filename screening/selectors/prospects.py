@@ -84,10 +84,10 @@ def firm_batch(region: int, industries: np.ndarray, employees: np.ndarray) -> Le
 def industry_positions(loaded: LoadedWorld, directory: FirmDirectory) -> np.ndarray:
     """Each firm's industry as a World position (-1: not in the World, never ranked)."""
     ids = loaded.industry_ids
-    if ids.size == 0:
-        return np.full(len(directory), -1, dtype=np.int64)
-    pos = np.minimum(np.searchsorted(ids, directory.industry_ids), ids.size - 1)
-    return np.where(ids[pos] == directory.industry_ids, pos, -1).astype(np.int64)
+    top = int(max(ids.max(initial=0), directory.industry_ids.max(initial=0)))
+    lookup = np.full(top + 1, -1, dtype=np.int64)  # Industry.pk -> World position
+    lookup[ids] = np.arange(ids.size)
+    return lookup[directory.industry_ids]
 
 
 def best_first(
@@ -162,10 +162,13 @@ def region_gap_industry_ids(region: Region) -> list[int]:
 
 
 def _candidates(
-    loaded: LoadedWorld, directory: FirmDirectory, scope: RegionScope, filters: ProspectFilters
+    loaded: LoadedWorld,
+    directory: FirmDirectory,
+    scope: RegionScope,
+    filters: ProspectFilters,
+    positions: np.ndarray,
 ) -> np.ndarray:
     """Directory rows that pass the filters (and whose industry the World knows)."""
-    positions = industry_positions(loaded, directory)
     allowed = np.ones(loaded.world.n_industries, dtype=bool)
     if filters.industry_ids is not None:
         wanted = [loaded.industry_pos[i] for i in filters.industry_ids if i in loaded.industry_pos]
@@ -198,19 +201,17 @@ def rank_firms(
     directory: FirmDirectory,
     scope: RegionScope,
     filters: ProspectFilters,
+    weights: np.ndarray,
     *,
     limit: int,
     offset: int = 0,
 ) -> ScoredFirms:
-    """Score every firm that passes the filters in the region; keep rows offset..offset+limit."""
-    rows = _candidates(loaded, directory, scope, filters)
-    industries = industry_positions(loaded, directory)[rows]
+    """Score every firm that passes the filters in the region under the (3,) weights; keep
+    the rows ranked offset..offset+limit."""
+    positions = industry_positions(loaded, directory)
+    rows = _candidates(loaded, directory, scope, filters, positions)
     scores = score_firms(
-        loaded.world,
-        scope.position,
-        industries,
-        directory.employees[rows],
-        weights_for(scope.region.pk),
+        loaded.world, scope.position, positions[rows], directory.employees[rows], weights
     )
     best = best_first(
         scores.total, directory.employees[rows], directory.firm_ids[rows], offset + limit
@@ -266,17 +267,22 @@ def prospects_for_region(
 ) -> ProspectList:
     """The region's best prospects under the filters, best first (`limit` at most MAX_LIMIT)."""
     loaded, directory = current_world(), current_directory()
-    scope = region_scope(loaded, region)
+    scope, weights = region_scope(loaded, region), weights_for(region.pk)
     if scope.position < 0:  # a region newer than the World in force: nothing to rank yet
-        empty = ProspectList(scope, weights_for(region.pk), 0, 0, [], {}, loaded)
-        return empty
+        return ProspectList(scope, weights, 0, 0, [], {}, loaded)
     found = rank_firms(
-        loaded, directory, scope, filters, limit=min(limit, MAX_LIMIT), offset=max(offset, 0)
+        loaded,
+        directory,
+        scope,
+        filters,
+        weights,
+        limit=min(limit, MAX_LIMIT),
+        offset=max(offset, 0),
     )
     gaps = region_gaps(loaded.world, scope.position)
     return ProspectList(
         scope=scope,
-        weights=weights_for(region.pk),
+        weights=weights,
         matched=found.matched,
         offset=max(offset, 0),
         prospects=_hydrate(loaded, directory, scope, found, gaps, max(offset, 0)),
@@ -419,27 +425,49 @@ def best_firms_everywhere(
 ) -> None:
     """For every World region r, call on_region(r, rows, scores) with its `limit` best firms.
 
-    The same ranking as rank_firms, without filters, made affordable for thousands of regions
-    by a property of the engine: for one region and industry, a firm's scores depend on its
-    employees only, and do not fall as employees grow (more jobs never weaken a cluster), with
-    every firm of unknown size scoring the same. So a region's best `limit` firms are among
-    each industry's `limit` largest firms and its first `limit` firms of unknown size, and only
-    those candidates are scored. tests/prospects checks the result against scoring every firm.
-    `weights` is (R, 3): the profile weights of each region.
+    The same ranking as rank_firms, without filters (industries are World positions, >= 0;
+    `weights` is (R, 3), each region's profile weights), made affordable for thousands of
+    regions by a property of the engine: in one region, the scores of the firms of one
+    industry depend on their employees only and do not fall as employees grow (more jobs
+    never weaken a cluster), and every firm of unknown size scores the same. Hence:
+
+    - a region's best `limit` firms are among each industry's `limit` largest firms and its
+      first `limit` firms of unknown size (the candidates);
+    - an industry's best candidate (its largest firm, or one of unknown size) bounds all of
+      its firms, and the `limit`-th best of these leaders is a real firm's total, so an
+      industry whose leaders fall below it cannot place a firm: only the other industries'
+      candidates are scored.
+
+    tests/prospects checks the result against scoring every firm.
     """
     candidates = _largest_per_industry(industries, employees, firm_ids, limit)
     ind, emp, ids = industries[candidates], employees[candidates], firm_ids[candidates]
+    leaders = _industry_leaders(ind, emp)
+    n_industries = world.n_industries
     for region in range(world.n_regions):
-        scores = score_firms(world, region, ind, emp, weights[region])
-        best = best_first(scores.total, emp, ids, limit)
-        on_region(region, candidates[best], _take(scores, best))
+        led = score_firms(world, region, ind[leaders], emp[leaders], weights[region]).total
+        bar = np.partition(led, led.size - limit)[led.size - limit] if led.size > limit else -1.0
+        alive = np.zeros(n_industries, dtype=bool)
+        alive[ind[leaders[led >= bar]]] = True
+        rows = np.flatnonzero(alive[ind])
+        scores = score_firms(world, region, ind[rows], emp[rows], weights[region])
+        best = best_first(scores.total, emp[rows], ids[rows], limit)
+        on_region(region, candidates[rows[best]], _take(scores, best))
+
+
+def _industry_leaders(industries: np.ndarray, employees: np.ndarray) -> np.ndarray:
+    """Rows of each industry's first firm of known size and first of unknown size, given rows
+    grouped by industry, largest first (as _largest_per_industry returns them, re-sorted)."""
+    unknown = np.isnan(employees)
+    key = industries * 2 + unknown  # one group per (industry, size known or not)
+    return np.unique(key, return_index=True)[1].astype(np.int64)
 
 
 def _largest_per_industry(
     industries: np.ndarray, employees: np.ndarray, firm_ids: np.ndarray, limit: int
 ) -> np.ndarray:
-    """Rows of each industry's `limit` largest firms and its `limit` first of unknown size
-    (industries are World positions, >= 0)."""
+    """Rows of each industry's `limit` largest firms and its `limit` first of unknown size,
+    ordered by industry, largest first (industries are World positions, >= 0)."""
     unknown_last = np.nan_to_num(employees, nan=-1.0)  # employees are >= 0 where known
     order = np.lexsort((firm_ids, -unknown_last, industries))  # by industry, largest first
     industry = industries[order]
@@ -449,4 +477,4 @@ def _largest_per_industry(
     rank = np.arange(order.size) - starts[industry]  # 0 = largest firm of its industry
     known = np.bincount(industry, weights=~unknown, minlength=per_industry.size).astype(np.int64)
     keep = np.where(unknown, rank - known[industry] < limit, rank < limit)
-    return np.sort(order[keep])
+    return order[keep]

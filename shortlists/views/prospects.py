@@ -210,7 +210,9 @@ def prospect_explain(request: HttpRequest) -> HttpResponse:
     if found.prospects:
         p = found.prospects[0]
         data = prospect_explanation(found.loaded, found.scope, p.firm, p.gap, found.weights)
-        sentences = data["sentences"]["en" if is_english() else "zh"][1:]  # no headline
+        # Without the headline (the row shows the scores) and the gap (the row names it).
+        skip = 2 if data["gap"] is not None else 1
+        sentences = data["sentences"]["en" if is_english() else "zh"][skip:]
     return render(request, "shortlists/_prospect_explain.html", {"sentences": sentences})
 
 

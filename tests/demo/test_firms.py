@@ -54,3 +54,14 @@ def test_codes_point_at_the_demo_taxonomy_and_cities() -> None:
         assert plant["firm_id"] in ids
         assert plant["region_code"] in world.regions
         assert plant["industry_code"] in world.industries
+
+
+def test_generated_plants_sit_where_the_region_table_counts_their_industry() -> None:
+    employed = {
+        (row["region_code"], row["industry_code"])
+        for row in read(DATA_DIR / "region_industries.csv")
+        if row["employment"] and float(row["employment"]) > 0
+    }
+    generated = [p for p in read(DATA_DIR / "plants.csv") if p["firm_id"].startswith("G-")]
+    assert generated
+    assert all((p["region_code"], p["industry_code"]) in employed for p in generated)

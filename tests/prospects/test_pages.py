@@ -135,3 +135,40 @@ def test_the_cluster_page_lists_who_could_fill_its_missing_link(firms: Chain) ->
         reverse("shortlists:cluster_prospects", args=[cluster.pk])
     )
     assert other.status_code == 200 and other.content == b""
+
+
+def test_admins_keep_the_directory_in_the_admin(firms: Chain) -> None:
+    admin = client_of(firms, "admin")
+    sep = firms.industries["LIB-SEP"].firms.get()
+    assert admin.get(reverse("admin:regions_firm_changelist")).status_code == 200
+    change = admin.get(reverse("admin:regions_firm_change", args=[sep.pk]))
+    assert change.status_code == 200
+    assert "SD-JNG" in change.content.decode()  # its plant, inline
+    assert admin.get(reverse("admin:regions_plant_changelist")).status_code == 200
+
+
+def test_an_admin_edit_of_a_firm_reloads_the_directory(firms: Chain) -> None:
+    from screening.selectors.firms import current_directory, firms_version
+
+    sep = firms.industries["LIB-SEP"].firms.get()
+    before = firms_version()
+    assert len(current_directory()) == 2
+    response = client_of(firms, "admin").post(
+        reverse("admin:regions_firm_change", args=[sep.pk]),
+        {
+            "code": sep.code,
+            "name": sep.name,
+            "name_en": "",
+            "industry": sep.industry_id,
+            "hq_region": "",
+            "country": "CN",
+            "employees": "5000",
+            "revenue": "",
+            "source": "",
+            "plants-TOTAL_FORMS": "0",
+            "plants-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert firms_version() == before + 1
+    assert 5000.0 in current_directory().employees.tolist()
