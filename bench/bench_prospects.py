@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -97,9 +98,10 @@ def load_firms(n: int) -> None:
         columns += ["employees", "revenue", "listed", "source"]
         _copy(cursor, "regions_firm", columns, buf)
         buf = io.StringIO()
-        for i in np.flatnonzero(firms["plant"]):
-            region = firms["plant_region"][i] + 2
-            buf.write(f"{i + 1}\t{region}\t{firms['industry'][i] + 1}\t\\N\tgenerated (bench)\n")
+        for row in np.flatnonzero(firms["plant"]).tolist():
+            region = int(firms["plant_region"][row]) + 2
+            industry = int(firms["industry"][row]) + 1
+            buf.write(f"{row + 1}\t{region}\t{industry}\t\\N\tgenerated (bench)\n")
         columns = ["firm_id", "region_id", "industry_id", "employees", "source"]
         _copy(cursor, "regions_plant", columns, buf)
         cursor.execute(
@@ -145,11 +147,12 @@ def one_region(repeat: int) -> bool:
     warm, found = best_of(repeat, lambda: prospects_for_region(region, ProspectFilters()))
     print(f"warm, no filter, best 50 of {found.matched:,} firms: {warm * 1e3:.0f} ms "
           f"(target <= {TARGET_SECONDS * 1e3:.0f} ms)")  # fmt: skip
-    for label, filters in [
+    cases: list[tuple[str, ProspectFilters]] = [
         ("no plant in the province", ProspectFilters(presence=Presence.ABSENT)),
         ("only firms that fill a gap", ProspectFilters(gaps_only=True)),
-    ]:
-        seconds, found = best_of(repeat, lambda f=filters: prospects_for_region(region, f))
+    ]
+    for label, filters in cases:
+        seconds, found = best_of(repeat, partial(prospects_for_region, region, filters))
         print(f"warm, {label} ({found.matched:,} firms): {seconds * 1e3:.0f} ms")
     return warm <= TARGET_SECONDS
 
