@@ -96,6 +96,8 @@ def test_an_officer_courts_a_firm_in_one_click(
     assert LeadScore.objects.filter(lead=lead).exists()
     again = officer.get(PAGE, {"region": zz.pk}).content.decode()
     assert "已是线索" in again
+    detail = officer.get(reverse("lead_detail", args=[lead.pk])).content.decode()
+    assert "企业库" in detail and ">SEP<" in detail  # the lead remembers its firm
 
 
 def test_an_officer_cannot_court_for_another_region(firms: Chain) -> None:
