@@ -161,9 +161,13 @@ def one_region(repeat: int) -> bool:
 
 
 def every_region(n: int, limit: int = 100, checked: int = 20) -> bool:
+    import django
+
+    django.setup()  # the selectors import models; no database is read here
     from bench.bench_scoring import synthetic_world
     from screening.scoring import build_world
-    from screening.selectors.prospects import best_firms_everywhere, score_firms
+    from screening.selectors.prospects import score_firms
+    from screening.selectors.prospects_everywhere import best_firms_everywhere
 
     start = time.perf_counter()
     world = build_world(synthetic_world(3000, N_INDUSTRIES, seed=2))

@@ -9,12 +9,12 @@ makes a lead with exactly these inputs, so its stored score is the prospect's sc
 
 The directory and the World are arrays kept per process (screening.selectors.firms,
 screening.world); a list is one vectorised scoring pass over the firms that pass the filters,
-then names, plants and leads are read for the page's rows only.
+then names, plants and leads are read for the page's rows only. Every region at once:
+screening.selectors.prospects_everywhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -216,10 +216,11 @@ def rank_firms(
     best = best_first(
         scores.total, directory.employees[rows], directory.firm_ids[rows], offset + limit
     )[offset:]
-    return ScoredFirms(rows=rows[best], scores=_take(scores, best), matched=int(rows.size))
+    return ScoredFirms(rows=rows[best], scores=take_scores(scores, best), matched=int(rows.size))
 
 
-def _take(scores: ScoreArrays, index: np.ndarray) -> ScoreArrays:
+def take_scores(scores: ScoreArrays, index: np.ndarray) -> ScoreArrays:
+    """The rows `index` of a ScoreArrays."""
     return ScoreArrays(
         local_fit=scores.local_fit[index],
         chain_completion=scores.chain_completion[index],
@@ -405,76 +406,9 @@ def prospects_for_cluster_gaps(
                 per_gap,
             )
         ]
-        found = ScoredFirms(rows=rows[best], scores=_take(scores, best), matched=int(mine.size))
+        found = ScoredFirms(
+            rows=rows[best], scores=take_scores(scores, best), matched=int(mine.size)
+        )
         prospects = _hydrate(loaded, directory, scope, found, {gap.industry: gap}, 0)
         out.append(GapProspects(gap=gap, matched=found.matched, prospects=prospects))
     return out
-
-
-# --- Everywhere: the best firms for every region (bench, batch exports) -------------------
-
-
-def best_firms_everywhere(
-    world: World,
-    industries: np.ndarray,
-    employees: np.ndarray,
-    firm_ids: np.ndarray,
-    weights: np.ndarray,
-    limit: int,
-    on_region: Callable[[int, np.ndarray, ScoreArrays], None],
-) -> None:
-    """For every World region r, call on_region(r, rows, scores) with its `limit` best firms.
-
-    The same ranking as rank_firms, without filters (industries are World positions, >= 0;
-    `weights` is (R, 3), each region's profile weights), made affordable for thousands of
-    regions by a property of the engine: in one region, the scores of the firms of one
-    industry depend on their employees only and do not fall as employees grow (more jobs
-    never weaken a cluster), and every firm of unknown size scores the same. Hence:
-
-    - a region's best `limit` firms are among each industry's `limit` largest firms and its
-      first `limit` firms of unknown size (the candidates);
-    - an industry's best candidate (its largest firm, or one of unknown size) bounds all of
-      its firms, and the `limit`-th best of these leaders is a real firm's total, so an
-      industry whose leaders fall below it cannot place a firm: only the other industries'
-      candidates are scored.
-
-    tests/prospects checks the result against scoring every firm.
-    """
-    candidates = _largest_per_industry(industries, employees, firm_ids, limit)
-    ind, emp, ids = industries[candidates], employees[candidates], firm_ids[candidates]
-    leaders = _industry_leaders(ind, emp)
-    n_industries = world.n_industries
-    for region in range(world.n_regions):
-        led = score_firms(world, region, ind[leaders], emp[leaders], weights[region]).total
-        bar = np.partition(led, led.size - limit)[led.size - limit] if led.size > limit else -1.0
-        alive = np.zeros(n_industries, dtype=bool)
-        alive[ind[leaders[led >= bar]]] = True
-        rows = np.flatnonzero(alive[ind])
-        scores = score_firms(world, region, ind[rows], emp[rows], weights[region])
-        best = best_first(scores.total, emp[rows], ids[rows], limit)
-        on_region(region, candidates[rows[best]], _take(scores, best))
-
-
-def _industry_leaders(industries: np.ndarray, employees: np.ndarray) -> np.ndarray:
-    """Rows of each industry's first firm of known size and first of unknown size, given rows
-    grouped by industry, largest first (as _largest_per_industry returns them, re-sorted)."""
-    unknown = np.isnan(employees)
-    key = industries * 2 + unknown  # one group per (industry, size known or not)
-    return np.unique(key, return_index=True)[1].astype(np.int64)
-
-
-def _largest_per_industry(
-    industries: np.ndarray, employees: np.ndarray, firm_ids: np.ndarray, limit: int
-) -> np.ndarray:
-    """Rows of each industry's `limit` largest firms and its `limit` first of unknown size,
-    ordered by industry, largest first (industries are World positions, >= 0)."""
-    unknown_last = np.nan_to_num(employees, nan=-1.0)  # employees are >= 0 where known
-    order = np.lexsort((firm_ids, -unknown_last, industries))  # by industry, largest first
-    industry = industries[order]
-    unknown = np.isnan(employees[order])
-    per_industry = np.bincount(industry)
-    starts = np.cumsum(per_industry) - per_industry
-    rank = np.arange(order.size) - starts[industry]  # 0 = largest firm of its industry
-    known = np.bincount(industry, weights=~unknown, minlength=per_industry.size).astype(np.int64)
-    keep = np.where(unknown, rank - known[industry] < limit, rank < limit)
-    return order[keep]

@@ -15,12 +15,12 @@ from screening.selectors.prospect_text import gap_text, prospect_explanation
 from screening.selectors.prospects import (
     Presence,
     ProspectFilters,
-    best_firms_everywhere,
     industry_positions,
     prospects_for_region,
     score_firms,
     weights_for,
 )
+from screening.selectors.prospects_everywhere import best_firms_everywhere
 from screening.world import current_world
 from tests.prospects.scenario import Chain, add_firm
 
