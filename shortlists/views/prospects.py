@@ -9,6 +9,7 @@ the courted lead is stored.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from typing import Any
 
@@ -140,13 +141,20 @@ def _headline(form: ProspectForm, found: ProspectList) -> str:
             "region": local_name(region),
             "n": found.matched,
         }
-    return _(
-        "%(region)s缺少%(industry)s：以下 %(n)s 家%(industry)s企业按适配度排序，最适合的在前。"
-    ) % {
-        "region": local_name(region),
-        "industry": local_name(gap),
-        "n": found.matched,
-    }
+    values = {"region": local_name(region), "industry": local_name(gap), "n": found.matched}
+    named = found.gaps.get(found.loaded.industry_pos.get(gap.pk, -1))
+    if named is not None and not named.missing:
+        return (
+            _(
+                "%(region)s的%(industry)s较弱：以下 %(n)s 家%(industry)s企业"
+                "按适配度排序，最适合的在前。"
+            )
+            % values
+        )
+    return (
+        _("%(region)s缺少%(industry)s：以下 %(n)s 家%(industry)s企业按适配度排序，最适合的在前。")
+        % values
+    )
 
 
 def _query(params: QueryDict, **changes: Any) -> str:
@@ -178,7 +186,7 @@ def prospects_export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请先修正筛选条件。"))
         return redirect(f"{reverse('shortlists:prospects')}?{_query(request.GET)}")
-    prospect = form.prospect_request(limit=MAX_LIMIT)
+    prospect = replace(form.prospect_request(limit=MAX_LIMIT), offset=0)
     found = prospect_list(prospect)
     title = _("潜在投资方：%(region)s") % {"region": local_name(prospect.region)}
     response = HttpResponse(prospects_xlsx(found, title), content_type=XLSX)
