@@ -166,7 +166,7 @@ def every_region(n: int, limit: int = 100, checked: int = 20) -> bool:
     django.setup()  # the selectors import models; no database is read here
     from bench.bench_scoring import synthetic_world
     from screening.scoring import build_world
-    from screening.selectors.prospects import score_firms
+    from screening.selectors.prospects import RegionProfile, score_firms
     from screening.selectors.prospects_everywhere import best_firms_everywhere
 
     start = time.perf_counter()
@@ -175,21 +175,24 @@ def every_region(n: int, limit: int = 100, checked: int = 20) -> bool:
     firms = firm_arrays(n, N_INDUSTRIES)
     industries, employees = firms["industry"].astype(np.int64), firms["employees"]
     firm_ids = np.arange(1, n + 1, dtype=np.int64)
-    weights = np.tile([0.4, 0.3, 0.3], (world.n_regions, 1))
+    # Each region its own profile: the balanced weights and a share of anchor pull of its own
+    # (the fast path must hold under any profile, as rescoring each region under its own).
+    shares = np.random.default_rng(4).uniform(0.0, 1.0, world.n_regions)
+    profiles = [RegionProfile(np.array([0.4, 0.3, 0.3]), float(m)) for m in shares]
     best: dict[int, np.ndarray] = {}
 
     def keep(region: int, rows: np.ndarray, _scores: Any) -> None:
         best[region] = rows
 
     start = time.perf_counter()
-    best_firms_everywhere(world, industries, employees, firm_ids, weights, limit, keep)
+    best_firms_everywhere(world, industries, employees, firm_ids, profiles, limit, keep)
     seconds = time.perf_counter() - start
     print(f"every region's top {limit} of {n:,} firms, {world.n_regions:,} regions: "
           f"{seconds:.1f} s ({seconds / world.n_regions * 1e3:.1f} ms a region)")  # fmt: skip
     rng = np.random.default_rng(3)
     agree = True
     for region in rng.choice(world.n_regions, size=checked, replace=False):
-        scores = score_firms(world, int(region), industries, employees, weights[region])
+        scores = score_firms(world, int(region), industries, employees, profiles[int(region)])
         order = np.lexsort((firm_ids, -np.nan_to_num(employees, nan=-1.0), -scores.total))
         agree &= bool(np.array_equal(order[:limit], best[int(region)]))
     print(f"{checked} regions checked against scoring every firm: {'same' if agree else 'DIFFER'}")

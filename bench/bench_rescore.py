@@ -139,6 +139,8 @@ def raw_copy(
         "local_fit",
         "chain_completion",
         "cluster_strength",
+        "strengthen",
+        "pull",
         "total",
         "confidence",
         "profile_id",
@@ -154,7 +156,8 @@ def raw_copy(
             cursor.execute(
                 "CREATE TABLE bench_raw_scores (lead_id bigint, region_id bigint, "
                 "local_fit float8, chain_completion float8, cluster_strength float8, "
-                "total float8, confidence float8, profile_id bigint, lead_revision int, "
+                "strengthen float8, pull float8, total float8, confidence float8, "
+                "profile_id bigint, lead_revision int, "
                 "region_version int, measures_version int, explanation jsonb, "
                 "computed_at timestamptz)"
             )
@@ -186,6 +189,8 @@ def raw_copy_score_and_history(
         "local_fit",
         "chain_completion",
         "cluster_strength",
+        "strengthen",
+        "pull",
         "total",
         "confidence",
         "profile_id",
@@ -198,6 +203,8 @@ def raw_copy_score_and_history(
         "local_fit",
         "chain_completion",
         "cluster_strength",
+        "strengthen",
+        "pull",
         "total",
         "confidence",
         "profile_id",

@@ -110,8 +110,10 @@ def _employment(
         present = rng.random(n_industries) < 0.3
         sizes = rng.lognormal(4.0, 1.5, n_industries)
         for i in np.flatnonzero(present):
-            buf.write(f"{r}\t{i + 1}\t{sizes[i]:.0f}\tgenerated (seed)\n")
-    _copy(cur, "regions_regionindustry", ["region_id", "industry_id", "employment", "source"], buf)
+            # Year 0: undated (regions.models.UNDATED), a model default the database lacks.
+            buf.write(f"{r}\t{i + 1}\t{sizes[i]:.0f}\t0\tgenerated (seed)\n")
+    columns = ["region_id", "industry_id", "employment", "year", "source"]
+    _copy(cur, "regions_regionindustry", columns, buf)
 
 
 def _links(cur: CursorWrapper, rng: np.random.Generator, n_industries: int) -> None:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from projects.forms import LeadAdminForm
 from screening.admin_mixins import MarksScoresStaleAdmin
 
 from .models import Lead, LeadActivity, StageChange
@@ -19,6 +20,7 @@ class StageChangeInline(admin.TabularInline):
 
 @admin.register(Lead)
 class LeadAdmin(MarksScoresStaleAdmin):
+    form = LeadAdminForm
     list_display = ["external_id", "company", "region", "industry", "stage", "status", "owner"]
     list_filter = ["stage", "status", "region"]
     search_fields = ["external_id", "company", "products"]

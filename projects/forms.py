@@ -6,6 +6,7 @@ ValidationErrors are shown beside the field they name.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django import forms
@@ -100,10 +101,37 @@ class InboxFilterForm(forms.Form):
         return self.cleaned_data.get(name) or None
 
 
+def factor_choices(current: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """The endowment factors regions record (what a lead's needs can name), labelled in the
+    active language, plus any factor the lead already names."""
+    factors = set(Endowment.objects.values_list("factor", flat=True).distinct()) | set(current)
+    return [(f, factor_label(f)) for f in sorted(factors)]
+
+
 class NeedsField(forms.MultipleChoiceField):
-    """The lead's needs, chosen from the endowment factors regions record."""
+    """A lead's needs as checkboxes of the known endowment factors: the product's lead form
+    and the Django admin both use it (call `offer` with the lead's current needs)."""
 
     widget = forms.CheckboxSelectMultiple
+
+    def offer(self, current: Iterable[str] | None) -> None:
+        self.choices = factor_choices(current or ())
+
+
+class LeadAdminForm(forms.ModelForm):
+    """The Django admin's lead form: needs as checkboxes, not a raw JSON list."""
+
+    needs = NeedsField(label=_("需求"), required=False)
+
+    class Meta:
+        model = Lead
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field of a lead
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        needs = self.fields["needs"]
+        assert isinstance(needs, NeedsField)
+        needs.offer(self.instance.needs)
 
 
 class LeadForm(forms.ModelForm):
@@ -166,9 +194,9 @@ class LeadForm(forms.ModelForm):
     def __init__(self, *args: Any, regions: QuerySet[Region], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions  # type: ignore[attr-defined]
-        factors = set(Endowment.objects.values_list("factor", flat=True).distinct())
-        factors |= set(self.instance.needs or [])
-        self.fields["needs"].choices = [(f, factor_label(f)) for f in sorted(factors)]  # type: ignore[attr-defined]
+        needs = self.fields["needs"]
+        assert isinstance(needs, NeedsField)
+        needs.offer(self.instance.needs)
 
     def clean_currency(self) -> str:
         return str(self.cleaned_data["currency"]).strip().upper()

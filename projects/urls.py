@@ -1,10 +1,10 @@
-"""Browser routes: sign-in, the inbox, lead pages and actions, score runs, cluster pages and the
-data upload."""
+"""Browser routes: sign-in, the inbox, lead pages and actions, score runs, cluster and region
+pages with their editors, and the data upload."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path
 
-from projects.views import actions, clusters, data_upload, detail, inbox, runs
+from projects.views import actions, clusters, data_upload, detail, editor, inbox, runs
 
 urlpatterns: list[URLPattern] = [
     path(
@@ -37,6 +37,23 @@ urlpatterns: list[URLPattern] = [
     path("runs/rescore-stale/", runs.rescore_stale, name="rescore_stale"),
     path("clusters/", clusters.cluster_list, name="cluster_list"),
     path("clusters/<int:pk>/", clusters.cluster_profile_page, name="cluster_profile"),
+    path("clusters/<int:pk>/edit/", editor.cluster_edit, name="cluster_edit"),
+    path("clusters/<int:pk>/preview/", editor.cluster_preview, name="cluster_preview"),
+    path("clusters/<int:pk>/industries/", editor.cluster_industries, name="cluster_industries"),
+    path("clusters/<int:pk>/member-row/", editor.cluster_member_row, name="cluster_member_row"),
+    path("clusters/<int:pk>/anchor-row/", editor.cluster_anchor_row, name="cluster_anchor_row"),
+    path("regions/<int:pk>/", editor.region_page, name="region_page"),
+    path("regions/<int:pk>/endowments/", editor.region_endowments, name="region_endowments"),
+    path(
+        "regions/<int:pk>/endowments/preview/",
+        editor.region_endowments_preview,
+        name="region_endowments_preview",
+    ),
+    path(
+        "regions/<int:pk>/endowments/row/",
+        editor.region_endowment_row,
+        name="region_endowment_row",
+    ),
     path("data/upload/", data_upload.data_upload, name="data_upload"),
     path(
         "data/upload/<str:token>/confirm/",

@@ -1,6 +1,9 @@
 """Admin for reference data: a region with its endowments, a cluster with members and anchors,
 a firm of the firm directory with its plants."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
 from screening.admin_mixins import MarksScoresStaleAdmin
@@ -9,14 +12,18 @@ from .models import (
     AnchorFirm,
     Cluster,
     ClusterIndustry,
+    ClusterTargetLink,
     Endowment,
     Firm,
     Industry,
     IndustryLink,
+    IndustryProximity,
+    IndustryReference,
     OfficerRegion,
     Plant,
     Region,
     RegionIndustry,
+    ScoringBaseline,
 )
 
 
@@ -50,7 +57,7 @@ class IndustryAdmin(MarksScoresStaleAdmin):
 @admin.register(RegionIndustry)
 class RegionIndustryAdmin(MarksScoresStaleAdmin):
     list_display = ["region", "industry", "employment", "output", "firms", "year", "source"]
-    list_filter = ["region"]
+    list_filter = ["region", "year"]
     search_fields = ["region__code", "industry__code", "industry__name"]
     autocomplete_fields = ["region", "industry"]
 
@@ -73,13 +80,67 @@ class AnchorFirmInline(admin.TabularInline):
     extra = 0
 
 
+class ClusterTargetLinkInline(admin.TabularInline):
+    model = ClusterTargetLink
+    extra = 0
+    autocomplete_fields = ["industry"]
+
+
+class IndustryProximityForm(forms.ModelForm):
+    class Meta:
+        model = IndustryProximity
+        fields = ["industry_1", "industry_2", "proximity", "source"]
+
+    def clean(self) -> dict[str, Any]:
+        """Store the pair in code order, as imports do (a-b and b-a are one pair)."""
+        data = super().clean() or {}
+        first, second = data.get("industry_1"), data.get("industry_2")
+        if first is not None and second is not None and second.code < first.code:
+            data["industry_1"], data["industry_2"] = second, first
+            self.instance.industry_1, self.instance.industry_2 = second, first
+        return data
+
+
+@admin.register(IndustryProximity)
+class IndustryProximityAdmin(MarksScoresStaleAdmin):
+    """The reference industry space (industry_relatedness.csv); any row replaces estimated phi."""
+
+    form = IndustryProximityForm
+    list_display = ["industry_1", "industry_2", "proximity", "source"]
+    search_fields = ["industry_1__code", "industry_2__code", "industry_1__name", "industry_2__name"]
+    autocomplete_fields = ["industry_1", "industry_2"]
+
+
+@admin.register(IndustryReference)
+class IndustryReferenceAdmin(MarksScoresStaleAdmin):
+    """National industry sizes (industry_reference.csv): RCA against the nation when present."""
+
+    list_display = ["industry", "employment", "source"]
+    search_fields = ["industry__code", "industry__name"]
+    autocomplete_fields = ["industry"]
+
+
+@admin.register(ScoringBaseline)
+class ScoringBaselineAdmin(MarksScoresStaleAdmin):
+    """The region-data vintage scores use (one row; empty year = the latest loaded)."""
+
+    list_display = ["year", "note"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return not ScoringBaseline.objects.exists()
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        obj.pk = 1  # the one row
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Cluster)
 class ClusterAdmin(MarksScoresStaleAdmin):
     list_display = ["code", "name", "region", "priority"]
     list_filter = ["priority", "region"]
     search_fields = ["code", "name", "name_en"]
     autocomplete_fields = ["region"]
-    inlines = [ClusterIndustryInline, AnchorFirmInline]
+    inlines = [ClusterIndustryInline, AnchorFirmInline, ClusterTargetLinkInline]
 
 
 @admin.register(Endowment)

@@ -8,9 +8,16 @@ An empty optional figure is stored as NULL and means *unknown*, never zero.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
+
+from regions.validators import no_control_characters, non_negative_finite
+
+# Text that people type into cluster profiles and endowments (the importer applies the same rule).
+TEXT = [no_control_characters]
 
 
 class RegionLevel(models.TextChoices):
@@ -102,8 +109,16 @@ class Industry(models.Model):
         return f"{self.name} ({self.code})"
 
 
+# `RegionIndustry.year` of a row that belongs to no particular year (it applies to every
+# baseline, below any dated vintage). Stored as 0 rather than NULL so that (region, industry,
+# year) is an ordinary unique key on every database; files show it as an empty cell.
+UNDATED = 0
+
+
 class RegionIndustry(models.Model):
-    """The size of an industry in a region. Employment drives the measures; NULL is unknown."""
+    """The size of an industry in a region in one year (a vintage). Employment drives the
+    measures; NULL is unknown. Scores read, per region and industry, the latest vintage up to
+    the scoring baseline year (ScoringBaseline); an undated row counts as the oldest."""
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="industries")
     industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="regions")
@@ -114,14 +129,18 @@ class RegionIndustry(models.Model):
         _("output (10k CNY)"), max_digits=18, decimal_places=2, null=True, blank=True
     )
     firms = models.PositiveIntegerField(_("firms"), null=True, blank=True)
-    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"), default=UNDATED, help_text=_("0 = undated (applies to every baseline)")
+    )
     source = models.CharField(_("source"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("region industry")
         verbose_name_plural = _("region industries")
         constraints = [
-            models.UniqueConstraint(fields=["region", "industry"], name="region_industry_unique"),
+            models.UniqueConstraint(
+                fields=["region", "industry", "year"], name="region_industry_year_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(employment__gte=0) | Q(employment__isnull=True),
                 name="region_industry_employment_non_negative",
@@ -136,12 +155,45 @@ class RegionIndustry(models.Model):
         return f"{self.region.code} × {self.industry.code}"
 
 
+class IndustryReference(models.Model):
+    """An industry's size in the reference economy (the nation), for specialisation (RCA).
+
+    Optional. When any row exists, RCA, presence and cluster LQ compare each region with these
+    national shares instead of with the agency's own regions (docs/scoring.md).
+    """
+
+    industry = models.OneToOneField(
+        Industry, on_delete=models.CASCADE, related_name="reference_size"
+    )
+    employment = models.DecimalField(_("employment"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("reference industry size")
+        verbose_name_plural = _("reference industry sizes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(employment__gte=0), name="industry_reference_employment_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.industry.code}: {self.employment}"
+
+
 class IndustryLink(models.Model):
-    """A supplier → customer link between industries, from a chain map or an IO table."""
+    """A supplier → customer link between industries, from a chain map or an IO table.
+
+    `weight` is the supplier-side weight (for an IO table: the supplier share, the share of
+    the customer's inputs bought from the supplier). `customer_weight`, when the source gives
+    it, is the customer-side weight (the share of the supplier's sales going to the customer);
+    when it is unknown the engine derives customer shares from `weight` (docs/scoring.md).
+    """
 
     supplier = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="customer_links")
     customer = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="supplier_links")
     weight = models.FloatField(_("weight"))
+    customer_weight = models.FloatField(_("customer weight"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
 
     class Meta:
@@ -153,6 +205,10 @@ class IndustryLink(models.Model):
                 condition=Q(weight__gte=0), name="industry_link_weight_non_negative"
             ),
             models.CheckConstraint(
+                condition=Q(customer_weight__gte=0) | Q(customer_weight__isnull=True),
+                name="industry_link_customer_weight_non_negative",
+            ),
+            models.CheckConstraint(
                 condition=~Q(supplier=F("customer")), name="industry_link_not_self"
             ),
         ]
@@ -161,21 +217,89 @@ class IndustryLink(models.Model):
         return f"{self.supplier.code} → {self.customer.code}"
 
 
+class ScoringBaseline(models.Model):
+    """Which vintage of the region data scores use: one row (or none = the latest year).
+
+    A lead is judged against the region as it was when the decision was open, so an agency
+    that loads yearly vintages chooses the baseline year here (admin or `manage.py
+    set_baseline`); every score reads, per region and industry, the latest row dated at or
+    before it (docs/data-format.md, "Vintages").
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("baseline year"), null=True, blank=True, help_text=_("empty = the latest year loaded")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("scoring baseline")
+        verbose_name_plural = _("scoring baseline")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="scoring_baseline_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year) if self.year else "latest"
+
+
+class IndustryProximity(models.Model):
+    """How related two industries are: proximity phi (0-1) from a reference industry space.
+
+    phi is the minimum of the two conditional probabilities that a region specialised in one
+    industry is specialised in the other (Hidalgo et al. 2007), estimated over a large
+    reference economy (a national census of counties, another country's areas) and mapped onto
+    the agency's classification. When any row exists, scores use this table instead of phi
+    estimated from the agency's own regions. One row per unordered pair, stored with
+    industry_1's code before industry_2's; a pair not listed has proximity 0.
+    """
+
+    industry_1 = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="+")
+    industry_2 = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="+")
+    proximity = models.FloatField(_("proximity"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("industry proximity")
+        verbose_name_plural = _("industry proximities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["industry_1", "industry_2"], name="industry_proximity_unique"
+            ),
+            # The same pair in the other order is the same pair.
+            models.UniqueConstraint(
+                Least("industry_1", "industry_2"),
+                Greatest("industry_1", "industry_2"),
+                name="industry_proximity_unordered_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(industry_1=F("industry_2")), name="industry_proximity_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(proximity__gte=0) & Q(proximity__lte=1),
+                name="industry_proximity_between_0_and_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.industry_1.code} ~ {self.industry_2.code}: {self.proximity:g}"
+
+
 class Cluster(models.Model):
     """An industry cluster of a region, with the targets the agency set for it."""
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="clusters")
-    code = models.CharField(_("code"), max_length=32)
-    name = models.CharField(_("name"), max_length=120)
-    name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    code = models.CharField(_("code"), max_length=32, validators=TEXT)
+    name = models.CharField(_("name"), max_length=120, validators=TEXT)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True, validators=TEXT)
     priority = models.BooleanField(_("priority cluster"), default=False)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=TEXT)
     target_capex = models.DecimalField(
         _("target signed capex per year (10k CNY)"),
         max_digits=18,
         decimal_places=2,
         null=True,
         blank=True,
+        validators=[MinValueValidator(0)],
     )
     target_projects = models.PositiveIntegerField(
         _("target landed projects per year"), null=True, blank=True
@@ -183,7 +307,7 @@ class Cluster(models.Model):
     industries = models.ManyToManyField(
         Industry, through="ClusterIndustry", related_name="clusters"
     )
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
     class Meta:
         ordering = ["region__code", "code"]
@@ -230,9 +354,9 @@ class AnchorFirm(models.Model):
     """A named anchor company of a cluster (the firm that pulls suppliers in)."""
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="anchors")
-    name = models.CharField(_("name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=TEXT)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True, validators=TEXT)
+    source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
     class Meta:
         verbose_name = _("anchor firm")
@@ -245,13 +369,34 @@ class AnchorFirm(models.Model):
         return self.name
 
 
+class ClusterTargetLink(models.Model):
+    """A link of the chain around a cluster that the agency treats as a target to fill: an
+    industry supplying the cluster's members or buying from them. Not a scoring input (scores
+    follow the data, not the wish list); it marks the chain map and the gap-filling leads."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="target_links")
+    industry = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="cluster_targets")
+
+    class Meta:
+        verbose_name = _("target chain link")
+        verbose_name_plural = _("target chain links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "industry"], name="cluster_target_link_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster.code} ← {self.industry.code}"
+
+
 class Endowment(models.Model):
     """A region's factor endowment (port = 1, industrial land in ha, power price, …)."""
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="endowments")
-    factor = models.CharField(_("factor"), max_length=64)
-    value = models.FloatField(_("value"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    factor = models.CharField(_("factor"), max_length=64, validators=TEXT)
+    value = models.FloatField(_("value"), null=True, blank=True, validators=[non_negative_finite])
+    source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
     class Meta:
         ordering = ["region__code", "factor"]
@@ -270,8 +415,8 @@ class Endowment(models.Model):
 
 
 class OfficerRegion(models.Model):
-    """Which regions an investment officer works for; an officer sees these regions' leads
-    (and those of their descendant regions) only."""
+    """Which regions a user works for: an officer sees these regions' leads (and those of
+    their descendant regions) only; a regional admin edits these regions' data only."""
 
     user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="officer_regions")
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="officers")

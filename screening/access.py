@@ -1,8 +1,13 @@
 """Who may see and do what. Every view and API endpoint asks here; nothing else decides.
 
 Roles are groups: officer (their own regions' leads only, may edit those), manager (reads
-everything; manages shortlists and weight profiles), admin (reference data and users; a
-superuser counts as admin). A user in several groups gets the union.
+everything; manages shortlists and weight profiles), admin (reference data and users of every
+region; a superuser counts as admin), regional admin (reference data and leads of their own
+regions only). A user in several groups gets the union.
+
+A user's regions are one rule for every scoped role (`officer_region_ids`): the regions the
+user is assigned to (OfficerRegion) and everything below them. A provincial admin therefore
+edits the province and its cities; a city admin only that city (and its counties and zones).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ class Role(StrEnum):
     OFFICER = "officer"
     MANAGER = "manager"
     ADMIN = "admin"
+    REGIONAL_ADMIN = "regional_admin"
 
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -55,8 +61,8 @@ def sees_all_regions(user: AnyUser) -> bool:
 
 
 def officer_region_ids(user: AnyUser) -> list[int]:
-    """The officer's assigned regions and all their descendants (a city officer sees its
-    counties and zones too)."""
+    """The user's assigned regions and all their descendants (a city officer sees its
+    counties and zones too; a regional admin edits the same regions)."""
     if not user.is_authenticated:
         return []
     cached: list[int] | None = getattr(user, _REGION_IDS_CACHE, None)
@@ -98,16 +104,18 @@ def visible_leads(user: AnyUser) -> QuerySet[Lead]:
     """The leads this user may read."""
     if sees_all_regions(user):
         return Lead.objects.all()
-    if has_role(user, Role.OFFICER):
+    if has_role(user, Role.OFFICER, Role.REGIONAL_ADMIN):
         return Lead.objects.filter(region_id__in=officer_region_ids(user))
     return Lead.objects.none()
 
 
 def can_edit_lead(user: AnyUser, lead: Lead) -> bool:
-    """Officers edit leads of their regions; admins edit any; managers only read leads."""
+    """Officers and regional admins edit leads of their regions; admins edit any; managers
+    only read leads."""
     if has_role(user, Role.ADMIN):
         return True
-    return has_role(user, Role.OFFICER) and lead.region_id in officer_region_ids(user)
+    scoped = has_role(user, Role.OFFICER, Role.REGIONAL_ADMIN)
+    return scoped and lead.region_id in officer_region_ids(user)
 
 
 def can_manage_shortlists(user: AnyUser) -> bool:
@@ -115,16 +123,48 @@ def can_manage_shortlists(user: AnyUser) -> bool:
 
 
 def can_edit_reference_data(user: AnyUser) -> bool:
+    """Whether the user may change some reference data (which regions: admin_region_ids)."""
+    return has_role(user, Role.ADMIN, Role.REGIONAL_ADMIN)
+
+
+def can_edit_shared_reference(user: AnyUser) -> bool:
+    """Data no one region owns (the region tree, industries, chain links): admins only."""
     return has_role(user, Role.ADMIN)
 
 
 def can_see_prospects(user: AnyUser, region_id: int) -> bool:
-    """Managers and admins rank the firm directory for any region; officers for their own."""
+    """Managers and admins rank the firm directory for any region; officers and regional
+    admins for their own (the regions whose leads they see)."""
     if has_role(user, Role.MANAGER, Role.ADMIN):
         return True
-    return has_role(user, Role.OFFICER) and region_id in officer_region_ids(user)
+    scoped = has_role(user, Role.OFFICER, Role.REGIONAL_ADMIN)
+    return scoped and region_id in officer_region_ids(user)
 
 
 def can_court_in(user: AnyUser, region_id: int) -> bool:
     """Courting a firm makes a lead of the region: whoever may edit that region's leads."""
     return can_edit_lead(user, Lead(region_id=region_id))
+
+
+def admin_region_ids(user: AnyUser) -> list[int] | None:
+    """The regions whose clusters, endowments and leads this user may change as an admin:
+    None for every region (admins), the user's regions for a regional admin, else none."""
+    if has_role(user, Role.ADMIN):
+        return None
+    if has_role(user, Role.REGIONAL_ADMIN):
+        return officer_region_ids(user)
+    return []
+
+
+def admin_region_codes(user: AnyUser) -> frozenset[str] | None:
+    """admin_region_ids as region codes (what an upload's rows name); None: every region."""
+    scope = admin_region_ids(user)
+    if scope is None:
+        return None
+    return frozenset(Region.objects.filter(pk__in=scope).values_list("code", flat=True))
+
+
+def can_edit_region(user: AnyUser, region_id: int) -> bool:
+    """Whether the user may change this region's clusters and endowments."""
+    scope = admin_region_ids(user)
+    return scope is None or region_id in scope

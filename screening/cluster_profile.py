@@ -3,7 +3,8 @@
 Read-only, from the scoring World in force (so the numbers are the ones the scores use):
 member industries with their location quotient (RCA) and strength (share of same-level regions
 with a lower LQ); the suppliers and customers of the members, each marked present (LQ >= 1),
-weak (0 < LQ < 1), missing (known size, none here) or unknown (no size data).
+weak (0 < LQ < 1), missing (known size, none here) or unknown (no size data); and the leads
+whose plants would draw the missing or weak links in (anchor pull, screening.scoring.pull).
 """
 
 from __future__ import annotations
@@ -12,11 +13,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
+from django.db.models import F, Q, QuerySet
 
+from projects.models import Lead
 from regions.models import Cluster, Industry
+from screening.scoring import input_profile
 from screening.world import LoadedWorld, cluster_key
 
 TOP_LINKED = 24
+# Leads read (best pull first) to find those that would draw a gap in; more than shown,
+# since a lead whose industry buys from a gap may still pull nothing here.
+PULL_CANDIDATES = 60
 
 
 class LinkStatus(StrEnum):
@@ -71,6 +78,13 @@ class ClusterProfile:
             *self.upstream,
             *self.downstream,
         ]
+        return sorted({x.industry.pk for x in cells if x.status in gaps})
+
+    @property
+    def gap_supplier_ids(self) -> list[int]:
+        """Weak or missing member and upstream industries: the links a plant can draw in."""
+        gaps = {LinkStatus.WEAK, LinkStatus.MISSING}
+        cells: list[IndustryCell | LinkedIndustry] = [*self.members, *self.upstream]
         return sorted({x.industry.pk for x in cells if x.status in gaps})
 
 
@@ -183,3 +197,75 @@ def _linked(
     for items in out.values():
         items.sort(key=lambda x: (order[x.status], -x.share))
     return out["upstream"], out["downstream"]
+
+
+@dataclass(frozen=True)
+class PullingLead:
+    """A lead whose plant would draw some of the cluster's missing or weak links in."""
+
+    lead: Lead
+    links: list[Industry]  # those links, largest share of the lead's inputs first
+
+
+def leads_pulling_gaps(
+    loaded: LoadedWorld, profile: ClusterProfile, leads: QuerySet[Lead], limit: int
+) -> list[PullingLead]:
+    """Among `leads`, those that buy from a gap of the cluster's chain (by their industry's
+    links or their named inputs) where the gap could take root (anchor pull's gap x
+    relatedness > 0 in the lead's region), best stored pull first."""
+    world = loaded.world
+    gap_ids = [pk for pk in profile.gap_supplier_ids if pk in loaded.industry_pos]
+    if not gap_ids:
+        return []
+    gaps = np.array([loaded.industry_pos[pk] for pk in gap_ids], dtype=np.int64)
+    buyers = np.flatnonzero(world.supplier_share[gaps].sum(axis=0) > 0)
+    buyer_ids = [int(loaded.industry_ids[p]) for p in buyers]
+    candidates = (
+        leads.filter(Q(industry_id__in=buyer_ids) | Q(input_industries__in=gap_ids))
+        .distinct()
+        .select_related("score", "industry", "region")
+        .defer("score__explanation")
+        .prefetch_related("input_industries")
+        .order_by(F("score__pull").desc(nulls_last=True), "-pk")[:PULL_CANDIDATES]
+    )
+    industries = Industry.objects.in_bulk(gap_ids)
+    found = []
+    for lead in candidates:
+        links = _pulled_gaps(loaded, lead, gaps)
+        if links:
+            found.append(
+                PullingLead(lead, [industries[int(loaded.industry_ids[q])] for q in links])
+            )
+    return found[:limit]
+
+
+def _pulled_gaps(loaded: LoadedWorld, lead: Lead, gaps: np.ndarray) -> list[int]:
+    """The gap positions this lead's plant would draw in, largest input share first."""
+    region = loaded.region_pos.get(lead.region_id)
+    industry = loaded.industry_pos.get(lead.industry_id)
+    if region is None or industry is None:
+        return []
+    named = np.array(
+        [
+            loaded.industry_pos[i.pk]
+            for i in lead.input_industries.all()
+            if i.pk in loaded.industry_pos
+        ],
+        dtype=np.int32,
+    )
+    shares = input_profile(loaded.world.supplier_share, industry, named)
+    term = loaded.world.pull.term[region]
+    drawn = [int(q) for q in gaps if shares[q] > 0 and term[q] > 0]
+    return sorted(drawn, key=lambda q: -shares[q])
+
+
+def standing(
+    loaded: LoadedWorld, region_id: int, industry_ids: list[int]
+) -> dict[int, IndustryCell]:
+    """Each industry's LQ, strength, employment and status in a region (the member picker
+    and the editor's rows show them); industries or a region not in the World are left out."""
+    region = loaded.region_pos.get(region_id)
+    if region is None:
+        return {}
+    industries = Industry.objects.in_bulk([i for i in industry_ids if i in loaded.industry_pos])
+    return {pk: _member(loaded, region, industry, "") for pk, industry in industries.items()}

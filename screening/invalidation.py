@@ -118,6 +118,9 @@ def rows_written(model: type, objects: list[object]) -> None:
 MEASURE_MODELS = {
     "regions.RegionIndustry",
     "regions.IndustryLink",
+    "regions.IndustryProximity",
+    "regions.IndustryReference",
+    "regions.ScoringBaseline",
     "regions.Region",
     "regions.Industry",
 }

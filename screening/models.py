@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from screening.scoring import SubScoreWeights
+
 
 class DataVersion(models.Model):
     """One row: the version of the shared measures (region-industry data and chain links).
@@ -32,8 +34,9 @@ class DataVersion(models.Model):
 class ScoringProfile(models.Model):
     """Named, versioned weights of the three sub-scores; a profile may belong to a region.
 
-    A change of weights is saved as a new version (who, when, why); the newest active version
-    of a name is the one in force.
+    ``pull_share`` is the share of anchor pull within cluster strengthening (the rest is
+    strengthening an existing cluster; docs/scoring.md). A change of weights is saved as a new
+    version (who, when, why); the newest active version of a name is the one in force.
     """
 
     name = models.CharField(_("name"), max_length=80)
@@ -49,6 +52,11 @@ class ScoringProfile(models.Model):
     local_fit = models.FloatField(_("local fit weight"))
     chain_completion = models.FloatField(_("chain completion weight"))
     cluster_strength = models.FloatField(_("cluster strengthening weight"))
+    pull_share = models.FloatField(
+        _("share of anchor pull in cluster strengthening"),
+        default=0.5,
+        help_text=_("0–1; the rest is strengthening an existing cluster."),
+    )
     is_active = models.BooleanField(_("in force"), default=True)
     reason = models.CharField(_("why"), max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -68,6 +76,10 @@ class ScoringProfile(models.Model):
                 & Q(cluster_strength__gte=0),
                 name="profile_weights_non_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(pull_share__gte=0) & Q(pull_share__lte=1),
+                name="profile_pull_share_0_1",
+            ),
             # At most one profile in force per region, and one default (region NULL).
             models.UniqueConstraint(
                 fields=["region"], condition=Q(is_active=True), name="profile_one_active_per_region"
@@ -85,6 +97,10 @@ class ScoringProfile(models.Model):
     def weights(self) -> tuple[float, float, float]:
         return (self.local_fit, self.chain_completion, self.cluster_strength)
 
+    def sub_score_weights(self) -> SubScoreWeights:
+        """The profile's weights, normalised to sum 1, with its share of pull in cluster."""
+        return SubScoreWeights.normalised(*self.weights(), pull_share=self.pull_share)
+
 
 class LeadScore(models.Model):
     """The stored score of a lead in its target region, with the versions it came from."""
@@ -101,6 +117,10 @@ class LeadScore(models.Model):
     local_fit = models.FloatField()
     chain_completion = models.FloatField()
     cluster_strength = models.FloatField()
+    # The two parts of cluster_strength (mixed by the profile's pull_share); NULL for a score
+    # stored before anchor pull existed, until it is recomputed.
+    strengthen = models.FloatField(null=True)
+    pull = models.FloatField(null=True)
     total = models.FloatField()
     confidence = models.FloatField()
     explanation = models.JSONField(default=dict)
@@ -137,6 +157,8 @@ class ScoreHistory(models.Model):
     local_fit = models.FloatField()
     chain_completion = models.FloatField()
     cluster_strength = models.FloatField()
+    strengthen = models.FloatField(null=True)  # NULL: computed before anchor pull existed
+    pull = models.FloatField(null=True)
     total = models.FloatField()
     confidence = models.FloatField()
     profile = models.ForeignKey(

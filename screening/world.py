@@ -13,16 +13,21 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.db.models import Count
 
 from regions.models import (
+    UNDATED,
     Cluster,
     ClusterIndustry,
     Endowment,
     Industry,
     IndustryLink,
+    IndustryProximity,
+    IndustryReference,
     Region,
     RegionIndustry,
 )
+from regions.vintages import scoring_baseline
 from screening.frames import read_frame
 from screening.models import DataVersion
 from screening.scoring import World, WorldInputs, build_world
@@ -42,6 +47,24 @@ class WorldVersion:
 
     def region_version(self, region_id: int) -> int:
         return dict(self.region_versions)[region_id]
+
+
+@dataclass(frozen=True)
+class RegionDraft:
+    """One region's clusters or endowments as an unsaved edit would leave them.
+
+    `load_world` reads everything else from the database as usual and these rows instead of
+    the stored ones, so a preview's World is built by the same code as the one a save leads
+    to. `endowments` is the region's whole list of (factor, value); a cluster draft gives the
+    cluster's id, its (code, name, name_en) and its whole member list of (industry id, role).
+    None leaves that part as stored.
+    """
+
+    region_id: int
+    endowments: tuple[tuple[str, float | None], ...] | None = None
+    cluster_id: int | None = None
+    cluster_names: tuple[str, str, str] | None = None
+    members: tuple[tuple[int, str], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -81,21 +104,27 @@ def forget_world() -> None:
         _cache.pop("world", None)
 
 
-def load_world(version: WorldVersion, previous: LoadedWorld | None = None) -> LoadedWorld:
+def load_world(
+    version: WorldVersion, previous: LoadedWorld | None = None, draft: RegionDraft | None = None
+) -> LoadedWorld:
     """Read the World's inputs and build it.
 
     When only region-level data changed since `previous` (same shared measures version), the
     employment matrix and chain links are not read again and the expensive measures are
     reused: a cluster or endowment edit then costs a fraction of a second, not a rebuild.
+    With a `draft`, one region's clusters or endowments are taken from it instead of the
+    database (an edit's preview: never cached, nothing written).
     """
     regions = list(
         Region.objects.order_by("pk").values("pk", "code", "name", "name_en", "level", "parent_id")
     )
     industries = list(Industry.objects.order_by("pk").values("pk", "code", "name", "name_en"))
     reuse = previous if _same_measures(previous, version, regions, industries) else None
+    baseline = reuse.world.inputs.baseline_year if reuse else scoring_baseline().year
     region_pos = {r["pk"]: i for i, r in enumerate(regions)}
     industry_pos = {p["pk"]: i for i, p in enumerate(industries)}
-    factors = sorted(set(Endowment.objects.values_list("factor", flat=True)))
+    endowments = _endowment_rows(draft)
+    factors = sorted({factor for _region, factor, _value in endowments})
     factor_pos = {f: i for i, f in enumerate(factors)}
     inputs = WorldInputs(
         region_codes=[r["code"] for r in regions],
@@ -107,14 +136,24 @@ def load_world(version: WorldVersion, previous: LoadedWorld | None = None) -> Lo
         region_names={r["code"]: (r["name"], r["name_en"] or r["name"]) for r in regions},
         industry_codes=[p["code"] for p in industries],
         industry_names={p["code"]: (p["name"], p["name_en"] or p["name"]) for p in industries},
-        size=reuse.world.inputs.size if reuse else _size_matrix(region_pos, industry_pos),
-        link_weight=reuse.world.inputs.link_weight if reuse else _link_matrix(industry_pos),
+        size=reuse.world.inputs.size if reuse else _size_matrix(region_pos, industry_pos, baseline),
+        firms=(
+            reuse.world.inputs.firms if reuse else _firm_matrix(region_pos, industry_pos, baseline)
+        ),
+        baseline_year=baseline,
+        **_link_matrices(reuse, industry_pos),  # type: ignore[arg-type]
+        **_reference_space(reuse, industry_pos),  # type: ignore[arg-type]
+        **_reference_economy(reuse, industry_pos),  # type: ignore[arg-type]
         factor_names=factors,
-        endowment=_endowment_matrix(region_pos, factor_pos),
-        **_cluster_arrays(region_pos, industry_pos),  # type: ignore[arg-type]
+        endowment=_endowment_matrix(endowments, region_pos, factor_pos),
+        **_cluster_arrays(region_pos, industry_pos, draft),  # type: ignore[arg-type]
     )
     return LoadedWorld(
-        world=build_world(inputs, measures=reuse.world.measures if reuse else None),
+        world=build_world(
+            inputs,
+            measures=reuse.world.measures if reuse else None,
+            previous=reuse.world if reuse else None,
+        ),
         version=version,
         region_ids=np.array([r["pk"] for r in regions], dtype=np.int64),
         industry_ids=np.array([p["pk"] for p in industries], dtype=np.int64),
@@ -139,52 +178,170 @@ def _same_measures(
     )
 
 
-def _size_matrix(region_pos: dict[int, int], industry_pos: dict[int, int]) -> np.ndarray:
-    """Employment (R, I): 0 where no row exists, NaN where a row says employment is unknown.
+def _size_matrix(
+    region_pos: dict[int, int], industry_pos: dict[int, int], baseline: int | None
+) -> np.ndarray:
+    """Employment (R, I) as of the baseline year: per region and industry, the latest row
+    dated at or before it (undated rows count as the oldest; baseline None: undated only).
 
-    Convention (docs/data-format.md): leaving an industry out of a region's table says it is
-    not there; listing it with an empty employment says it is there in unknown size, like a
-    suppressed statistics cell. The engine lowers confidence for unknown cells.
+    0 where no such row exists, NaN where it says employment is unknown. Convention
+    (docs/data-format.md): leaving an industry out of a region's table says it is not there;
+    listing it with an empty employment says it is there in unknown size, like a suppressed
+    statistics cell. The engine lowers confidence for unknown cells.
     """
-    size = np.zeros((len(region_pos), len(industry_pos)))
+    return _cell_matrix(region_pos, industry_pos, baseline, "employment", no_row=0.0)
+
+
+def _firm_matrix(
+    region_pos: dict[int, int], industry_pos: dict[int, int], baseline: int | None
+) -> np.ndarray:
+    """Firm counts (R, I) from the same rows as employment (as of the baseline year), NaN where
+    unknown (no row, or a row without a count).
+
+    Only the typical plant size of each industry for anchor pull reads them (employment per
+    firm); a missing row is unknown here, not zero, since no row says nothing about firms.
+    """
+    return _cell_matrix(region_pos, industry_pos, baseline, "firms", no_row=np.nan)
+
+
+def _cell_matrix(
+    region_pos: dict[int, int],
+    industry_pos: dict[int, int],
+    baseline: int | None,
+    column: str,
+    *,
+    no_row: float,
+) -> np.ndarray:
+    """One RegionIndustry column as an (R, I) matrix, each cell from its latest row dated at or
+    before the baseline year (see _size_matrix): `no_row` where a cell has no such row, NaN
+    where its row leaves the column empty. `column` is a field name from this module."""
+    matrix = np.full((len(region_pos), len(industry_pos)), no_row)
     frame = read_frame(
-        f"SELECT region_id, industry_id, employment FROM {RegionIndustry._meta.db_table}",
-        columns=["region_id", "industry_id", "employment"],
+        f"SELECT region_id, industry_id, {column}, year FROM {RegionIndustry._meta.db_table} "
+        "WHERE year <= %s",
+        columns=["region_id", "industry_id", column, "year"],
+        params=[baseline or UNDATED],
+    )
+    frame = frame.sort_values("year", kind="stable").drop_duplicates(
+        ["region_id", "industry_id"], keep="last"
     )
     if len(frame):
         rows = frame["region_id"].map(region_pos).to_numpy()
         cols = frame["industry_id"].map(industry_pos).to_numpy()
-        size[rows, cols] = pd.to_numeric(frame["employment"], errors="coerce").to_numpy(dtype=float)
-    return size
+        matrix[rows, cols] = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    return matrix
 
 
-def _link_matrix(industry_pos: dict[int, int]) -> np.ndarray:
+def _link_matrices(reuse: LoadedWorld | None, industry_pos: dict[int, int]) -> dict[str, object]:
+    """Supplier-side weights (I, I) and customer-side weights (NaN where a link has none;
+    None when no link has one)."""
+    if reuse is not None:
+        inputs = reuse.world.inputs
+        return {"link_weight": inputs.link_weight, "customer_weight": inputs.customer_weight}
     n = len(industry_pos)
-    weights = np.zeros((n, n))
-    for supplier, customer, weight in IndustryLink.objects.values_list(
-        "supplier_id", "customer_id", "weight"
+    weights, sales = np.zeros((n, n)), np.zeros((n, n))
+    any_sales = False
+    for supplier, customer, weight, customer_weight in IndustryLink.objects.values_list(
+        "supplier_id", "customer_id", "weight", "customer_weight"
     ):
-        weights[industry_pos[supplier], industry_pos[customer]] = weight
-    return weights
+        i, j = industry_pos[supplier], industry_pos[customer]
+        weights[i, j] = weight
+        sales[i, j] = np.nan if customer_weight is None else customer_weight
+        any_sales = any_sales or customer_weight is not None
+    return {"link_weight": weights, "customer_weight": sales if any_sales else None}
 
 
-def _endowment_matrix(region_pos: dict[int, int], factor_pos: dict[str, int]) -> np.ndarray:
+def _reference_space(reuse: LoadedWorld | None, industry_pos: dict[int, int]) -> dict[str, object]:
+    """The reference industry space (phi, source label), or None when none is loaded."""
+    if reuse is not None:
+        inputs = reuse.world.inputs
+        return {
+            "reference_proximity": inputs.reference_proximity,
+            "proximity_source": inputs.proximity_source,
+        }
+    rows = list(
+        IndustryProximity.objects.values_list("industry_1_id", "industry_2_id", "proximity")
+    )
+    if not rows:
+        return {"reference_proximity": None, "proximity_source": ""}
+    n = len(industry_pos)
+    phi = np.zeros((n, n))
+    first = np.array([industry_pos[a] for a, _, _ in rows])
+    second = np.array([industry_pos[b] for _, b, _ in rows])
+    values = np.array([v for _, _, v in rows], dtype=np.float64)
+    phi[first, second] = phi[second, first] = values
+    return {"reference_proximity": phi, "proximity_source": proximity_source_label()}
+
+
+def _reference_economy(
+    reuse: LoadedWorld | None, industry_pos: dict[int, int]
+) -> dict[str, object]:
+    """National industry sizes (NaN where not given), or None when none are loaded."""
+    if reuse is not None:
+        inputs = reuse.world.inputs
+        return {
+            "reference_size": inputs.reference_size,
+            "reference_size_source": inputs.reference_size_source,
+        }
+    rows = list(IndustryReference.objects.values_list("industry_id", "employment", "source"))
+    if not rows:
+        return {"reference_size": None, "reference_size_source": ""}
+    size = np.full(len(industry_pos), np.nan)
+    for industry_id, employment, _source in rows:
+        size[industry_pos[industry_id]] = float(employment)
+    sources = sorted({source for _, _, source in rows if source})
+    return {"reference_size": size, "reference_size_source": "; ".join(sources)}
+
+
+def proximity_source_label() -> str:
+    """The sources the reference space names, most rows first ("; "-joined)."""
+    counts = (
+        IndustryProximity.objects.values("source")
+        .annotate(rows=Count("pk"))
+        .order_by("-rows", "source")
+    )
+    return "; ".join(c["source"] for c in counts if c["source"])
+
+
+EndowmentRow = tuple[int, str, float | None]  # (region id, factor, value)
+
+
+def _endowment_rows(draft: RegionDraft | None) -> list[EndowmentRow]:
+    rows: list[EndowmentRow] = list(Endowment.objects.values_list("region_id", "factor", "value"))
+    if draft is None or draft.endowments is None:
+        return rows
+    kept = [row for row in rows if row[0] != draft.region_id]
+    return kept + [(draft.region_id, factor, value) for factor, value in draft.endowments]
+
+
+def _endowment_matrix(
+    rows: list[EndowmentRow], region_pos: dict[int, int], factor_pos: dict[str, int]
+) -> np.ndarray:
     endowment = np.full((len(region_pos), len(factor_pos)), np.nan)
-    for region_id, factor, value in Endowment.objects.values_list("region_id", "factor", "value"):
+    for region_id, factor, value in rows:
         endowment[region_pos[region_id], factor_pos[factor]] = np.nan if value is None else value
     return endowment
 
 
-def _cluster_arrays(region_pos: dict[int, int], industry_pos: dict[int, int]) -> dict[str, object]:
-    clusters = list(
-        Cluster.objects.order_by("pk").values("pk", "region_id", "code", "name", "name_en")
+def _cluster_arrays(
+    region_pos: dict[int, int], industry_pos: dict[int, int], draft: RegionDraft | None = None
+) -> dict[str, object]:
+    clusters: list[dict[str, Any]] = [
+        dict(c)
+        for c in Cluster.objects.order_by("pk").values("pk", "region_id", "code", "name", "name_en")
+    ]
+    member_rows = read_frame(
+        f"SELECT cluster_id, industry_id, role FROM {ClusterIndustry._meta.db_table}",
+        columns=["cluster_id", "industry_id", "role"],
     )
+    if draft is not None and draft.cluster_id is not None:
+        clusters, member_rows = _with_cluster_draft(draft, clusters, member_rows)
     cluster_pos = {c["pk"]: k for k, c in enumerate(clusters)}
     members = np.zeros((len(clusters), len(industry_pos)))
-    for cluster_id, industry_id, role in ClusterIndustry.objects.values_list(
-        "cluster_id", "industry_id", "role"
-    ):
-        members[cluster_pos[cluster_id], industry_pos[industry_id]] = ROLE_WEIGHT.get(role, 0.5)
+    if len(member_rows):
+        rows = member_rows["cluster_id"].map(cluster_pos).to_numpy()
+        cols = member_rows["industry_id"].map(industry_pos).to_numpy()
+        members[rows, cols] = member_rows["role"].map(ROLE_WEIGHT).fillna(0.5).to_numpy()
     # Cluster codes repeat across regions (every city may have "NEV"): key them by region too.
     keys = [cluster_key(c["region_id"], c["code"]) for c in clusters]
     return {
@@ -196,6 +353,29 @@ def _cluster_arrays(region_pos: dict[int, int], industry_pos: dict[int, int]) ->
         },
         "cluster_members": members,
     }
+
+
+def _with_cluster_draft(
+    draft: RegionDraft, clusters: list[dict[str, Any]], member_rows: pd.DataFrame
+) -> tuple[list[dict[str, Any]], pd.DataFrame]:
+    """The stored cluster rows with the draft's cluster (names, members) in place of its own."""
+    if draft.cluster_names is not None:
+        code, name, name_en = draft.cluster_names
+        clusters = [
+            c | {"code": code, "name": name, "name_en": name_en}
+            if c["pk"] == draft.cluster_id
+            else c
+            for c in clusters
+        ]
+    cluster_id = draft.cluster_id
+    if draft.members is not None and cluster_id is not None:
+        drafted = pd.DataFrame(
+            [(cluster_id, industry, role) for industry, role in draft.members],
+            columns=member_rows.columns,
+        )
+        kept = member_rows[member_rows["cluster_id"] != cluster_id]
+        member_rows = pd.concat([kept, drafted], ignore_index=True) if len(drafted) else kept
+    return clusters, member_rows
 
 
 def cluster_key(region_id: int, code: str) -> str:

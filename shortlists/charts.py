@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import npgettext
 
-INK, INK_2, INK_3, LINE = "#1d2733", "#4a5868", "#6b7a8c", "#dde3ea"
+INK, INK_2, INK_3, LINE = "#1d2733", "#4a5868", "#5c6a7c", "#dde3ea"
 ACCENT, GOOD, WARN, BAD, SOFT = "#1f5fa8", "#1d7a46", "#c08a00", "#b3261e", "#e7f0fb"
 FONT = 12
 
@@ -342,7 +342,19 @@ def stage_time_chart(rows: Sequence[StageTime], *, title: str) -> SafeString:
         if now:
             body.append(_text(left + plot + 10, y + 26, now, fill=INK_3, size=10))
     desc = _("方框为已结束停留的四分位区间，竖线为中位数，圆圈为当前停留的中位天数。")
+    medians = [
+        _("%(stage)s %(days)s 天") % {"stage": r.label, "days": f"{r.median:.0f}"}
+        for r in rows
+        if r.median is not None
+    ]
+    if medians:
+        desc += " " + _("已结束停留的中位天数：%(list)s。") % {"list": _listed(medians)}
     return _svg(width, height, title, desc, body)
+
+
+def _listed(items: Sequence[str]) -> str:
+    """Items of a sentence joined the way the language lists them (、 or a comma)."""
+    return _("、").join(items)
 
 
 def _stage_time_note(r: StageTime) -> tuple[str, str]:
@@ -442,6 +454,11 @@ def distribution_chart(
             ),
         ]
     desc = _("各地区线索总分的分布：须线为 5–95%，方框为四分位区间，粗线为中位数。")
+    desc += " " + _("总分中位数：%(list)s。") % {
+        "list": _listed([f"{d.label} {d.p50:.0f}" for d in rows])
+    }
+    if cutoff_total is not None:
+        desc += " " + _("入围线 %(t)s") % {"t": f"{cutoff_total:.1f}"}
     return _svg(width, height, title, desc, body)
 
 
@@ -510,6 +527,21 @@ def targets_chart(rows: Sequence[TargetRow], *, english: bool, year: int, title:
     desc = _(
         "%(year)s 年已签约（深色）与签约日期未记录（浅色）的投资额和项目数，竖线为年度目标。"
     ) % {"year": year}
+    figures = [
+        _("%(cluster)s：投资额 %(capex)s，项目 %(projects)s")
+        % {
+            "cluster": r.label,
+            "capex": _bullet_note(
+                money(r.signed_capex, english),
+                money(r.target_capex, english) if r.target_capex else None,
+            ),
+            "projects": _bullet_note(
+                str(r.signed_projects), str(r.target_projects) if r.target_projects else None
+            ),
+        }
+        for r in rows
+    ]
+    desc += " " + _listed(figures) + _("。")
     return _svg(width, height, title, desc, body)
 
 

@@ -62,7 +62,13 @@ def band_text(entry: ShortlistEntry) -> str:
 
 def weights_text(saved: SavedShortlist) -> str:
     lf, cc, cs = (round(100 * w) for w in saved.weights())
-    return _("本地适配 %(lf)s%% · 补链 %(cc)s%% · 强群 %(cs)s%%") % {"lf": lf, "cc": cc, "cs": cs}
+    pu = round(100 * saved.pull_share)
+    return _("本地适配 %(lf)s%% · 补链 %(cc)s%% · 强群 %(cs)s%%（其中带动配套 %(pu)s%%）") % {
+        "lf": lf,
+        "cc": cc,
+        "cs": cs,
+        "pu": pu,
+    }
 
 
 def meta_rows(saved: SavedShortlist) -> list[tuple[str, str]]:
@@ -93,6 +99,7 @@ COLUMNS: list[tuple[str, int, str | None]] = [
     ("本地适配", 9, "0.0"),
     ("补链", 8, "0.0"),
     ("强群", 8, "0.0"),
+    ("带动配套", 9, "0.0"),
     ("总分", 8, "0.0"),
     ("置信度", 8, "0%"),
     ("排名区间（5–95%）", 12, None),
@@ -148,6 +155,7 @@ def entry_values(entry: ShortlistEntry, lang: str) -> list[object]:
         entry.local_fit,
         entry.chain_completion,
         entry.cluster_strength,
+        entry.pull,
         entry.total,
         entry.confidence,
     ]
@@ -351,6 +359,7 @@ def _scores_table(entry: ShortlistEntry, styles: dict[str, ParagraphStyle]) -> T
             (_("本地适配"), entry.local_fit),
             (_("补链"), entry.chain_completion),
             (_("强群"), entry.cluster_strength),
+            *([(_("带动配套"), entry.pull)] if entry.pull is not None else []),
             (_("总分"), entry.total),
         )
     ]

@@ -27,6 +27,8 @@ from shortlists.services import (
 )
 
 WEIGHT_FIELDS = ("w_local_fit", "w_chain_completion", "w_cluster_strength")
+# Share (0-100 %) of anchor pull within cluster strengthening; not part of the weights' sum.
+PULL_SHARE_FIELD = "w_pull_share"
 CUTOFF_DEFAULT = 20
 CUTOFF_MAX = 200
 DEFAULTS = {
@@ -58,7 +60,8 @@ AHP_PAIRS = (("lf_cc", 0, 1), ("lf_cs", 0, 2), ("cc_cs", 1, 2))
 
 
 class ProfileSelect(forms.Select):
-    """Options carry the profile's weights (data-weights="40,30,30") for the sliders' script."""
+    """Options carry the profile's weights and share of pull in cluster strengthening
+    (data-weights="40,30,30,50") for the sliders' script."""
 
     def create_option(
         self,
@@ -74,8 +77,9 @@ class ProfileSelect(forms.Select):
         profile = getattr(value, "instance", None)
         if isinstance(profile, ScoringProfile):
             total = sum(profile.weights()) or 1.0
+            percents = [round(100 * w / total) for w in profile.weights()]
             option["attrs"]["data-weights"] = ",".join(
-                str(round(100 * w / total)) for w in profile.weights()
+                str(p) for p in [*percents, round(100 * profile.pull_share)]
             )
         return option
 
@@ -122,6 +126,9 @@ class ShortlistForm(forms.Form):
     )
     w_cluster_strength = forms.IntegerField(
         label=_("强群"), min_value=0, max_value=100, required=False
+    )
+    w_pull_share = forms.IntegerField(
+        label=_("其中带动"), min_value=0, max_value=100, required=False
     )
     cutoff = forms.IntegerField(label=_("入围名额"), min_value=1, max_value=CUTOFF_MAX)
     stage = forms.MultipleChoiceField(
@@ -199,11 +206,19 @@ class DecisionForm(forms.Form):
 
 
 class AhpForm(forms.Form):
-    """Three pairwise judgements between the sub-scores on Saaty's scale."""
+    """Three pairwise judgements between the sub-scores on Saaty's scale, and one within
+    cluster strengthening (strengthening an existing cluster against anchor pull)."""
 
     lf_cc = forms.ChoiceField(label=_("本地适配 相对 补链"), choices=SAATY_CHOICES, initial="1")
     lf_cs = forms.ChoiceField(label=_("本地适配 相对 强群"), choices=SAATY_CHOICES, initial="1")
     cc_cs = forms.ChoiceField(label=_("补链 相对 强群"), choices=SAATY_CHOICES, initial="1")
+    # Optional: a link made before this judgement existed counts both parts equally.
+    st_pu = forms.ChoiceField(
+        label=_("强群之内：壮大现有集群 相对 带动配套"),
+        choices=SAATY_CHOICES,
+        initial="1",
+        required=False,
+    )
 
     def matrix(self) -> list[list[float]]:
         """The reciprocal 3x3 comparison matrix of the judgements."""
@@ -212,6 +227,11 @@ class AhpForm(forms.Form):
             value = float(Fraction(self.cleaned_data[name]))
             m[i][j], m[j][i] = value, 1.0 / value
         return m
+
+    def pull_matrix(self) -> list[list[float]]:
+        """The 2x2 comparison of strengthening an existing cluster against anchor pull."""
+        value = float(Fraction(self.cleaned_data.get("st_pu") or "1"))
+        return [[1.0, value], [1.0 / value, 1.0]]
 
 
 def params_from_form(form: ShortlistForm) -> ShortlistParams:
@@ -226,6 +246,8 @@ def params_from_form(form: ShortlistForm) -> ShortlistParams:
         else normalised(profile)
     )
     sliders = given or percents_of(normalised(profile))
+    share = data.get(PULL_SHARE_FIELD)
+    pull_share = share / 100 if share is not None else profile.pull_share
     status = data["status"]
     filters = LeadFilters(
         stages=tuple(data.get("stage") or ()),
@@ -241,4 +263,5 @@ def params_from_form(form: ShortlistForm) -> ShortlistParams:
         data["cutoff"],
         filters,
         sliders,
+        pull_share,
     )

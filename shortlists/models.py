@@ -54,6 +54,8 @@ class SavedShortlist(models.Model):
     local_fit_weight = models.FloatField()
     chain_completion_weight = models.FloatField()
     cluster_strength_weight = models.FloatField()
+    # Share of anchor pull within cluster strengthening the ranking used.
+    pull_share = models.FloatField(default=0.5)
     cutoff = models.PositiveIntegerField(_("入围名额"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -98,6 +100,9 @@ class ShortlistEntry(models.Model):
     local_fit = models.FloatField()
     chain_completion = models.FloatField()
     cluster_strength = models.FloatField()
+    # Its two parts; NULL in a snapshot saved before anchor pull existed.
+    strengthen = models.FloatField(null=True)
+    pull = models.FloatField(null=True)
     total = models.FloatField()
     confidence = models.FloatField()
     rank_p05 = models.PositiveIntegerField(null=True)

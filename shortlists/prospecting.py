@@ -112,6 +112,7 @@ XLSX_COLUMNS: list[tuple[str, int, str | None]] = [
     (gettext_noop("本地适配"), 9, "0.0"),
     (gettext_noop("补链"), 8, "0.0"),
     (gettext_noop("强群"), 8, "0.0"),
+    (gettext_noop("带动配套"), 9, "0.0"),
     (gettext_noop("总分"), 8, "0.0"),
     (gettext_noop("置信度"), 8, "0%"),
     (gettext_noop("可补的链条缺口"), 50, None),
@@ -128,9 +129,11 @@ def prospects_xlsx(found: ProspectList, title: str) -> bytes:
     assert sheet is not None
     sheet.title = _("潜在投资方")
     sheet.cell(row=1, column=1, value=safe_cell(title)).font = Font(bold=True)
-    weights = " · ".join(f"{round(100 * w)}%" for w in found.weights)
+    lf, cc, cs = (round(100 * float(w)) for w in found.profile.weights)
+    weights = " · ".join(f"{w}%" for w in (lf, cc, cs))
+    pull = _("（其中带动配套 %(p)s%%）") % {"p": round(100 * found.profile.pull_share)}
     sheet.cell(row=2, column=1, value=safe_cell(_("权重（本地适配 · 补链 · 强群）")))
-    sheet.cell(row=2, column=2, value=safe_cell(weights))
+    sheet.cell(row=2, column=2, value=safe_cell(f"{weights} {pull}"))
     header = 4
     for col, (label, width, _fmt) in enumerate(XLSX_COLUMNS, start=1):
         cell = sheet.cell(row=header, column=col, value=safe_cell(_(label)))
@@ -160,6 +163,7 @@ def _xlsx_values(found: ProspectList, p: Prospect) -> list[object]:
         round(p.local_fit, 1),
         round(p.chain_completion, 1),
         round(p.cluster_strength, 1),
+        round(p.pull, 1),
         round(p.total, 1),
         round(p.confidence, 2),
         safe_cell(gap_text(found.loaded.world, p.gap)),

@@ -1,7 +1,11 @@
 """Ranking leads under any weights from their stored sub-scores, fast enough for a slider.
 
-The sub-scores (local fit, chain completion, cluster strength) do not depend on the weights,
-so a what-if ranking needs no rescoring: total = w1*lf + w2*cc + w3*cs over the stored rows.
+The sub-scores (local fit, chain completion, and the two parts of cluster strength:
+strengthen st and pull pu) do not depend on the weights, so a what-if ranking needs no
+rescoring: total = w1*lf + w2*cc + w3*cs over the stored rows, where cs = (1-m)*st + m*pu
+with m the share of pull within cluster strengthening (screening.scoring.weighted_totals, the
+core's one re-weighting function, used by both paths below).
+A score stored before anchor pull existed has no parts yet: its stored cs stands for both.
 Reading a million sub-score rows costs one to three seconds, so each process keeps them in
 memory (`ScoreTable`, ~40 bytes a lead) and checks on every request that they are still the
 stored ones. The check must be cheap: COUNT(*) or MAX(computed_at) over a million scores scans
@@ -18,9 +22,9 @@ A request is then answered in two steps:
 When the filters are so narrow that this would walk a large part of the scope, the whole
 request goes to SQL instead (ORDER BY the weighted sum LIMIT k), which is always exact.
 
-Totals are computed as ((w1*lf) + (w2*cc)) + (w3*cs) in float64 in both paths, the order in
-which SQL evaluates the same expression, and ties go to the lower lead id, so both paths give
-the same order.
+Totals are computed as ((w1*lf) + (w2*cc)) + (w3*(((1-m)*st) + (m*pu))) in float64 in both
+paths, the order in which SQL evaluates the same expression, and ties go to the lower lead id,
+so both paths give the same order.
 """
 
 from __future__ import annotations
@@ -32,11 +36,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db.models import ExpressionWrapper, F, FloatField, Max, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from projects.models import Lead, Status
 from screening.frames import read_frame
 from screening.models import LeadScore, ScoreHistory
-from screening.scoring import weighted_total, weighted_totals
+from screening.scoring import DEFAULT_PULL_SHARE, cluster_mix, weighted_totals
 
 FloatArray = np.ndarray
 Weights = tuple[float, float, float]
@@ -78,8 +83,8 @@ class LeadFilters:
 class RankRequest:
     """The best `limit` leads under `weights` (normalised, sum 1) within a scope.
 
-    `region_ids` / `industry_ids`: the lead's target region / industry must be one of these;
-    None means any.
+    `pull_share` is the share of anchor pull within cluster strengthening. `region_ids` /
+    `industry_ids`: the lead's target region / industry must be one of these; None means any.
     """
 
     weights: Weights
@@ -87,6 +92,7 @@ class RankRequest:
     region_ids: tuple[int, ...] | None = None
     industry_ids: tuple[int, ...] | None = None
     filters: LeadFilters = field(default_factory=LeadFilters)
+    pull_share: float = DEFAULT_PULL_SHARE
 
     def scope_q(self) -> Q:
         query = Q()
@@ -102,12 +108,18 @@ class RankedRow:
     lead_id: int
     local_fit: float
     chain_completion: float
-    cluster_strength: float
+    cluster_strength: float  # the mix of strengthen and pull under the request's pull share
     total: float  # under the request's weights, 0-100
     confidence: float
+    strengthen: float
+    pull: float
 
     def sub_scores(self) -> tuple[float, float, float]:
         return (self.local_fit, self.chain_completion, self.cluster_strength)
+
+    def parts(self) -> tuple[float, float, float, float]:
+        """Local fit, chain completion, strengthen and pull (for rank bands over all four)."""
+        return (self.local_fit, self.chain_completion, self.strengthen, self.pull)
 
 
 @dataclass(frozen=True)
@@ -148,7 +160,8 @@ class ScoreTable:
     lead_id: np.ndarray
     local_fit: FloatArray
     chain_completion: FloatArray
-    cluster_strength: FloatArray
+    strengthen: FloatArray
+    pull: FloatArray
     region_codes: np.ndarray
     region_pos: np.ndarray
     industry_codes: np.ndarray
@@ -171,9 +184,12 @@ class ScoreTable:
             mask = by_industry if mask is None else mask & by_industry
         return mask
 
-    def totals(self, weights: Weights) -> FloatArray:
+    def cluster_strength(self, pull_share: float) -> FloatArray:
+        return cluster_mix(self.strengthen, self.pull, pull_share)
+
+    def totals(self, weights: Weights, pull_share: float) -> FloatArray:
         return weighted_totals(
-            self.local_fit, self.chain_completion, self.cluster_strength, weights
+            self.local_fit, self.chain_completion, self.strengthen, self.pull, weights, pull_share
         )
 
 
@@ -218,12 +234,15 @@ def _load_table(version: tuple[object, ...]) -> ScoreTable:
         "industry_id",
         "local_fit",
         "chain_completion",
-        "cluster_strength",
+        "strengthen",
+        "pull",
     ]
-    # Table names come from the models, nothing from the request.
+    # Table names come from the models, nothing from the request. A score stored before
+    # anchor pull existed has NULL parts: its cluster score stands for both.
     frame = read_frame(
         f"SELECT s.lead_id, s.region_id, l.industry_id, s.local_fit, s.chain_completion, "  # noqa: S608
-        f"s.cluster_strength FROM {LeadScore._meta.db_table} s "
+        f"COALESCE(s.strengthen, s.cluster_strength), COALESCE(s.pull, s.cluster_strength) "
+        f"FROM {LeadScore._meta.db_table} s "
         f"JOIN {Lead._meta.db_table} l ON l.id = s.lead_id ORDER BY s.lead_id",
         columns=columns,
     )
@@ -236,7 +255,8 @@ def _load_table(version: tuple[object, ...]) -> ScoreTable:
         lead_id=frame["lead_id"].to_numpy(np.int64),
         local_fit=_finite(frame["local_fit"]),
         chain_completion=_finite(frame["chain_completion"]),
-        cluster_strength=_finite(frame["cluster_strength"]),
+        strengthen=_finite(frame["strengthen"]),
+        pull=_finite(frame["pull"]),
         region_codes=regions,
         region_pos=region_pos.astype(np.int32),
         industry_codes=industries,
@@ -258,7 +278,7 @@ def rank_leads(request: RankRequest) -> Ranking:
     mask = table.scope_mask(request.region_ids, request.industry_ids)
     positions = np.flatnonzero(mask) if mask is not None else None
     in_scope = table.size if positions is None else int(positions.size)
-    totals = table.totals(request.weights)
+    totals = table.totals(request.weights, request.pull_share)
     if positions is not None:
         totals = totals[positions]
     rows = _walk_candidates(request, table, positions, totals)
@@ -299,16 +319,18 @@ def _verified(request: RankRequest, lead_ids: np.ndarray) -> dict[int, RankedRow
     queryset = LeadScore.objects.filter(
         request.scope_q() & request.filters.q(), lead_id__in=lead_ids.tolist()
     )
-    return {row.lead_id: row for row in ranked_rows(queryset, request.weights)}
+    rows = ranked_rows(queryset, request.weights, request.pull_share)
+    return {row.lead_id: row for row in rows}
 
 
 def rank_leads_sql(request: RankRequest) -> list[RankedRow]:
     """The same answer by one SQL query: ORDER BY the weighted sum DESC, lead id LIMIT k."""
-    w = request.weights
+    w, m = request.weights, request.pull_share
+    cluster = Value(1.0 - m) * Coalesce(F("strengthen"), F("cluster_strength")) + Value(m) * (
+        Coalesce(F("pull"), F("cluster_strength"))
+    )
     expression = ExpressionWrapper(
-        Value(w[0]) * F("local_fit")
-        + Value(w[1]) * F("chain_completion")
-        + Value(w[2]) * F("cluster_strength"),
+        Value(w[0]) * F("local_fit") + Value(w[1]) * F("chain_completion") + Value(w[2]) * cluster,
         output_field=FloatField(),
     )
     queryset = (
@@ -316,17 +338,74 @@ def rank_leads_sql(request: RankRequest) -> list[RankedRow]:
         .annotate(weighted=expression)
         .order_by("-weighted", "lead_id")[: request.limit]
     )
-    return ranked_rows(queryset, w)
+    return ranked_rows(queryset, w, m)
 
 
-def ranked_rows(queryset: QuerySet[LeadScore], w: Weights) -> list[RankedRow]:
+def ranked_rows(
+    queryset: QuerySet[LeadScore], w: Weights, pull_share: float = DEFAULT_PULL_SHARE
+) -> list[RankedRow]:
+    """Rows with their cluster score mixed and their total weighted as the request says."""
     values = queryset.values_list(
-        "lead_id", "local_fit", "chain_completion", "cluster_strength", "confidence"
+        "lead_id",
+        "local_fit",
+        "chain_completion",
+        "cluster_strength",
+        "strengthen",
+        "pull",
+        "confidence",
     )
+    return _ranked(list(values), w, pull_share)
+
+
+StoredRow = tuple[int, float, float, float, float | None, float | None, float]
+
+
+def _ranked(rows: list[StoredRow], w: Weights, pull_share: float) -> list[RankedRow]:
+    """Stored rows (lead id, lf, cc, stored cs, st, pu, confidence) under weights `w` and a
+    share of pull, by the core's one re-weighting function (elementwise, so each row's bits
+    are those of the cache path and of SQL). A score computed before anchor pull existed has
+    no parts: its stored cluster score stands for both."""
+    if not rows:
+        return []
+    parts = np.array(
+        [
+            (lf, cc, cs if st is None else st, cs if pu is None else pu)
+            for _, lf, cc, cs, st, pu, _ in rows
+        ],
+        dtype=np.float64,
+    )
+    lf, cc, st, pu = parts.T
+    cluster = cluster_mix(st, pu, pull_share)
+    totals = weighted_totals(lf, cc, st, pu, w, pull_share)
     return [
-        RankedRow(int(lead), lf, cc, cs, weighted_total((lf, cc, cs), w), conf)
-        for lead, lf, cc, cs, conf in values
+        RankedRow(
+            int(row[0]),
+            float(lf[i]),
+            float(cc[i]),
+            float(cluster[i]),
+            float(totals[i]),
+            float(row[6]),
+            float(st[i]),
+            float(pu[i]),
+        )
+        for i, row in enumerate(rows)
     ]
+
+
+def ranked_row(
+    lead_id: int,
+    lf: float,
+    cc: float,
+    stored_cs: float,
+    st: float | None,
+    pu: float | None,
+    confidence: float,
+    *,
+    w: Weights,
+    pull_share: float,
+) -> RankedRow:
+    """One stored score under weights `w` and a share of pull (see _ranked)."""
+    return _ranked([(lead_id, lf, cc, stored_cs, st, pu, confidence)], w, pull_share)[0]
 
 
 def sortranked_rows(rows: list[RankedRow]) -> list[RankedRow]:
@@ -340,8 +419,9 @@ def scope_totals(request: RankRequest) -> tuple[np.ndarray, FloatArray, FloatArr
     table = score_table()
     mask = table.scope_mask(request.region_ids, request.industry_ids)
     select = slice(None) if mask is None else mask
+    cluster = table.cluster_strength(request.pull_share)
     subs = np.column_stack(
-        [table.local_fit[select], table.chain_completion[select], table.cluster_strength[select]]
+        [table.local_fit[select], table.chain_completion[select], cluster[select]]
     )
     regions = table.region_codes[table.region_pos[select]]
-    return regions, table.totals(request.weights)[select], subs
+    return regions, table.totals(request.weights, request.pull_share)[select], subs

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from projects.models import Lead
 from screening.access import AnyUser, visible_leads
 from screening.models import LeadScore
-from screening.scoring import CR_ACCEPT, AhpResult, ahp_weights
+from screening.scoring import CR_ACCEPT, DEFAULT_PULL_SHARE, AhpResult, ahp_weights
 from screening.services.explanations import explanation_facts, explanation_for
 from shortlists.forms import ShortlistForm, params_from_form
 from shortlists.models import SavedShortlist, ShortlistEntry
@@ -90,7 +90,7 @@ def saved_params(saved: SavedShortlist) -> ShortlistParams | None:
     if not form.is_valid():
         return None
     # The exact weights used then (the form's integer percents may round them).
-    return replace(params_from_form(form), weights=saved.weights())
+    return replace(params_from_form(form), weights=saved.weights(), pull_share=saved.pull_share)
 
 
 def movement(saved: SavedShortlist, entries: list[ShortlistEntry]) -> Movement:
@@ -109,7 +109,9 @@ def movement(saved: SavedShortlist, entries: list[ShortlistEntry]) -> Movement:
         if row.lead_id not in snapshot_ids
     ]
     leads = leads_by_id(sorted(snapshot_ids | {row.lead_id for _i, row in entrant_rows}))
-    missing_scores = today_scores([i for i in snapshot_ids if i not in by_lead], saved.weights())
+    missing_scores = today_scores(
+        [i for i in snapshot_ids if i not in by_lead], saved.weights(), saved.pull_share
+    )
     now = [
         EntryNow(
             entry=e,
@@ -132,9 +134,11 @@ def _today(lead_id: int | None, *sources: dict[int, RankedRow]) -> RankedRow | N
     return None
 
 
-def today_scores(lead_ids: list[int], weights: tuple[float, float, float]) -> dict[int, RankedRow]:
+def today_scores(
+    lead_ids: list[int], weights: tuple[float, float, float], pull_share: float
+) -> dict[int, RankedRow]:
     """Today's scores of leads that fell out of the ranking (out of scope, filtered, deep)."""
-    rows = ranked_rows(LeadScore.objects.filter(lead_id__in=lead_ids), weights)
+    rows = ranked_rows(LeadScore.objects.filter(lead_id__in=lead_ids), weights, pull_share)
     return {row.lead_id: row for row in rows}
 
 
@@ -189,16 +193,27 @@ class AhpOutcome:
     accepted: bool
     problem: str  # why the judgements are refused, naming the most inconsistent one
 
+    pull_share: float = DEFAULT_PULL_SHARE  # share of pull within cluster strengthening
+
     def percents(self) -> tuple[int, int, int]:
         a, b, c = (round(100 * float(w)) for w in self.result.weights)
         return (a, b, c)
 
+    @property
+    def pull_percent(self) -> int:
+        return round(100 * self.pull_share)
 
-def ahp_evaluate(matrix: list[list[float]]) -> AhpOutcome:
-    """Saaty weights of the three sub-scores; refused when CR >= 0.10."""
+
+def ahp_evaluate(matrix: list[list[float]], pull_matrix: list[list[float]]) -> AhpOutcome:
+    """Saaty weights of the three sub-scores; refused when CR >= 0.10.
+
+    Hierarchical AHP: one more judgement (a 2 x 2 matrix, always consistent) splits cluster
+    strengthening between strengthening an existing cluster and anchor pull.
+    """
     result = ahp_weights(matrix)
+    pull_share = float(ahp_weights(pull_matrix, labels=("strengthen", "pull")).weights[1])
     if result.cr < CR_ACCEPT or result.most_inconsistent is None:
-        return AhpOutcome(result, True, "")
+        return AhpOutcome(result, True, "", pull_share)
     i, j = result.most_inconsistent
     implied = float(result.weights[i] / result.weights[j])
     labels = [_(label) for _name, label in SUB_SCORE_LABELS]
@@ -213,7 +228,7 @@ def ahp_evaluate(matrix: list[list[float]]) -> AhpOutcome:
         "entered": saaty_text(float(result.matrix[i, j])),
         "implied": saaty_text(implied),
     }
-    return AhpOutcome(result, False, problem)
+    return AhpOutcome(result, False, problem, pull_share)
 
 
 def saaty_text(value: float) -> str:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from projects.models import Lead
 from regions.names import local_name
 from screening.models import ScoringProfile
-from screening.scoring import SubScoreWeights, explain_lead, rank_robustness
+from screening.scoring import DEFAULT_PULL_SHARE, SubScoreWeights, explain_lead, rank_robustness
 from screening.selectors.batches import read_lead_rows
 from screening.selectors.profiles import normalised, profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
@@ -56,15 +56,25 @@ class ShortlistParams:
     cutoff: int
     filters: LeadFilters
     sliders: tuple[int, int, int]  # the weights as set on the sliders (any scale, 0-100)
+    pull_share: float = DEFAULT_PULL_SHARE  # share of pull within cluster strengthening
 
     @property
     def what_if(self) -> bool:
-        """True when the weights are not the profile's own."""
-        return not same_weights(self.weights, normalised(self.profile))
+        """True when the weights (or the share of pull) are not the profile's own."""
+        same_share = abs(self.pull_share - self.profile.pull_share) < 1e-6
+        return not (same_share and same_weights(self.weights, normalised(self.profile)))
 
     def percents(self) -> tuple[int, int, int]:
         """The normalised weights in whole percent (for display)."""
         return percents_of(self.weights)
+
+    @property
+    def pull_percent(self) -> int:
+        """The share of pull within cluster strengthening in whole percent."""
+        return round(100 * self.pull_share)
+
+    def sub_score_weights(self) -> SubScoreWeights:
+        return SubScoreWeights(*self.weights, pull_share=self.pull_share)
 
     def rank_request(self, limit: int) -> RankRequest:
         return RankRequest(
@@ -73,6 +83,7 @@ class ShortlistParams:
             region_ids=self.scope.region_ids,
             industry_ids=self.scope.industry_ids,
             filters=self.filters,
+            pull_share=self.pull_share,
         )
 
     def query(self) -> dict[str, Any]:
@@ -98,6 +109,7 @@ class ShortlistParams:
                 strict=True,
             )
         )
+        data["w_pull_share"] = self.pull_percent
         if self.filters.stages:
             data["stage"] = list(self.filters.stages)
         if self.filters.min_confidence is not None:
@@ -142,6 +154,7 @@ class ShortlistRow:
     crosses_cutoff: bool
     above_cutoff: bool
     stale: bool  # the lead's inputs changed since its sub-scores were computed
+    tied_with_next: bool = False  # the weights cannot tell it from the next lead
 
 
 @dataclass(frozen=True)
@@ -155,6 +168,11 @@ class Shortlist:
     @property
     def flagged(self) -> int:
         return sum(row.crosses_cutoff for row in self.rows)
+
+    @property
+    def ties(self) -> int:
+        """Neighbouring rows the weights cannot tell apart."""
+        return sum(row.tied_with_next for row in self.rows[:-1])
 
     @property
     def chosen(self) -> list[ShortlistRow]:
@@ -175,7 +193,7 @@ def build_shortlist(params: ShortlistParams, *, extra_rows: int = EXTRA_ROWS) ->
     """The best leads of the scope under the weights, with rank bands around the cut-off."""
     ranking = rank_leads(params.rank_request(pool_size(params.cutoff)))
     pool = ranking.rows
-    bands = _bands(pool, params.weights, params.cutoff)
+    bands = _bands(pool, params.sub_score_weights(), params.cutoff)
     shown = pool[: params.cutoff + extra_rows]
     leads = leads_by_id([row.lead_id for row in shown])
     measures = measures_version()
@@ -188,6 +206,7 @@ def build_shortlist(params: ShortlistParams, *, extra_rows: int = EXTRA_ROWS) ->
             band_high=bands[1][i] if bands else None,
             p_top_k=bands[2][i] if bands else None,
             crosses_cutoff=bool(bands and bands[3][i]),
+            tied_with_next=bool(bands and bands[4][i]),
             above_cutoff=i < params.cutoff,
             stale=sub_scores_stale(leads[row.lead_id], measures),
         )
@@ -198,11 +217,13 @@ def build_shortlist(params: ShortlistParams, *, extra_rows: int = EXTRA_ROWS) ->
 
 
 def _bands(
-    pool: list[RankedRow], weights: Weights, cutoff: int
-) -> tuple[list[int], list[int], list[float], list[bool]] | None:
+    pool: list[RankedRow], weights: SubScoreWeights, cutoff: int
+) -> tuple[list[int], list[int], list[float], list[bool], list[bool]] | None:
+    """Rank bands under weights drawn around the chosen ones: the three sub-score weights and
+    the share of pull within cluster strengthening, i.e. all four part weights."""
     if len(pool) < 2:
         return None
-    subs = np.array([row.sub_scores() for row in pool], dtype=np.float64)
+    subs = np.array([row.parts() for row in pool], dtype=np.float64)
     result = rank_robustness(
         subs,
         weights,
@@ -215,6 +236,7 @@ def _bands(
         result.rank_p95.tolist(),
         result.p_top_k.tolist(),
         result.crosses_cutoff.tolist(),
+        result.tied_with_next.tolist(),
     )
 
 
@@ -311,6 +333,7 @@ def shortlist_save(*, params: ShortlistParams, name: str, user: User) -> SavedSh
         local_fit_weight=params.weights[0],
         chain_completion_weight=params.weights[1],
         cluster_strength_weight=params.weights[2],
+        pull_share=params.pull_share,
         cutoff=params.cutoff,
         created_by=user,
     )
@@ -342,6 +365,8 @@ def _entry(
         local_fit=scores.local_fit,
         chain_completion=scores.chain_completion,
         cluster_strength=scores.cluster_strength,
+        strengthen=scores.strengthen,
+        pull=scores.pull,
         total=scores.total,
         confidence=scores.confidence,
         rank_p05=row.band_low,
@@ -376,13 +401,20 @@ def entry_decide(
 
 
 def profile_save_what_if(
-    *, name: str, weights: Weights, region_id: int | None, user: User, reason: str
+    *,
+    name: str,
+    weights: Weights,
+    pull_share: float,
+    region_id: int | None,
+    user: User,
+    reason: str,
 ) -> ScoringProfile:
-    """Save what-if weights as the next version of a profile and put it in force for its
-    region (or as the default); the leads under it are rescored after the commit."""
+    """Save what-if weights (and the share of pull within cluster strengthening) as the next
+    version of a profile and put it in force for its region (or as the default); the leads
+    under it are rescored after the commit."""
     return profile_save_version(
         name=name.strip(),
-        weights=SubScoreWeights.normalised(*weights),
+        weights=SubScoreWeights.normalised(*weights, pull_share=pull_share),
         region_id=region_id,
         user_id=user.pk,
         reason=reason.strip(),

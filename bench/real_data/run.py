@@ -132,6 +132,14 @@ def _headline(us: UsResult | None, china: ChinaResult | None) -> list[str]:
                 "rank correlation of totals, missing CBP cells unknown vs zero",
                 f"{h['unknown_zero_rho']:.2f}",
             ),
+            (
+                "phi from 16 random areas vs national phi: correlation / mean abs. difference",
+                f"{h['sample_phi_corr']:.2f} / {h['sample_phi_mae']:.3f}",
+            ),
+            (
+                "same leads, 16-area phi vs national phi: rank correlation of local fit",
+                f"{h['sample_local_rho']:.2f}",
+            ),
         ]
     if china is not None:
         h = china.headline

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from projects.demo.tables import (
     ARTICLE_CELLS,
+    ARTICLE_PROJECT_CELLS,
     BASE_SHARE,
     BRAND_EN,
     BRAND_ZH,
@@ -55,6 +56,10 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_SEED = 20241
 REGION_INDUSTRY_SEED = 2023
 REGION_INDUSTRY_YEAR = 2023
+# The vintage before the article's projects, and the one the demo scores against: a lead is
+# judged against the region as it was when the decision was open (docs/data-format.md).
+BASELINE_YEAR = 2015
+BASELINE_NOTE = "demo: the region before the article's projects (baseline vintage 2015)"
 
 LEAD_COLUMNS = (
     "external_id", "company", "industry_code", "region_code", "capex", "currency", "jobs",
@@ -78,14 +83,20 @@ def _by_code_or_prefix(table: Mapping[str, tuple[float, float]], code: str) -> t
 
 
 def _region_industry_row(
-    rng: random.Random, city: str, industry: str, source: str
+    rng: random.Random, city: str, industry: str, source: str, baseline: bool = False
 ) -> dict[str, str]:
-    """One cell; draws the same number of random values whatever the branch (stable stream)."""
+    """One cell; draws the same number of random values whatever the branch (stable stream).
+
+    `baseline`: the cell as it was before the article's projects (ARTICLE_PROJECT_CELLS are
+    known absent; no article figures).
+    """
     noise, prod_noise, firm_noise = (rng.lognormvariate(0, s) for s in (0.5, 0.25, 0.3))
     u_cell, u_output, u_firms = rng.random(), rng.random(), rng.random()
-    row = {"region_code": city, "industry_code": industry, "year": str(REGION_INDUSTRY_YEAR)}
+    year = BASELINE_YEAR if baseline else REGION_INDUSTRY_YEAR
+    row = {"region_code": city, "industry_code": industry, "year": str(year)}
     present = PRESENT_ONLY_IN.get(industry)
-    if present is not None and city not in present:
+    brought = baseline and industry in ARTICLE_PROJECT_CELLS.get(city, ())
+    if brought or (present is not None and city not in present):
         return row | {"employment": "0", "output": "0", "firms": "0", "source": source}
     mult = CITY_PROFILE.get(city, {}).get(industry)
     base = BASE_SHARE.get(industry, 1.0)
@@ -104,7 +115,7 @@ def _region_industry_row(
     row |= {"employment": str(employment), "output": str(output), "firms": str(firms)}
     row["output"] = "" if u_output < P_UNKNOWN_OUTPUT else row["output"]
     row["firms"] = "" if u_firms < P_UNKNOWN_FIRMS else row["firms"]
-    article = ARTICLE_CELLS.get((city, industry))
+    article = None if baseline else ARTICLE_CELLS.get((city, industry))
     if article is not None:
         column, value, article_source = article
         row[column] = str(value)
@@ -118,9 +129,10 @@ def region_industry_rows(
     cities: Sequence[str] | None = None,
     industries: Sequence[str] | None = None,
 ) -> list[dict[str, str]]:
-    """Every city x leaf industry cell of the demo, in file order.
+    """Every city x leaf industry cell of the demo, in file order: the 2015 baseline vintage
+    (before the article's projects), then the 2023 vintage.
 
-    Employment in persons, output in 10,000 CNY (万元), firms a count, year 2023. Employment
+    Employment in persons, output in 10,000 CNY (万元), firms a count. Employment
     "0" is a known absence: the industry is PRESENT_ONLY_IN other cities, or (drawn) a city
     without that specialisation lacks it, more often for niche industries. An empty cell is
     unknown: about 4% of the unspecialised cells, plus some outputs and firm counts.
@@ -131,9 +143,17 @@ def region_industry_rows(
         world = load_demo_world()
         cities = world.regions if cities is None else cities
         industries = world.industries if industries is None else industries
-    rng = random.Random(seed)
-    source = f"illustrative (generated, seed {seed})"
-    return [_region_industry_row(rng, c, i, source) for c in cities for i in industries]
+    rows = []
+    for baseline in (True, False):
+        # The same seed for both vintages: every cell the projects did not touch is equal.
+        rng = random.Random(seed)
+        source = f"illustrative (generated, seed {seed})"
+        if baseline:
+            source = f"illustrative (generated, seed {seed}; before the article's projects)"
+        rows += [
+            _region_industry_row(rng, c, i, source, baseline) for c in cities for i in industries
+        ]
+    return rows
 
 
 def _check_profiles() -> None:

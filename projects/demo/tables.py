@@ -184,6 +184,27 @@ ARTICLE_CELLS: dict[tuple[str, str], tuple[str, int, str]] = {
     ("SD-WH", "PRN-PART"): ("firms", 72, _WEIHAI),
     ("SD-WH", "PRN-CONS"): ("firms", 48, _WEIHAI),
 }
+# What the article's projects brought to their host cities (city -> industries). The demo's
+# baseline vintage (BASELINE_YEAR in generate.py) is the region as it was before them: these
+# cells are known absent (0) there, as if the project and what the article says came with it
+# were not there yet. (A first version drew them at an unspecialised city's level instead;
+# the random draw then left Zaozhuang batteries at RCA 1.5, i.e. a plant's worth, which is
+# what the baseline must not contain.) What each entry stands for:
+# BYD (Jinan) and Chery (Jimo, Qingdao) vehicle plants; Sunwoda (Zaozhuang) cells, power and
+# storage batteries and packs, with the cathode, anode, separator and electrolyte firms the
+# article says followed it; HP (Weihai) printer assembly; CATL (Jining) fishery-PV plant;
+# AstraZeneca (Qingdao) drug plant; Haiyang (Yantai) rockets, satellites and launch services.
+ARTICLE_PROJECT_CELLS: dict[str, tuple[str, ...]] = {
+    "SD-JN": ("NEV-ASM",),
+    "SD-QD": ("NEV-ASM", "BIO-DRUG"),
+    "SD-ZZ": (
+        "LIB-CELL", "LIB-PWR", "LIB-ESS", "LIB-PACK", "LIB-CATH", "LIB-ANOD", "LIB-SEP",
+        "LIB-ELYT",
+    ),
+    "SD-WH": ("PRN-ASM",),
+    "SD-JNG": ("PV-PLANT",),
+    "SD-YT": ("AERO-RKT", "AERO-SAT", "AERO-LNCH"),
+}  # fmt: skip
 # Cells where the city has no specialisation: share left unknown, share known absent (zero).
 P_UNKNOWN_CELL = 0.04
 P_ABSENT_SMALL = 0.55  # industries with a provincial base share below 1 (young or niche ones)

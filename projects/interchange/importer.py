@@ -21,11 +21,19 @@ from regions.interchange.reference import (
     write_reference,
 )
 from regions.interchange.report import ImportReport, Progress
+from regions.interchange.validate import RegionCodes
 from screening import invalidation
 
 # Tables whose changes alter the shared measures (RCA, proximity, density) of every region;
 # regions and industries too, as in screening.invalidation.MEASURE_MODELS (they shape the world).
-_MEASURE_TABLES = {"regions", "industries", "region_industries", "industry_links"}
+_MEASURE_TABLES = {
+    "regions",
+    "industries",
+    "region_industries",
+    "industry_links",
+    "industry_relatedness",
+    "industry_reference",
+}
 # Tables whose changes alter the scores of leads in the regions they belong to.
 _REGION_TABLES = {"clusters", "anchor_firms", "endowments"}
 # The firm directory: no stored score depends on it; prospect lists re-read it.
@@ -33,7 +41,11 @@ _FIRM_TABLES = {"firms", "plants"}
 
 
 def import_bundle(
-    source: Source, *, dry_run: bool, progress: Progress | None = None
+    source: Source,
+    *,
+    dry_run: bool,
+    progress: Progress | None = None,
+    regions: RegionCodes = None,
 ) -> ImportReport:
     """Import a folder of CSVs, a .zip of CSVs, one .csv or an .xlsx (path or open file).
 
@@ -42,21 +54,25 @@ def import_bundle(
     nothing is deleted except cluster members a listed cluster no longer has. Empty cells are
     stored as unknown (NULL), never as zero. `progress(table, phase, rows_done)` is called
     per chunk of leads. The returned report says per table what was (or, with `dry_run`,
-    would be) created, updated and unchanged, or lists every problem.
+    would be) created, updated and unchanged, or lists every problem. `regions` limits a
+    regional admin's upload to the rows of these region codes (None: every region); a row of
+    another region, a lead now in another region, or a table of no region is a problem.
     """
     report = ImportReport(dry_run=dry_run)
     with open_bundle(source, report, BUNDLE_TABLES) as bundle, transaction.atomic(durable=True):
-        _import(bundle, report, progress)
+        _import(bundle, report, progress, regions)
         if not report.written:
             transaction.set_rollback(True)
     return report
 
 
-def _import(bundle: Bundle, report: ImportReport, progress: Progress | None) -> None:
+def _import(
+    bundle: Bundle, report: ImportReport, progress: Progress | None, regions: RegionCodes
+) -> None:
     book = CodeBook.from_db()
-    plans = _check_reference_tables(bundle, book, report)
+    plans = _check_reference_tables(bundle, book, report, regions)
     source = bundle.sources.get("leads")
-    leads = LeadImport(source, book, report, progress) if source else None
+    leads = LeadImport(source, book, report, progress, regions) if source else None
     try:
         if leads is not None:
             leads.validate()
@@ -69,11 +85,11 @@ def _import(bundle: Bundle, report: ImportReport, progress: Progress | None) -> 
 
 
 def _check_reference_tables(
-    bundle: Bundle, book: CodeBook, report: ImportReport
+    bundle: Bundle, book: CodeBook, report: ImportReport, regions: RegionCodes
 ) -> list[TablePlan]:
     """Read and check every table but leads; if all is well, count what would change."""
     plans = [
-        read_reference(source, book, report)
+        read_reference(source, book, report, regions)
         for source in bundle.in_import_order()
         if source.table.name != "leads"
     ]

@@ -32,7 +32,15 @@ from regions.interchange.codebook import CodeBook
 from regions.interchange.readers import TableSource
 from regions.interchange.report import ImportReport, Progress, TableCounts
 from regions.interchange.stored import Row
-from regions.interchange.validate import DuplicateKeys, ParsedRow, TableParser, check_refs
+from regions.interchange.validate import (
+    OUTSIDE_SCOPE,
+    DuplicateKeys,
+    ParsedRow,
+    RegionCodes,
+    TableParser,
+    check_refs,
+    check_row_scope,
+)
 
 
 def new_spool() -> Spool:
@@ -53,11 +61,13 @@ class LeadImport:
         book: CodeBook,
         report: ImportReport,
         progress: Progress | None = None,
+        regions: RegionCodes = None,
     ) -> None:
         self.source = source
         self.book = book
         self.report = report
         self.progress = progress
+        self.regions = regions
         self.present: frozenset[str] = frozenset()
         self.spool = new_spool()
 
@@ -72,6 +82,7 @@ class LeadImport:
             for row in chunk:
                 duplicates.check(row)
                 check_refs(LEADS, self.source.label, row, self.book, self.report)
+                check_row_scope(self.source.label, row, self.regions, self.report)
             self.present = parser.present
             if self.report.ok:  # once anything is wrong nothing is written: stop comparing
                 self._classify(chunk, stored, counts)
@@ -85,7 +96,10 @@ class LeadImport:
         compared = sorted(self.present - {"external_id"})
         batch = []
         for row in chunk:
-            flag = _flag(row.values, stored.get(row.values["external_id"]), compared)
+            old = stored.get(row.values["external_id"])
+            if old is not None and self.regions is not None:
+                self._check_stored_region(row, old)
+            flag = _flag(row.values, old, compared)
             if flag & CREATE:
                 counts.created += 1
             elif flag & UPDATE:
@@ -96,6 +110,18 @@ class LeadImport:
             batch.append((row.values, flag))
         if not self.report.dry_run:
             self.spool.add(batch)
+
+    def _check_stored_region(self, row: ParsedRow, old: Row) -> None:
+        """A regional admin may not take over, by its external id, a lead of another region."""
+        code = old.get("region_code")
+        if self.regions is not None and code and code not in self.regions:
+            self.report.error(
+                self.source.label,
+                row.number,
+                "external_id",
+                str(row.values["external_id"]),
+                f"this lead is in region {code}, {OUTSIDE_SCOPE}",
+            )
 
     def write(self) -> None:
         """Write the spooled rows (call after the reference tables are written)."""

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('projects', '0003_drop_duplicate_fk_indexes'),
-        ('regions', '0002_firm_directory'),
+        ('regions', '0007_firm_directory'),
     ]
 
     operations = [

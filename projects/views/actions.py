@@ -31,7 +31,7 @@ from projects.views.scorecard import timeline
 from screening.access import Role
 from screening.web import role_required
 
-EDITORS = (Role.OFFICER, Role.ADMIN)
+EDITORS = (Role.OFFICER, Role.ADMIN, Role.REGIONAL_ADMIN)
 StrOrPromise = str | Promise
 
 
@@ -68,6 +68,7 @@ def respond(
             "owners": owners_for(region_scope(request.user)),
             "stages": Stage.choices,
             "panel": "panel" in request.POST,
+            "announce": True,  # the outcome goes to the page's one live region
         }
         return render(request, "projects/_lead_row.html", context)
     context["timeline"] = timeline(lead)

@@ -1,4 +1,5 @@
-"""The data upload (admins): a bundle's dry run, then the import with its progress."""
+"""The data upload (admins; a regional admin uploads their own regions' rows only): a bundle's
+dry run, then the import with its progress."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from projects.interchange.uploads import (
     stored_upload,
 )
 from projects.views.runs import still_running
-from screening.access import Role
+from screening.access import Role, admin_region_codes
 from screening.models import ScoreRun
 from screening.web import role_required
 
@@ -40,13 +41,15 @@ class UploadForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.ADMIN)
+@role_required(Role.ADMIN, Role.REGIONAL_ADMIN)
 def data_upload(request: HttpRequest) -> HttpResponse:
     """Upload a bundle and see the dry run: every problem by file, row and column, or counts."""
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         token = store_upload(form.cleaned_data["file"])
-        report = import_bundle(stored_upload(token), dry_run=True)
+        report = import_bundle(
+            stored_upload(token), dry_run=True, regions=admin_region_codes(request.user)
+        )
         leads = report.counts.get("leads")
         total = (leads.created + leads.updated + leads.unchanged) if leads else 0
         cache.set(progress_key(token), {"total": total, "done": 0}, UPLOAD_MAX_AGE_SECONDS)
@@ -63,7 +66,7 @@ def data_upload(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.ADMIN)
+@role_required(Role.ADMIN, Role.REGIONAL_ADMIN)
 def data_upload_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """Import for real; the page polls `data_upload_progress` meanwhile."""
     path = stored_upload(token)
@@ -74,7 +77,9 @@ def data_upload_confirm(request: HttpRequest, token: str) -> HttpResponse:
         offset = state["total"] if phase == "write" else 0
         cache.set(progress_key(token), state | {"done": offset + rows_done}, UPLOAD_MAX_AGE_SECONDS)
 
-    report = import_bundle(path, dry_run=False, progress=progress)
+    report = import_bundle(
+        path, dry_run=False, progress=progress, regions=admin_region_codes(request.user)
+    )
     discard_upload(path)
     cache.set(progress_key(token), state | {"done": 2 * state["total"], "finished": True}, 60)
     runs = list(ScoreRun.objects.filter(created_at__gte=started).order_by("created_at"))
@@ -92,7 +97,7 @@ def data_upload_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_GET
-@role_required(Role.ADMIN)
+@role_required(Role.ADMIN, Role.REGIONAL_ADMIN)
 def data_upload_progress(request: HttpRequest, token: str) -> HttpResponse:
     if not TOKEN.match(token):
         raise Http404

@@ -19,7 +19,7 @@ from projects.models import Lead
 from regions.models import Region
 from screening.access import visible_leads
 from screening.models import LeadScore, ScoreHistory
-from screening.selectors.elsewhere import lead_in_regions
+from screening.selectors.elsewhere import lead_in_regions, rank_ranges
 from screening.selectors.profiles import profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
 from screening.services.explanations import explanation_facts
@@ -57,6 +57,13 @@ class Placement:
     total: float
     confidence: float
     is_target: bool
+    band_low: int = 0  # 5-95% rank band among the regions under weights drawn around the
+    band_high: int = 0  # lead's own region's weights (as on the shortlist page)
+    tied_with_next: bool = False  # the weights cannot tell it from the next region down
+
+    @property
+    def could_be_best(self) -> bool:
+        return self.band_low == 1
 
 
 def sibling_regions(region: Region) -> list[Region]:
@@ -77,6 +84,7 @@ def fit_elsewhere(lead: Lead) -> list[Placement]:
     if found is None:
         return []
     scores = found.scores
+    bands = rank_ranges(scores, profiles_in_force().for_region(lead.region_id).sub_score_weights())
     placements = [
         Placement(
             regions[region_id],
@@ -86,6 +94,9 @@ def fit_elsewhere(lead: Lead) -> list[Placement]:
             float(found.totals[k]),
             float(scores.confidence[k]),
             region_id == lead.region_id,
+            band_low=int(bands.rank_p05[k]) if bands else 1,
+            band_high=int(bands.rank_p95[k]) if bands else 1,
+            tied_with_next=bool(bands and bands.tied_with_next[k]),
         )
         for k, region_id in enumerate(found.region_ids)
     ]

@@ -16,12 +16,12 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from regions.interchange.formats import Column, Kind
+from regions.validators import first_control_character
 
 _NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")  # exported with one more leading apostrophe
 _QUOTED = re.compile(r"'+[=+\-@\t\r]")  # imported with one leading apostrophe fewer
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # also illegal in .xlsx
 _FULL_WIDTH_SEMICOLON = "；"  # typed by Chinese keyboards; read as ";"
 _TRUE = frozenset({"1", "true", "yes"})
 _FALSE = frozenset({"0", "false", "no"})
@@ -76,9 +76,9 @@ def parse_cell(column: Column, raw: str) -> object:
 
 def _text(column: Column, text: str) -> str:
     if not text.isprintable():  # rare: look for the control characters among the others
-        bad = _CONTROL.search(text)
-        if bad:
-            raise CellError(f"contains a control character (U+{ord(bad.group()):04X})")
+        bad = first_control_character(text)  # the models' rule (regions.validators)
+        if bad is not None:
+            raise CellError(f"contains a control character (U+{ord(bad):04X})")
     if column.max_length is not None and len(text) > column.max_length:
         raise CellError(
             f"too long: {len(text)} characters, the limit is {column.max_length} characters"
@@ -148,6 +148,8 @@ def _float(column: Column, text: str) -> float:
     value = _number(text)
     if _digits(value)[0] > _MAX_FLOAT_DIGITS:
         raise CellError("too large")
+    if column.maximum is not None and value > Decimal(repr(column.maximum)):
+        raise CellError(f"too large: at most {column.maximum:g}")
     return float(value)
 
 

@@ -79,7 +79,12 @@ class CodeBook:
         return {
             column.target: self.id_of(column.ref, values[column.name])
             if column.ref
-            else values[column.name]
+            else _stored(column, values[column.name])
             for column in columns
             if column.target
         }
+
+
+def _stored(column: Column, value: Any) -> Any:
+    """The value as the model field stores it (an empty year is stored as "undated")."""
+    return column.empty_stored_as if value is None and column.empty_stored_as is not None else value

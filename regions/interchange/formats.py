@@ -16,6 +16,7 @@ from functools import cached_property
 
 from django.db.models import Field, Model
 
+from regions.models import UNDATED as UNDATED_YEAR
 from regions.models import (
     AnchorFirm,
     Cluster,
@@ -24,6 +25,8 @@ from regions.models import (
     Firm,
     Industry,
     IndustryLink,
+    IndustryProximity,
+    IndustryReference,
     Plant,
     Region,
     RegionIndustry,
@@ -80,6 +83,10 @@ class Column:
     optional: bool = False
     value_required: bool = False
     ref: str | None = None
+    maximum: float | None = None  # the largest value a FLOAT cell may hold
+    # What an empty cell is stored as when the column cannot be NULL (the year of an undated
+    # region-industry row: 0); exports show that stored value as an empty cell again.
+    empty_stored_as: object = None
 
     @cached_property
     def max_length(self) -> int | None:
@@ -125,7 +132,9 @@ class Table:
     `distinct` names two columns that must differ (a self-link, a region that is its own
     parent) with the reason to report; `tree` means `parent_code` points into the same table
     and must not form a cycle; `group`/`group_columns` mark columns that repeat for each row
-    of a group (the cluster-level columns of clusters.csv) and must agree within the group.
+    of a group (the cluster-level columns of clusters.csv) and must agree within the group;
+    `unordered` means the two key columns name an unordered pair (a-b is b-a): a file may give
+    either order, the import stores and exports the codes in code order.
     """
 
     name: str
@@ -137,6 +146,7 @@ class Table:
     tree: bool = False
     group: tuple[str, ...] = ()
     group_columns: tuple[str, ...] = ()
+    unordered: bool = False
 
     @property
     def filename(self) -> str:
@@ -157,6 +167,13 @@ class Table:
     @property
     def required_names(self) -> list[str]:
         return [column.name for column in self.columns if not column.optional]
+
+    def key_values(self, values: dict[str, object]) -> tuple[object, ...]:
+        """A row's business key (an unordered pair in code order, whatever the file's order)."""
+        key = tuple(values.get(name) for name in self.key)
+        if self.unordered and all(isinstance(part, str) for part in key):
+            return tuple(sorted(key))  # type: ignore[type-var]
+        return key
 
 
 def _col(name: str, kind: Kind, model: type[Model], field_name: str, **options: object) -> Column:
@@ -209,16 +226,43 @@ INDUSTRIES = Table(
 REGION_INDUSTRIES = Table(
     name="region_industries",
     model=RegionIndustry,
-    key=("region_code", "industry_code"),
-    unique_fields=("region", "industry"),
+    key=("region_code", "industry_code", "year"),
+    unique_fields=("region", "industry", "year"),
     columns=(
         _region_code(),
         _industry_code(),
         _col("employment", Kind.DECIMAL, RegionIndustry, "employment", target="employment"),
         _col("output", Kind.DECIMAL, RegionIndustry, "output", target="output", optional=True),
         _col("firms", Kind.INTEGER, RegionIndustry, "firms", target="firms", optional=True),
-        _col("year", Kind.INTEGER, RegionIndustry, "year", target="year", optional=True),
+        _col(
+            "year",
+            Kind.INTEGER,
+            RegionIndustry,
+            "year",
+            target="year",
+            optional=True,
+            empty_stored_as=UNDATED_YEAR,
+        ),
         _source(RegionIndustry),
+    ),
+)
+
+INDUSTRY_REFERENCE = Table(
+    name="industry_reference",
+    model=IndustryReference,
+    key=("industry_code",),
+    unique_fields=("industry",),
+    columns=(
+        _industry_code(),
+        _col(
+            "employment",
+            Kind.DECIMAL,
+            IndustryReference,
+            "employment",
+            target="employment",
+            value_required=True,
+        ),
+        _source(IndustryReference),
     ),
 )
 
@@ -232,8 +276,43 @@ INDUSTRY_LINKS = Table(
         _industry_code("customer_code", "customer_id"),
         _col("weight", Kind.FLOAT, IndustryLink, "weight", target="weight", value_required=True),
         _source(IndustryLink),
+        _col(
+            "customer_weight",
+            Kind.FLOAT,
+            IndustryLink,
+            "customer_weight",
+            target="customer_weight",
+            optional=True,
+        ),
     ),
     distinct=("supplier_code", "customer_code", "an industry cannot supply itself"),
+)
+
+INDUSTRY_RELATEDNESS = Table(
+    name="industry_relatedness",
+    model=IndustryProximity,
+    key=("industry_1", "industry_2"),
+    unique_fields=("industry_1", "industry_2"),
+    columns=(
+        _industry_code("industry_1", "industry_1_id"),
+        _industry_code("industry_2", "industry_2_id"),
+        _col(
+            "proximity",
+            Kind.FLOAT,
+            IndustryProximity,
+            "proximity",
+            target="proximity",
+            value_required=True,
+            maximum=1.0,
+        ),
+        _source(IndustryProximity),
+    ),
+    distinct=(
+        "industry_1",
+        "industry_2",
+        "an industry's proximity to itself is 1 by definition: list pairs of two industries",
+    ),
+    unordered=True,
 )
 
 CLUSTERS = Table(
@@ -323,7 +402,9 @@ TABLES: dict[str, Table] = {
         REGIONS,
         INDUSTRIES,
         REGION_INDUSTRIES,
+        INDUSTRY_REFERENCE,
         INDUSTRY_LINKS,
+        INDUSTRY_RELATEDNESS,
         CLUSTERS,
         ANCHOR_FIRMS,
         ENDOWMENTS,

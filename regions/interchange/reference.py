@@ -23,9 +23,12 @@ from regions.interchange.validate import (
     DuplicateKeys,
     GroupAgreement,
     ParsedRow,
+    RegionCodes,
     TableParser,
     check_distinct,
     check_refs,
+    check_row_scope,
+    check_table_scope,
     check_tree,
 )
 from regions.models import ClusterIndustry
@@ -49,9 +52,13 @@ class TablePlan:
         return codes | {key[0] for key in self.removed}
 
 
-def read_reference(source: TableSource, book: CodeBook, report: ImportReport) -> TablePlan:
-    """Parse a reference table and run the checks that need only this file."""
+def read_reference(
+    source: TableSource, book: CodeBook, report: ImportReport, allowed: RegionCodes = None
+) -> TablePlan:
+    """Parse a reference table and run the checks that need only this file. `allowed`: the
+    region codes a regional admin may write (None: every region)."""
     table, label = source.table, source.label
+    check_table_scope(table, label, allowed, report)
     parser = TableParser(source, report)
     duplicates = DuplicateKeys(table, label, report)
     agreement = GroupAgreement(table, label, report)
@@ -60,6 +67,7 @@ def read_reference(source: TableSource, book: CodeBook, report: ImportReport) ->
         duplicates.check(row)
         agreement.check(row)
         check_distinct(table, label, row, report)
+        check_row_scope(label, row, allowed, report)
         rows.append(row)
     _note_defined_codes(table, rows, book)
     return TablePlan(table, label, parser.present, rows, stored=stored_by_key(table))
@@ -97,6 +105,8 @@ def classify(plan: TablePlan, counts: TableCounts) -> None:
     cluster in the file that the file no longer lists are to be removed.
     """
     compared = sorted(plan.present - set(plan.table.key))
+    if plan.table.unordered:
+        _pairs_in_code_order(plan)
     for row in plan.rows:
         old = plan.stored.get(key_of(plan.table, row.values))
         if old is None:
@@ -110,6 +120,18 @@ def classify(plan: TablePlan, counts: TableCounts) -> None:
     if plan.table.group:
         plan.removed = _dropped_members(plan)
         counts.removed = len(plan.removed)
+
+
+def _pairs_in_code_order(plan: TablePlan) -> None:
+    """Swap the two codes of an unordered pair where the file gave them in reverse order.
+
+    Done after every check, so problems are reported in the columns the file used.
+    """
+    first, second = plan.table.key
+    for row in plan.rows:
+        values = row.values
+        if values[second] < values[first]:
+            values[first], values[second] = values[second], values[first]
 
 
 def _dropped_members(plan: TablePlan) -> list[tuple[Any, ...]]:

@@ -19,6 +19,8 @@ from regions.models import (
     Firm,
     Industry,
     IndustryLink,
+    IndustryProximity,
+    IndustryReference,
     Plant,
     Region,
     RegionIndustry,
@@ -54,12 +56,26 @@ _PATHS: dict[str, tuple[type[Model], dict[str, str]]] = {
             "source": "source",
         },
     ),
+    "industry_reference": (
+        IndustryReference,
+        {"industry_code": "industry__code", "employment": "employment", "source": "source"},
+    ),
     "industry_links": (
         IndustryLink,
         {
             "supplier_code": "supplier__code",
             "customer_code": "customer__code",
             "weight": "weight",
+            "source": "source",
+            "customer_weight": "customer_weight",
+        },
+    ),
+    "industry_relatedness": (
+        IndustryProximity,
+        {
+            "industry_1": "industry_1__code",
+            "industry_2": "industry_2__code",
+            "proximity": "proximity",
             "source": "source",
         },
     ),
@@ -119,16 +135,20 @@ _PATHS: dict[str, tuple[type[Model], dict[str, str]]] = {
 
 
 def key_of(table: Table, row: Row) -> tuple[Any, ...]:
-    return tuple(row[name] for name in table.key)
+    """A row's business key; an optional key column the file leaves out reads as empty."""
+    return tuple(row.get(name) for name in table.key)
 
 
 def stored_rows(table: Table) -> list[Row]:
     """All stored rows of a reference table (not leads), sorted by business key."""
     model, paths = _PATHS[table.name]
     columns = list(paths)
+    stored_empty = {
+        c.name: c.empty_stored_as for c in table.columns if c.empty_stored_as is not None
+    }
     rows = [
         {
-            column: _blank_if_none(column, value)
+            column: _file_value(column, value, stored_empty)
             for column, value in zip(columns, values, strict=True)
         }
         for values in model._default_manager.values_list(*paths.values())
@@ -137,9 +157,14 @@ def stored_rows(table: Table) -> list[Row]:
     return rows
 
 
-def _blank_if_none(column: str, value: object) -> object:
-    # A missing parent is "" in file terms, as an empty parent_code cell reads.
-    return "" if value is None and column == "parent_code" else value
+def _file_value(column: str, value: object, stored_empty: dict[str, object]) -> object:
+    """A stored value in file terms: a missing parent is "" (as an empty parent_code cell
+    reads); a stored stand-in for empty (year 0, undated) is empty (None) again."""
+    if value is None and column == "parent_code":
+        return ""
+    if column in stored_empty and value == stored_empty[column]:
+        return None
+    return value
 
 
 def stored_by_key(table: Table) -> dict[tuple[Any, ...], Row]:

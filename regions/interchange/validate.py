@@ -18,6 +18,12 @@ from regions.interchange.readers import ReadError, TableSource
 from regions.interchange.report import ImportReport
 
 EMPTY_FILE = "file is empty, expected a header row"
+OUTSIDE_SCOPE = "outside the regions you administer"
+SHARED_TABLE = (
+    "only an administrator of every region may import this table (it is not one region's data)"
+)
+# The region codes a regional admin may write; None: every region.
+RegionCodes = frozenset[str] | None
 _REF_FILES = {"region": "regions.csv", "industry": "industries.csv", "firm": "firms.csv"}
 
 
@@ -116,19 +122,25 @@ class DuplicateKeys:
     """
 
     def __init__(self, table: Table, label: str, report: ImportReport) -> None:
+        self.table = table
         self.key = table.key
         self.label = label
         self.report = report
         self.first_row: dict[Any, int] = {}
+        self.note = " (a pair in either order is the same pair)" if table.unordered else ""
+        # Key columns that may be empty (a region-industry row's year: undated).
+        self.may_be_empty = {name for name in table.key if not table.by_name[name].value_required}
 
     def check(self, row: ParsedRow) -> None:
         values = row.values
-        key = (
-            (values.get(self.key[0]),)
-            if len(self.key) == 1
-            else tuple(values.get(name) for name in self.key)
-        )
-        if any(part in (None, "") for part in key):
+        if len(self.key) == 1:
+            key: tuple[Any, ...] = (values.get(self.key[0]),)
+        else:
+            key = self.table.key_values(values)
+        if any(
+            part in (None, "") and name not in self.may_be_empty
+            for name, part in zip(self.key, key, strict=True)
+        ):
             return
         first = self.first_row.setdefault(key[0] if len(key) == 1 else key, row.number)
         if first != row.number:
@@ -136,8 +148,8 @@ class DuplicateKeys:
                 self.label,
                 row.number,
                 ", ".join(self.key),
-                " / ".join(str(part) for part in key),
-                f"duplicate of row {first}",
+                " / ".join(str(values.get(name)) for name in self.key),
+                f"duplicate of row {first}{self.note}",
             )
             row.ok = False
 
@@ -219,6 +231,24 @@ def _check_anchor_cluster(label: str, row: ParsedRow, book: CodeBook, report: Im
             f"unknown cluster of region {key[0]} (not in the database or in "
             f"{TABLES['clusters'].filename})",
         )
+        row.ok = False
+
+
+def check_table_scope(table: Table, label: str, allowed: RegionCodes, report: ImportReport) -> bool:
+    """A table that belongs to no region (regions, industries, links) needs an admin of every
+    region; returns whether the table may be imported."""
+    if allowed is None or "region_code" in table.by_name:
+        return True
+    report.error(label, None, "", "", SHARED_TABLE)
+    return False
+
+
+def check_row_scope(label: str, row: ParsedRow, allowed: RegionCodes, report: ImportReport) -> None:
+    """The row's region must be one of the user's: the same scope as the editor and the API
+    (screening.access.admin_region_ids)."""
+    code = row.values.get("region_code")
+    if allowed is not None and code and code not in allowed:
+        report.error(label, row.number, "region_code", str(code), OUTSIDE_SCOPE)
         row.ok = False
 
 

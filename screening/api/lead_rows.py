@@ -78,6 +78,8 @@ COLUMNS = (
     "score__local_fit",
     "score__chain_completion",
     "score__cluster_strength",
+    "score__strengthen",
+    "score__pull",
     "score__confidence",
     "xs_computed_at",
     "score__lead_revision",
@@ -347,7 +349,11 @@ def _score(
     """The row's score summary, as LeadSerializer.get_score writes it."""
     if values["score__lead_id"] is None:
         return None
-    summary: dict[str, Any] = {name: float(values[f"score__{name}"]) for name in SCORE_VALUES}
+    # The parts of cluster strength are NULL for a score computed before anchor pull existed.
+    summary: dict[str, Any] = {
+        name: None if values[f"score__{name}"] is None else float(values[f"score__{name}"])
+        for name in SCORE_VALUES
+    }
     summary["computed_at"] = _timestamp(values["xs_computed_at"], zone)
     stored = Stamps(*(values[f"score__{name}"] for name in Stamps._fields))
     in_force = Stamps(

@@ -31,12 +31,18 @@ class HasRole(BasePermission):
 
 class ReferenceData(HasRole):
     """Reference data (regions, industries, clusters, links, endowments): every role reads,
-    only admins write."""
+    admins write. A regional admin writes the rows of their own regions only (clusters,
+    endowments: the view scopes them, `region_scoped`); data no region owns (the region tree,
+    industries, links) only admins of every region write."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if not super().has_permission(request, view):
             return False
-        return request.method in SAFE_METHODS or access.can_edit_reference_data(request.user)
+        if request.method in SAFE_METHODS:
+            return True
+        if getattr(view, "region_scoped", False):
+            return access.can_edit_reference_data(request.user)
+        return access.can_edit_shared_reference(request.user)
 
 
 class LeadAccess(HasRole):
@@ -50,7 +56,7 @@ class LeadAccess(HasRole):
         if not super().has_permission(request, view):
             return False
         if request.method == "POST" and getattr(view, "action", None) == "create":
-            return access.has_role(request.user, Role.OFFICER, Role.ADMIN)
+            return access.has_role(request.user, Role.OFFICER, Role.ADMIN, Role.REGIONAL_ADMIN)
         return True
 
     def has_object_permission(self, request: Request, view: Any, obj: Lead) -> bool:
@@ -67,9 +73,20 @@ class ManagesShortlists(HasRole):
 
 
 class AdminOnly(HasRole):
+    """Admins and regional admins (an upload is then limited to the user's regions, row by
+    row: projects.interchange.importer)."""
+
     def has_permission(self, request: Request, view: Any) -> bool:
         return super().has_permission(request, view) and access.can_edit_reference_data(
             request.user
+        )
+
+
+def check_may_edit_region(user: Any, region: Region | None) -> None:
+    """A cluster or endowment may only be created in, or moved to, a region the user edits."""
+    if region is not None and not access.can_edit_region(user, region.pk):
+        raise exceptions.ValidationError(
+            {"region": [_("You can only change data of regions you administer.")]}
         )
 
 

@@ -33,6 +33,8 @@ class Ranked:
     chain_completion: float
     cluster_strength: float
     confidence: float
+    strengthen: float
+    pull: float
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def weights_in_force(region_id: int | None) -> SubScoreWeights:
     profile: ScoringProfile = (
         profiles.for_region(region_id) if region_id is not None else profiles.default
     )
-    return SubScoreWeights.normalised(*profile.weights())
+    return profile.sub_score_weights()
 
 
 def shortlist(request: RankRequest) -> tuple[list[ShortlistEntry], int]:
@@ -75,6 +77,8 @@ def shortlist(request: RankRequest) -> tuple[list[ShortlistEntry], int]:
             chain_completion=row.chain_completion,
             cluster_strength=row.cluster_strength,
             confidence=row.confidence,
+            strengthen=row.strengthen,
+            pull=row.pull,
             lead=leads[row.lead_id],
             stored_total=leads[row.lead_id].score.total,
         )
@@ -115,6 +119,8 @@ def _region_fit(
         chain_completion=float(scores.chain_completion[i]),
         cluster_strength=float(scores.cluster_strength[i]),
         confidence=float(scores.confidence[i]),
+        strengthen=float(scores.strengthen[i]),
+        pull=float(scores.pull[i]),
         region={
             "id": region["pk"],
             "code": region["code"],

@@ -8,12 +8,12 @@ while validating, so a row the database would reject comes back as a 400 naming 
 from __future__ import annotations
 
 import copy
-from collections import Counter
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from regions.models import (
@@ -25,6 +25,7 @@ from regions.models import (
     IndustryLink,
     Region,
 )
+from regions.validators import first_repeat
 from screening.api.errors import NON_FIELD
 
 
@@ -122,15 +123,32 @@ class AnchorFirmSerializer(serializers.ModelSerializer):
         fields = ("id", "name", "name_en", "source")
 
 
-class ClusterSerializer(ModelRulesSerializer):
-    """A cluster with its member industries and anchor firms.
+@extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+class TargetLinksField(serializers.Field):
+    """Industry ids of the chain links the agency targets (read from ClusterTargetLink rows)."""
 
-    On write, `members` and `anchors` are optional; when given, each replaces the cluster's
-    whole list (leave it out to keep the list as it is).
+    def to_representation(self, value: Any) -> list[int]:
+        return sorted(link.industry_id for link in value.all())
+
+    def to_internal_value(self, data: Any) -> list[int]:
+        if not isinstance(data, list) or not all(
+            isinstance(x, int) and not isinstance(x, bool) for x in data
+        ):
+            raise serializers.ValidationError(_("Expected a list of industry ids."))
+        return data
+
+
+class ClusterSerializer(ModelRulesSerializer):
+    """A cluster with its member industries, anchor firms and target chain links.
+
+    On write, `members`, `anchors` and `target_links` are optional; when given, each replaces
+    the cluster's whole list (leave it out to keep the list as it is). `target_links` lists
+    the industries (suppliers or customers of the members) the agency treats as links to fill.
     """
 
     members = ClusterMemberSerializer(many=True, required=False)
     anchors = AnchorFirmSerializer(many=True, required=False)
+    target_links = TargetLinksField(required=False)
 
     class Meta:
         model = Cluster
@@ -147,6 +165,7 @@ class ClusterSerializer(ModelRulesSerializer):
             "source",
             "members",
             "anchors",
+            "target_links",
         )
         extra_kwargs: ClassVar[dict[str, dict[str, object]]] = {"target_capex": {"min_value": 0}}
 
@@ -160,5 +179,5 @@ class ClusterSerializer(ModelRulesSerializer):
 
 
 def _reject_repeats(keys: list[object], message: str) -> None:
-    if any(count > 1 for count in Counter(keys).values()):
+    if first_repeat(keys) is not None:  # the write service's rule (regions.validators)
         raise serializers.ValidationError(message)

@@ -51,11 +51,16 @@ def _staleness(context: Mapping[str, Any]) -> Callable[[Lead], bool]:
     return check
 
 
+_PART_HELP = "A part of cluster_strength; null for a score computed before anchor pull existed."
+
+
 class ScoreSummarySerializer(serializers.Serializer):
     total = serializers.FloatField()
     local_fit = serializers.FloatField()
     chain_completion = serializers.FloatField()
     cluster_strength = serializers.FloatField()
+    strengthen = serializers.FloatField(allow_null=True, help_text=_PART_HELP)
+    pull = serializers.FloatField(allow_null=True, help_text="Anchor pull. " + _PART_HELP)
     confidence = serializers.FloatField()
     computed_at = serializers.DateTimeField()
     stale = serializers.SerializerMethodField(
@@ -178,7 +183,15 @@ DECIMAL_LEAD_FIELDS = {
     )
     for name in ("capex", "land_ha", "power_mw")
 }
-SCORE_VALUES = ("total", "local_fit", "chain_completion", "cluster_strength", "confidence")
+SCORE_VALUES = (
+    "total",
+    "local_fit",
+    "chain_completion",
+    "cluster_strength",
+    "strengthen",
+    "pull",
+    "confidence",
+)
 
 
 class LeadWriteSerializer(serializers.ModelSerializer):
@@ -254,6 +267,7 @@ class ProfileBriefSerializer(serializers.ModelSerializer):
             "local_fit",
             "chain_completion",
             "cluster_strength",
+            "pull_share",
         )
         read_only_fields = fields
 
@@ -277,6 +291,8 @@ class LeadScoreListSerializer(serializers.ModelSerializer):
             "local_fit",
             "chain_completion",
             "cluster_strength",
+            "strengthen",
+            "pull",
             "confidence",
             "computed_at",
         )
@@ -300,6 +316,8 @@ class LeadScoreSerializer(serializers.ModelSerializer):
             "local_fit",
             "chain_completion",
             "cluster_strength",
+            "strengthen",
+            "pull",
             "confidence",
             "computed_at",
             "profile",
@@ -327,6 +345,8 @@ class ScoreHistorySerializer(serializers.ModelSerializer):
             "local_fit",
             "chain_completion",
             "cluster_strength",
+            "strengthen",
+            "pull",
             "confidence",
             "profile",
             "measures_version",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -15,12 +16,19 @@ from screening.scoring import PRESETS, SubScoreWeights
 
 
 class WeightsQuerySerializer(serializers.Serializer):
-    """Optional weight override: a preset, or all three weights (any scale, normalised)."""
+    """Optional weight override: a preset, or all three weights (any scale, normalised), and
+    optionally the share of anchor pull within cluster strengthening (0-1)."""
 
     preset = serializers.ChoiceField(choices=sorted(PRESETS), required=False)
     local_fit = serializers.FloatField(min_value=0, max_value=1e6, required=False)
     chain_completion = serializers.FloatField(min_value=0, max_value=1e6, required=False)
     cluster_strength = serializers.FloatField(min_value=0, max_value=1e6, required=False)
+    pull_share = serializers.FloatField(
+        min_value=0,
+        max_value=1,
+        required=False,
+        help_text="Share of anchor pull within cluster strengthening (default: the profile's).",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         names = ["local_fit", "chain_completion", "cluster_strength"]
@@ -36,16 +44,21 @@ class WeightsQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError({"local_fit": [_("Weights cannot all be zero.")]})
         return attrs
 
-    def override(self) -> SubScoreWeights | None:
-        """The overriding weights, or None when the request gave none."""
+    def override(self, in_force: SubScoreWeights) -> SubScoreWeights | None:
+        """The overriding weights, or None when the request gave none. A share of pull given
+        alone overrides only that share of the weights in force."""
         data = self.validated_data
         if "preset" in data:
-            return PRESETS[data["preset"]]
-        if "local_fit" in data:
-            return SubScoreWeights.normalised(
+            weights = PRESETS[data["preset"]]
+        elif "local_fit" in data:
+            weights = SubScoreWeights.normalised(
                 data["local_fit"], data["chain_completion"], data["cluster_strength"]
             )
-        return None
+        elif "pull_share" in data:
+            weights = in_force
+        else:
+            return None
+        return replace(weights, pull_share=data.get("pull_share", weights.pull_share))
 
 
 class ShortlistQuerySerializer(WeightsQuerySerializer):
@@ -72,6 +85,9 @@ class WeightsSerializer(serializers.Serializer):
     local_fit = serializers.FloatField()
     chain_completion = serializers.FloatField()
     cluster_strength = serializers.FloatField()
+    pull_share = serializers.FloatField(
+        help_text="Share of anchor pull within cluster strengthening."
+    )
 
 
 class SubScoresSerializer(serializers.Serializer):
@@ -79,7 +95,11 @@ class SubScoresSerializer(serializers.Serializer):
     total = serializers.FloatField(help_text="Under the weights of this ranking.")
     local_fit = serializers.FloatField()
     chain_completion = serializers.FloatField()
-    cluster_strength = serializers.FloatField()
+    cluster_strength = serializers.FloatField(
+        help_text="(1 - pull_share) x strengthen + pull_share x pull."
+    )
+    strengthen = serializers.FloatField(help_text="Strengthening an existing cluster.")
+    pull = serializers.FloatField(help_text="Anchor pull: drawing missing suppliers in.")
     confidence = serializers.FloatField()
 
 

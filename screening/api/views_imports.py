@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 from projects.interchange import uploads as upload_pages
 from projects.interchange.importer import import_bundle
 from regions.interchange.report import ImportReport
+from screening import access
 from screening.api.permissions import AdminOnly
 from screening.api.views_reference import ApiViewMixin
 from screening.models import ScoreRun
@@ -114,7 +115,7 @@ def _import_body(token: str, report: ImportReport, runs: list[int]) -> dict[str,
     }
 
 
-def _run_import(token: str, *, dry_run: bool) -> dict[str, Any]:
+def _run_import(token: str, *, dry_run: bool, user: Any) -> dict[str, Any]:
     """Run the import of a stored upload and record its progress where status reads it."""
     path = upload_pages.stored_upload(token)
     key, ttl = upload_pages.progress_key(token), upload_pages.UPLOAD_MAX_AGE_SECONDS
@@ -125,7 +126,12 @@ def _run_import(token: str, *, dry_run: bool) -> dict[str, Any]:
         offset = state["total"] if phase == "write" else 0
         cache.set(key, state | {"done": offset + rows_done}, ttl)
 
-    report = import_bundle(path, dry_run=dry_run, progress=None if dry_run else progress)
+    report = import_bundle(
+        path,
+        dry_run=dry_run,
+        progress=None if dry_run else progress,
+        regions=access.admin_region_codes(user),
+    )
     if dry_run:
         leads = report.counts.get("leads")
         total = leads.created + leads.updated + leads.unchanged if leads else 0
@@ -155,7 +161,7 @@ class ImportListView(ApiViewMixin, APIView):
         upload.is_valid(raise_exception=True)
         with as_bundle(upload.validated_data["file"]) as bundle:
             token = upload_pages.store_upload(bundle)
-        body = _run_import(token, dry_run=upload.validated_data["dry_run"])
+        body = _run_import(token, dry_run=upload.validated_data["dry_run"], user=request.user)
         return Response(ImportSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
@@ -168,7 +174,7 @@ class ImportConfirmView(ApiViewMixin, APIView):
         summary="Import a checked upload for real", request=None, responses=ImportSerializer
     )
     def post(self, request: Request, token: str) -> Response:
-        return Response(ImportSerializer(_run_import(token, dry_run=False)).data)
+        return Response(ImportSerializer(_run_import(token, dry_run=False, user=request.user)).data)
 
 
 class ImportStatusView(ApiViewMixin, APIView):

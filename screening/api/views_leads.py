@@ -181,7 +181,8 @@ class LeadViewSet(
         lead = self.get_object()
         query = r.BestRegionsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        weights = query.override() or rankings.weights_in_force(None)
+        in_force = rankings.weights_in_force(None)
+        weights = query.override(in_force) or in_force
         fits = rankings.best_regions(
             lead,
             weights,

@@ -82,7 +82,11 @@ class ProspectSerializer(serializers.Serializer):
     employees = serializers.IntegerField(allow_null=True, help_text="Null: unknown.")
     local_fit = serializers.FloatField()
     chain_completion = serializers.FloatField()
-    cluster_strength = serializers.FloatField()
+    cluster_strength = serializers.FloatField(
+        help_text="strengthen and pull mixed by the profile's share of pull."
+    )
+    strengthen = serializers.FloatField(help_text="A part of cluster_strength.")
+    pull = serializers.FloatField(help_text="Anchor pull: a part of cluster_strength.")
     total = serializers.FloatField(help_text="Under the profile in force for the region.")
     confidence = serializers.FloatField()
     gap_filled = serializers.CharField(help_text="The chain gap the firm would fill; empty: none.")
@@ -138,12 +142,14 @@ def _row(found: ProspectList, i: int, explain: bool) -> dict[str, Any]:
         "rank": p.rank,
         "country": p.firm.country,
         "employees": p.firm.employees,
+        "strengthen": round(p.strengthen, 1),
+        "pull": round(p.pull, 1),
         "confidence": round(p.confidence, 2),
         "plant_here": p.plant_here,
         "plants_in_province": [r.code for r in p.plants_in_province],
         "courted_in": sorted({lead.region.code for lead in [*p.leads_here, *p.leads_elsewhere]}),
     }
     if explain:
-        data = prospect_explanation(found.loaded, found.scope, p.firm, p.gap, found.weights)
+        data = prospect_explanation(found.loaded, found.scope, p.firm, p.gap, found.profile)
         row["explanation"] = data["sentences"]["en" if is_english() else "zh"]
     return row

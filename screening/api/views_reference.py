@@ -23,9 +23,10 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from regions.models import Cluster, Endowment, Industry, IndustryLink, Region
+from screening import access
 from screening.api import filters, serializers
 from screening.api.pagination import PagePagination
-from screening.api.permissions import ReferenceData
+from screening.api.permissions import ReferenceData, check_may_edit_region
 from screening.api.schema import ApiSchema
 from screening.api.writes import cluster_save, reference_delete, reference_save
 
@@ -64,6 +65,28 @@ class ReferenceViewSet(ApiViewMixin, viewsets.ModelViewSet):
         reference_delete(instance)
 
 
+class RegionScopedWrites(ReferenceViewSet):
+    """Rows that belong to one region (clusters, endowments): a regional admin writes only
+    their own regions' rows. Another region's row is not found for a write (404, as for
+    leads), and a row may not be created in or moved to a region outside the user's."""
+
+    region_scoped = True
+
+    def scoped(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+            return queryset
+        scope = access.admin_region_ids(self.request.user)
+        return queryset if scope is None else queryset.filter(region_id__in=scope)
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        check_may_edit_region(self.request.user, serializer.validated_data.get("region"))
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        check_may_edit_region(self.request.user, serializer.validated_data.get("region"))
+        super().perform_update(serializer)
+
+
 @extend_schema_view(list=extend_schema(summary="Regions (province, city, county, zone)"))
 class RegionViewSet(ReferenceViewSet):
     """Provinces, cities, counties and zones; `parent` forms the tree."""
@@ -87,8 +110,8 @@ class IndustryViewSet(ReferenceViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="Clusters with member industries and anchors"))
-class ClusterViewSet(ReferenceViewSet):
-    """Industry clusters of regions, with member industries and anchor firms."""
+class ClusterViewSet(RegionScopedWrites):
+    """Industry clusters of regions, with member industries, anchor firms and target links."""
 
     serializer_class = serializers.ClusterSerializer
     filterset_class = filters.ClusterFilter
@@ -96,12 +119,16 @@ class ClusterViewSet(ReferenceViewSet):
     ordering = ("region__code", "code")
 
     def get_queryset(self) -> QuerySet[Cluster]:
-        return Cluster.objects.prefetch_related("members__industry", "anchors")
+        return self.scoped(
+            Cluster.objects.prefetch_related("members__industry", "anchors", "target_links")
+        )
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        check_may_edit_region(self.request.user, serializer.validated_data.get("region"))
         cluster_save(serializer)
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        check_may_edit_region(self.request.user, serializer.validated_data.get("region"))
         cluster_save(serializer)
 
 
@@ -117,11 +144,13 @@ class IndustryLinkViewSet(ReferenceViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="Factor endowments of regions"))
-class EndowmentViewSet(ReferenceViewSet):
+class EndowmentViewSet(RegionScopedWrites):
     """Factor endowments of regions (port, industrial land, power price, …)."""
 
-    queryset = Endowment.objects.all()
     serializer_class = serializers.EndowmentSerializer
     filterset_class = filters.EndowmentFilter
     ordering_fields = ("id", "factor", "value")
     ordering = ("region__code", "factor")
+
+    def get_queryset(self) -> QuerySet[Endowment]:
+        return self.scoped(Endowment.objects.all())

@@ -87,8 +87,9 @@ class ShortlistView(ApiViewMixin, APIView):
         query = r.ShortlistQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        override = query.override()
-        weights = override or rankings.weights_in_force(params.get("region"))
+        in_force = rankings.weights_in_force(params.get("region"))
+        override = query.override(in_force)
+        weights = override or in_force
         entries, considered = rankings.shortlist(rank_request(request, params, weights))
         body = {
             "weights": weights,
@@ -118,6 +119,7 @@ def rank_request(request: Request, params: dict[str, Any], w: SubScoreWeights) -
         region_ids=tuple(region_ids) if region_ids is not None else None,
         industry_ids=tuple(industry_descendants([industry])) if industry else None,
         filters=filters,
+        pull_share=w.pull_share,
     )
 
 

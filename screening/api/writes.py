@@ -2,7 +2,8 @@
 
 Each write runs in one transaction with screening.invalidation.rows_written, so a change of
 clusters, endowments, links or regions makes exactly the scores it affects stale, and the
-recompute is enqueued on commit.
+recompute is enqueued on commit. Clusters go through regions.services, the write service of
+the product's cluster editor, so both validate and write the same way.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from django.db import transaction
 from django.db.models import Model
 from rest_framework.serializers import BaseSerializer
 
-from regions.models import AnchorFirm, Cluster, ClusterIndustry
+from regions.models import Cluster, ClusterRole
+from regions.services import AnchorDraft, ClusterDraft, MemberDraft
+from regions.services import cluster_save as save_cluster
 from screening import invalidation
 
 
@@ -34,25 +37,27 @@ def reference_save(serializer: BaseSerializer[Any]) -> Model:
     return obj
 
 
-@transaction.atomic
 def cluster_save(serializer: BaseSerializer[Any]) -> Cluster:
-    """Create or update a cluster; given member and anchor lists replace the old ones."""
+    """Create or update a cluster through the write service the cluster editor uses; given
+    member, anchor and target-link lists replace the old ones."""
     data = dict(serializer.validated_data)
     members = data.pop("members", None)
     anchors = data.pop("anchors", None)
-    old = _stored(Cluster, serializer.instance)
-    cluster = serializer.instance or Cluster()
-    for name, value in data.items():
-        setattr(cluster, name, value)
-    cluster.save()
-    if members is not None:
-        cluster.members.all().delete()
-        ClusterIndustry.objects.bulk_create(ClusterIndustry(cluster=cluster, **m) for m in members)
-    if anchors is not None:
-        cluster.anchors.all().delete()
-        AnchorFirm.objects.bulk_create(AnchorFirm(cluster=cluster, **a) for a in anchors)
+    targets = data.pop("target_links", None)
+    draft = ClusterDraft(
+        fields=data,
+        members=None
+        if members is None
+        else tuple(MemberDraft(m["industry"].pk, m.get("role", ClusterRole.CORE)) for m in members),
+        anchors=None
+        if anchors is None
+        else tuple(
+            AnchorDraft(a["name"], a.get("name_en", ""), a.get("source", "")) for a in anchors
+        ),
+        target_links=None if targets is None else tuple(targets),
+    )
+    cluster = save_cluster(serializer.instance, draft)
     serializer.instance = cluster
-    invalidation.rows_written(Cluster, [o for o in (old, cluster) if o is not None])
     return cluster
 
 

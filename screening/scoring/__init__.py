@@ -11,39 +11,70 @@ from screening.scoring.engine import (
     ScoreArrays,
     World,
     WorldInputs,
+    apply_weights,
     build_world,
     score_lead_everywhere,
     score_leads,
 )
 from screening.scoring.explain import explain_lead
 from screening.scoring.explain_text import FACTOR_LABELS
-from screening.scoring.reweight import weighted_total, weighted_totals
+from screening.scoring.pull import input_profile
+from screening.scoring.relatedness import (
+    ReferenceSpace,
+    RelatednessError,
+    apply_concordance,
+    proximity_pairs,
+    read_concordance,
+    read_relatedness,
+    read_size_table,
+    reference_space,
+    write_pairs,
+)
+from screening.scoring.reweight import cluster_mix, weighted_total, weighted_totals
 from screening.scoring.weights import (
     CR_ACCEPT,
+    DEFAULT_PULL_SHARE,
     PRESETS,
     AhpResult,
+    Robustness,
     SubScoreWeights,
     ahp_weights,
     rank_robustness,
 )
+from screening.scoring.world import MIN_REGIONS_FOR_ESTIMATED_PROXIMITY
 
 __all__ = [
     "CR_ACCEPT",
+    "DEFAULT_PULL_SHARE",
     "FACTOR_LABELS",
+    "MIN_REGIONS_FOR_ESTIMATED_PROXIMITY",
     "PRESETS",
     "AhpResult",
     "LeadBatch",
+    "ReferenceSpace",
+    "RelatednessError",
+    "Robustness",
     "ScoreArrays",
     "SubScoreWeights",
     "World",
     "WorldInputs",
     "ahp_weights",
+    "apply_concordance",
+    "apply_weights",
     "build_world",
+    "cluster_mix",
     "complexity_frames",
     "explain_lead",
+    "input_profile",
+    "proximity_pairs",
     "rank_robustness",
+    "read_concordance",
+    "read_relatedness",
+    "read_size_table",
+    "reference_space",
     "score_lead_everywhere",
     "score_leads",
     "weighted_total",
     "weighted_totals",
+    "write_pairs",
 ]

@@ -4,7 +4,9 @@ From a link-weight matrix W[i, j] (supplier i -> customer j, >= 0, diagonal excl
 Leontief input-output accounting:
 
 - supplier share s[i, k] = W[i, k] / sum_i W[i, k]  (share of k's inputs bought from i);
-- customer share c[k, j] = W[k, j] / sum_j W[k, j]  (share of k's sales going to j);
+- customer share c[k, j] = V[k, j] / sum_j V[k, j]  (share of k's sales going to j), where V
+  is the customer-side weight when the source gives it for every link of supplier k, and W
+  otherwise (a hand-drawn map has one number per link);
 - upstream availability U[r, k] = sum_i s[i, k] P[r, i] over known cells, renormalised;
 - downstream market     D[r, k] = sum_j c[k, j] P[r, j] over known cells, renormalised;
 - gap[r, k] = (1 - P[r, k]) * mean of the defined sides.
@@ -38,12 +40,18 @@ def _divide_or_nan(num: FloatArray, den: FloatArray) -> FloatArray:
     return out
 
 
-def link_shares(link_weight: FloatArray) -> tuple[FloatArray, FloatArray]:
+def link_shares(
+    link_weight: FloatArray, customer_weight: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray]:
     """Supplier shares s (columns sum to 1) and customer shares c (rows sum to 1).
 
-    The diagonal (an industry buying from itself) is excluded. An industry with no suppliers
-    has a zero column in s, one with no customers a zero row in c. Shares are on the grid of
-    screening.scoring.exact, so that the chain sums are exact.
+    ``customer_weight`` (I, I), optional: the customer-side weight of each link (e.g. an IO
+    table's customer share), NaN where the source does not give it. A supplier's row of c
+    comes from these when every one of its links has one, else from ``link_weight`` (the two
+    are in different units, so a row is never mixed). The diagonal (an industry buying from
+    itself) is excluded. An industry with no suppliers has a zero column in s, one with no
+    customers a zero row in c. Shares are on the grid of screening.scoring.exact, so that the
+    chain sums are exact.
     """
     w = np.array(link_weight, dtype=np.float64)
     if w.ndim != 2 or w.shape[0] != w.shape[1]:
@@ -52,8 +60,22 @@ def link_shares(link_weight: FloatArray) -> tuple[FloatArray, FloatArray]:
         raise ValueError("link_weight must be finite and >= 0 (0 = no link)")
     np.fill_diagonal(w, 0.0)
     s = np.nan_to_num(_divide_or_nan(w, w.sum(axis=0, keepdims=True)))
-    c = np.nan_to_num(_divide_or_nan(w, w.sum(axis=1, keepdims=True)))
+    sales = w if customer_weight is None else _customer_side(w, customer_weight)
+    c = np.nan_to_num(_divide_or_nan(sales, sales.sum(axis=1, keepdims=True)))
     return on_grid(s, SHARE_BITS), on_grid(c, SHARE_BITS)
+
+
+def _customer_side(w: FloatArray, customer_weight: FloatArray) -> FloatArray:
+    """Per supplier row: the customer weights if every link of the row has one, else w."""
+    v = np.array(customer_weight, dtype=np.float64)
+    if v.shape != w.shape:
+        raise ValueError(f"customer_weight has shape {v.shape}, expected {w.shape}")
+    if np.any(v < 0) or np.any(np.isinf(v)):
+        raise ValueError("customer_weight must be >= 0 and finite where known (NaN = unknown)")
+    np.fill_diagonal(v, 0.0)
+    linked = w > 0
+    complete = ~np.any(linked & np.isnan(v), axis=1) & np.any(linked, axis=1)
+    return np.where(complete[:, np.newaxis] & linked, np.nan_to_num(v), w)
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,13 @@ Pure numpy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from screening.scoring.exact import MEMBER_BITS, SIZE_BITS, on_grid
+from screening.scoring.exact import MEMBER_BITS, NATIONAL_SHARE_BITS, SIZE_BITS, on_grid
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -87,16 +88,18 @@ CLUSTER_BLOCK = 1024
 
 
 def _strength_block(
-    emp: FloatArray, total: FloatArray, own: IntArray
+    emp: FloatArray, total: FloatArray, own: IntArray, national: FloatArray | None = None
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray, FloatArray]:
     """For a block of clusters: LQ, its p75, employment p25, employment, strong, strength.
 
     emp (n, b) is each cluster definition's employment in every region of the level, total
-    (n,) the regions' total employment, own (b,) the row of each cluster's own region.
+    (n,) the regions' total employment, own (b,) the row of each cluster's own region;
+    national (b,), optional, each cluster's share of the reference economy (else the level's).
     """
     columns = np.arange(emp.shape[1])
     share = np.divide(emp, total[:, None], out=np.zeros(emp.shape), where=total[:, None] > 0)
-    national = emp.sum(axis=0) / total.sum() if total.sum() > 0 else np.zeros(emp.shape[1])
+    if national is None:
+        national = emp.sum(axis=0) / total.sum() if total.sum() > 0 else np.zeros(emp.shape[1])
     lq = np.divide(share, national, out=np.zeros(emp.shape), where=national > 0)
     own_lq, own_emp = lq[own, columns], emp[own, columns]
     # Percentiles along contiguous rows: partitioning strided columns is several times slower.
@@ -114,12 +117,16 @@ def cluster_tables(
     proximity: list[FloatArray],
     cluster_region: IntArray,
     members: FloatArray,
+    reference_share: FloatArray | None = None,
 ) -> ClusterTables:
     """Cluster measures from sizes (R, I; unknown cells already 0 and flagged in `known`).
 
     proximity[l] is the phi matrix used for regions of level l. Unknown cells are left out of
     employment (an under-estimate, reflected in coverage), never imputed. Each cluster's
     definition is evaluated in every region of its own region's level (the LQ reference).
+    reference_share (I,), optional: national industry shares (NaN = not given); the LQ then
+    compares a cluster's share of the region with its share of the nation (industries without
+    a national share keep their level's share).
     """
     n_clusters = cluster_region.shape[0]
     # On dyadic grids, so that cluster employment is an exact sum (screening.scoring.exact).
@@ -133,7 +140,8 @@ def cluster_tables(
         ks = np.flatnonzero(region_level[cluster_region] == level)
         for block in np.array_split(ks, max(1, -(-ks.size // CLUSTER_BLOCK))):
             emp = sizes[rows] @ members[block].T
-            parts = _strength_block(emp, total_emp[rows], position[cluster_region[block]])
+            national = _national_cluster_share(sizes[rows], members[block], reference_share)
+            parts = _strength_block(emp, total_emp[rows], position[cluster_region[block]], national)
             out[:6, block] = np.array(parts, dtype=np.float64)
             own_known = known[cluster_region[block]].astype(np.float64)
             out[6, block] = np.einsum("ki,ki->k", own_known, members[block])
@@ -155,6 +163,24 @@ def cluster_tables(
         best=best,
         base=base,
     )
+
+
+def _national_cluster_share(
+    level_sizes: FloatArray, members: FloatArray, reference_share: FloatArray | None
+) -> FloatArray | None:
+    """Each cluster's share of the reference economy (member-weighted), or None.
+
+    The industry shares go on a dyadic grid so that the product is an exact sum: a cluster's
+    share is then the same bit for bit whichever clusters are computed with it (a partial
+    rebuild after an edit computes one region's; screening.scoring.exact)."""
+    if reference_share is None:
+        return None
+    level_total = level_sizes.sum()
+    level_share = (
+        level_sizes.sum(axis=0) / level_total if level_total > 0 else np.zeros(level_sizes.shape[1])
+    )
+    share = np.where(np.isfinite(reference_share), reference_share, level_share)
+    return members @ on_grid(share, NATIONAL_SHARE_BITS)
 
 
 def _best_clusters(
@@ -205,6 +231,40 @@ def _whole_region_blocks(sorted_regions: IntArray, sorted_levels: IntArray) -> l
     if n:
         blocks.append(slice(begin, n))
     return blocks
+
+
+# The per-cluster arrays of ClusterTables (the others, best and base, are per region x industry).
+_PER_CLUSTER = ("employment", "lq", "lq_p75", "employment_p25", "strong", "strength", "coverage")
+
+
+def update_cluster_tables(
+    previous: ClusterTables,
+    compute: Callable[[IntArray, FloatArray], ClusterTables],
+    cluster_region: IntArray,
+    members: FloatArray,
+    regions: IntArray,
+) -> ClusterTables:
+    """The tables after the member lists of some clusters of `regions` changed (the clusters,
+    their order and every size unchanged), without recomputing the other regions' clusters.
+
+    `compute(cluster_region, members)` is cluster_tables over the same sizes and proximity.
+    It is run on the clusters of `regions` only; their measures and those regions' best
+    cluster replace the previous entries. Nothing else can differ from a full computation:
+    a cluster's measures depend on its own members and the sizes only, a region's best cluster
+    on that region's clusters only, and every sum is exact (on dyadic grids), so the result is
+    bit for bit what cluster_tables over every cluster gives (tests/scoring check it).
+    """
+    ks = np.flatnonzero(np.isin(cluster_region, regions))
+    part = compute(cluster_region[ks], members[ks])
+    updated = {name: getattr(previous, name).copy() for name in _PER_CLUSTER}
+    for name in _PER_CLUSTER:
+        updated[name][ks] = getattr(part, name)
+    rows = np.unique(cluster_region[ks])
+    best, base = previous.best.copy(), previous.base.copy()
+    chosen = part.best[rows]
+    best[rows] = np.where(chosen >= 0, ks[np.maximum(chosen, 0)], -1)
+    base[rows] = part.base[rows]
+    return ClusterTables(best=best, base=base, **updated)
 
 
 def related_clusters(

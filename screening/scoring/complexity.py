@@ -142,7 +142,7 @@ def relatedness(
     """
     rca_matrix = rca(_as_size_matrix(x))
     mcp = presence(rca_matrix, threshold)
-    notes = _empty_warnings(mcp.sum(axis=1), mcp.sum(axis=0), threshold, None, industry_codes)
+    notes = empty_warnings(mcp.sum(axis=1), mcp.sum(axis=0), threshold, None, industry_codes)
     return Relatedness(rca_matrix, mcp, proximity(mcp), tuple(notes))
 
 
@@ -171,7 +171,7 @@ def _name_list(indices: NDArray[np.intp], codes: Sequence[object] | None) -> str
     return ", ".join(names) + (f" and {extra} more" if extra > 0 else "")
 
 
-def _empty_warnings(
+def empty_warnings(
     diversity: FloatArray,
     ubiquity: FloatArray,
     threshold: float,
@@ -292,13 +292,16 @@ def compute_complexity(
     *,
     region_codes: Sequence[object] | None = None,
     industry_codes: Sequence[object] | None = None,
+    given_proximity: ArrayLikeFloat | None = None,
 ) -> Complexity:
     """All complexity measures for a (regions x industries) size matrix.
 
     ``x`` holds sizes (employment by default; any non-negative unit), no NaN: the caller fills
     unknown sizes with 0. ``threshold`` is the RCA needed for presence (default 1.0).
     ``region_codes`` / ``industry_codes`` are used only to name units in warnings (0-based
-    positions otherwise). Raises ValueError for invalid input; empty regions or industries are
+    positions otherwise). ``given_proximity`` (I, I; symmetric, 0-1) replaces phi estimated
+    from ``x`` in density, COI and COG (a reference industry space); RCA, presence, ECI and
+    PCI do not use phi. Raises ValueError for invalid input; empty regions or industries are
     reported in ``warnings``, never raised.
     """
     if not (np.isfinite(threshold) and threshold > 0):
@@ -307,9 +310,9 @@ def compute_complexity(
     rca_matrix = rca(sizes)
     mcp = presence(rca_matrix, threshold)
     diversity, ubiquity = mcp.sum(axis=1), mcp.sum(axis=0)
-    phi = proximity(mcp)
+    phi = proximity(mcp) if given_proximity is None else _as_proximity(given_proximity, sizes)
     dens = density(mcp, phi)
-    notes = _empty_warnings(diversity, ubiquity, threshold, region_codes, industry_codes)
+    notes = empty_warnings(diversity, ubiquity, threshold, region_codes, industry_codes)
     pci_raw, eigen_notes = _second_eigenvector(mcp, diversity, ubiquity)
     notes += eigen_notes
     rest = _eci_family(pci_raw, mcp, diversity, dens, phi, notes)
@@ -324,6 +327,18 @@ def compute_complexity(
         warnings=tuple(notes),
         **rest,
     )
+
+
+def _as_proximity(phi: ArrayLikeFloat, sizes: FloatArray) -> FloatArray:
+    arr = np.asarray(phi, dtype=np.float64)
+    n = sizes.shape[1]
+    if arr.shape != (n, n):
+        raise ValueError(f"given proximity has shape {arr.shape}, expected {(n, n)}")
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0) or np.any(arr > 1):
+        raise ValueError("given proximity must hold values in [0, 1]")
+    if not np.array_equal(arr, arr.T):
+        raise ValueError("given proximity must be symmetric")
+    return arr
 
 
 def _eci_family(
@@ -391,11 +406,15 @@ def _long_to_matrix(long_df: pd.DataFrame) -> tuple[FloatArray, pd.Index, pd.Ind
     return x, pd.Index(regions), pd.Index(industries)
 
 
-def complexity_frames(long_df: pd.DataFrame, threshold: float = 1.0) -> dict[str, pd.DataFrame]:
+def complexity_frames(
+    long_df: pd.DataFrame, threshold: float = 1.0, *, relatedness: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
     """Complexity measures from long data (columns region, industry, value) as tidy frames.
 
     Pairs absent from ``long_df`` count as size 0. Duplicate pairs, NaN or negative values
-    raise ValueError naming them. Codes are sorted. Returns:
+    raise ValueError naming them. Codes are sorted. ``relatedness`` (industry_1, industry_2,
+    proximity; see proximity_matrix) replaces the estimated phi, as in compute_complexity.
+    Returns:
 
     - 'region_industry': every region x industry pair (region, industry, value, rca, mcp,
       density, cog), including pairs absent from the input, since density and COG matter most
@@ -408,8 +427,14 @@ def complexity_frames(long_df: pd.DataFrame, threshold: float = 1.0) -> dict[str
     """
     _check_long(long_df)
     x, regions, industries = _long_to_matrix(long_df)
+    codes = [str(code) for code in industries]
+    phi, notes = (None, []) if relatedness is None else proximity_matrix(relatedness, codes)
     result = compute_complexity(
-        x, threshold, region_codes=list(regions), industry_codes=list(industries)
+        x,
+        threshold,
+        region_codes=list(regions),
+        industry_codes=list(industries),
+        given_proximity=phi,
     )
     return {
         "region_industry": _pair_frame(result, x, regions, industries),
@@ -425,7 +450,7 @@ def complexity_frames(long_df: pd.DataFrame, threshold: float = 1.0) -> dict[str
             }
         ),
         "proximity": _proximity_frame(result.proximity, industries),
-        "warnings": pd.DataFrame({"message": list(result.warnings)}, dtype=object),
+        "warnings": pd.DataFrame({"message": [*notes, *result.warnings]}, dtype=object),
     }
 
 
@@ -451,3 +476,27 @@ def _proximity_frame(phi: FloatArray, industries: pd.Index) -> pd.DataFrame:
     return pd.DataFrame(
         {"industry_1": codes[first], "industry_2": codes[second], "proximity": phi[first, second]}
     )
+
+
+def proximity_matrix(pairs: pd.DataFrame, codes: Sequence[str]) -> tuple[FloatArray, list[str]]:
+    """Dense symmetric phi (I, I) over `codes` from pair rows (industry_1, industry_2,
+    proximity): the diagonal is 1 and a pair not listed is 0.
+
+    Pairs naming a code outside `codes` are ignored; codes that no pair mentions are noted
+    (their density counts only themselves).
+    """
+    pos = {code: i for i, code in enumerate(codes)}
+    inside = pairs[pairs["industry_1"].isin(pos) & pairs["industry_2"].isin(pos)]
+    a = inside["industry_1"].map(pos).to_numpy(dtype=np.int64)
+    b = inside["industry_2"].map(pos).to_numpy(dtype=np.int64)
+    phi = np.zeros((len(codes), len(codes)))
+    phi[a, b] = phi[b, a] = inside["proximity"].to_numpy(dtype=np.float64)
+    np.fill_diagonal(phi, 1.0)
+    listed = set(inside["industry_1"]) | set(inside["industry_2"])
+    absent = [code for code in codes if code not in listed]
+    if not absent:
+        return phi, []
+    shown = ", ".join(str(c) for c in absent[:_NAMES_IN_WARNING])
+    more = len(absent) - _NAMES_IN_WARNING
+    shown += f" and {more} more" if more > 0 else ""
+    return phi, [f"{len(absent)} industry(ies) in no pair of the relatedness table: {shown}"]

@@ -8,14 +8,22 @@ every product that feeds a score are put on a dyadic grid (multiples of 2**-bits
 that every partial sum is exactly representable in float64 (53-bit significand): sums of such
 numbers are exact in any order, so the result is the same on every machine and for every row
 position, bit for bit. The grids are far finer than the data's meaning (proximity to 2e-10,
-shares to 1e-9, presence to 1e-6, employment to 1.5e-5 jobs).
+shares to 1e-9, presence to 1e-6, pull terms to 2.4e-7, employment to 1.5e-5 jobs).
 
 Budget (terms x magnitude must stay below 2**53 units of the product's grid):
 - density: 0/1 x phi (2**-32), at most 2**12 industries of phi <= 1 -> 44 bits;
 - chain: presence (2**-20) x share (2**-30) -> 2**-50 grid, shares of one industry sum to ~1;
 - cluster employment: jobs (2**-16) x member weight (2**-4) -> 2**-20 grid, a region's
   employment < 2**32 -> 52 bits;
-- relatedness to a cluster: member weight (2**-4) x phi (2**-32), sum <= 2**12 -> 48 bits.
+- relatedness to a cluster: member weight (2**-4) x phi (2**-32), sum <= 2**12 -> 48 bits;
+- anchor pull: a supplier cell's gap x relatedness (2**-22, 0-1) x share (2**-30) -> 2**-52
+  grid, shares of one industry sum to ~1 -> 52 bits; the known weight sums 0/1 x share, and a
+  lead's named inputs sum at most 2**12 cell terms (2**-22) -> 34 bits;
+- a cluster's national share (reference economy): member weight (2**-4) x industry share
+  (2**-44) -> 2**-48 grid, the shares sum to at most 2 (given ones plus the level's for the
+  missing) -> 49 bits; so a cluster's LQ does not depend on which clusters share its block;
+- typical plant: an industry's employment (2**-16) and firm counts (2**-16) summed over all
+  regions (every level), each total < 2**36 -> 52 bits.
 Pure numpy: never imports Django.
 """
 
@@ -31,6 +39,8 @@ SHARE_BITS = 30
 PRESENCE_BITS = 20
 SIZE_BITS = 16
 MEMBER_BITS = 4
+TERM_BITS = 22
+NATIONAL_SHARE_BITS = 44
 
 
 def on_grid(values: FloatArray, bits: int) -> FloatArray:

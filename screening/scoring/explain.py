@@ -1,9 +1,10 @@
 """Per-lead explanation: the evidence behind each score, as data and as short sentences.
 
 `explain_lead` gathers the local industries that make the fit, the local suppliers and
-customers the lead would connect, the cluster(s) it would strengthen, the unmet and unknown
-needs, and what lowered confidence. `Explanation.to_dict()` is JSON-serialisable (stored in the
-database); sentences come in Chinese and English (see explain_text.py). Pure numpy.
+customers the lead would connect, the cluster(s) it would strengthen, the missing suppliers it
+would draw in (anchor pull), the unmet and unknown needs, and what lowered confidence.
+`Explanation.to_dict()` is JSON-serialisable (stored in the database); sentences come in
+Chinese and English (see explain_text.py). Pure numpy.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from screening.scoring.chain import top_links
 from screening.scoring.cluster import related_clusters, size_effect
 from screening.scoring.engine import (
     NEUTRAL_CHAIN,
-    NEUTRAL_CLUSTER,
     NEUTRAL_LOCAL,
+    NEUTRAL_PULL,
+    NEUTRAL_STRENGTHEN,
     LeadParts,
     ScoreArrays,
     available_for_lead,
@@ -28,11 +30,25 @@ from screening.scoring.engine import (
 from screening.scoring.explain_text import sentences
 from screening.scoring.leads import LeadBatch
 from screening.scoring.local_fit import factors_in
+from screening.scoring.pull import (
+    TYPICAL_FROM_EMPLOYMENT,
+    TYPICAL_FROM_FIRMS,
+    input_profile,
+    named_inputs,
+    pulled_suppliers,
+    raw_pull,
+    size_effect_plants,
+)
 from screening.scoring.weights import PRESETS, SubScoreWeights
-from screening.scoring.world import World
+from screening.scoring.world import MIN_REGIONS_FOR_ESTIMATED_PROXIMITY, World
 
-# How many related industries, suppliers, customers and clusters an explanation lists.
-TOP_RELATED, TOP_LINKS, TOP_CLUSTERS = 5, 5, 3
+# How many related industries, suppliers, customers, clusters and pulled suppliers an
+# explanation lists.
+TOP_RELATED, TOP_LINKS, TOP_CLUSTERS, TOP_PULLED = 5, 5, 3, 5
+# The explanation names a supplier as one the lead would draw in when it is at most half
+# present here (presence = min(1, RCA) <= 0.5): what an officer calls absent or weak. The
+# score counts every supplier by its gap; this only keeps near-present ones out of the text.
+PULL_NAMED_MAX_PRESENCE = 0.5
 LANGUAGES = ("zh", "en")
 
 
@@ -51,6 +67,7 @@ class Explanation:
     local_fit: dict[str, Any]
     chain: dict[str, Any]
     clusters: list[dict[str, Any]]
+    pull: dict[str, Any]
     confidence: dict[str, Any]
     sentences: dict[str, list[str]]
 
@@ -100,6 +117,22 @@ def _needs(world: World, batch: LeadBatch, lead: int) -> dict[str, list[str]]:
     }
 
 
+def _relatedness_source(world: World, region: int) -> dict[str, Any]:
+    """Where the phi behind density and cluster relatedness comes from, and how far it holds."""
+    level = int(world.region_level[region])
+    return {
+        "reference": world.uses_reference_proximity,
+        "source": world.inputs.proximity_source if world.uses_reference_proximity else "",
+        "regions": int(world.proximity_regions[level]),
+        "minimum_regions": MIN_REGIONS_FOR_ESTIMATED_PROXIMITY,
+        "reliability": _r(world.proximity_reliability[level]),
+        "rca_reference": world.inputs.reference_size_source
+        if world.inputs.reference_size is not None
+        else None,
+        "baseline_year": world.inputs.baseline_year,
+    }
+
+
 def _local_fit(world: World, batch: LeadBatch, lead: int) -> dict[str, Any]:
     region, industry = int(batch.region[lead]), int(batch.industry[lead])
     return {
@@ -108,6 +141,7 @@ def _local_fit(world: World, batch: LeadBatch, lead: int) -> dict[str, Any]:
         "density_coverage": _r(world.density_coverage[region, industry]),
         "level": world.level_names[world.region_level[region]],
         "related_present": _related_present(world, region, industry),
+        "relatedness": _relatedness_source(world, region),
         "needs": _needs(world, batch, lead),
         "land_ha": _r(batch.land_ha[lead], 1),
     }
@@ -187,6 +221,57 @@ def _clusters(world: World, batch: LeadBatch, lead: int) -> list[dict[str, Any]]
     return out
 
 
+def _typical_source(confidence: float) -> str:
+    if confidence == TYPICAL_FROM_FIRMS:
+        return "firms"
+    return "employment" if confidence == TYPICAL_FROM_EMPLOYMENT else "unknown"
+
+
+def _pull(world: World, batch: LeadBatch, lead: int) -> dict[str, Any]:
+    """The missing suppliers the lead would draw in, and its size against a typical plant."""
+    region, industry = int(batch.region[lead]), int(batch.industry[lead])
+    cells = world.pull
+    profile = input_profile(world.supplier_share, industry, batch.inputs_of(lead))
+    pulled, missing = pulled_suppliers(cells, world.presence, world.density_score, profile, region)
+    # Named largest share of inputs first (as the chain's suppliers are), among those at most
+    # half present; pulled_suppliers' order (largest contribution) breaks ties.
+    named = [p for p in pulled if p.presence <= PULL_NAMED_MAX_PRESENCE]
+    named = sorted(named, key=lambda p: -p.input_share)[:TOP_PULLED]
+    jobs, _ = _lead_jobs(world, batch, lead)
+    typical = float(cells.typical.jobs[industry])
+    effect = size_effect_plants(np.array([jobs]), np.array([typical]))[0]
+    return {
+        "mapped": bool(cells.mapped[industry]),
+        "named_inputs": len(batch.inputs_of(lead)),
+        "missing_share": _r(missing),
+        "suppliers": [
+            {
+                **_industry(world, p.industry),
+                "input_share": _r(p.input_share),
+                "presence": _r(p.presence),
+                "relatedness": _r(p.relatedness),
+            }
+            for p in named
+        ],
+        "unrelated_missing": _unrelated_missing(world, profile, region),
+        "typical_plant": _r(typical, 0),
+        "typical_source": _typical_source(float(cells.typical.confidence[industry])),
+        "size_ratio": _r(jobs / typical if typical > 0 else float("nan"), 2),
+        "size_effect": _r(effect),
+    }
+
+
+def _unrelated_missing(world: World, profile: np.ndarray, region: int) -> list[dict[str, Any]]:
+    """Missing suppliers with nothing related here (density score 0): unlikely to follow."""
+    usable = world.pull.usable[region] & (profile > 0)
+    gap = 1.0 - world.presence[region]
+    weak = world.presence[region] <= PULL_NAMED_MAX_PRESENCE
+    unrelated = usable & weak & (gap > 0) & (np.nan_to_num(world.density_score[region]) == 0)
+    items = np.flatnonzero(unrelated)
+    items = items[np.argsort(-profile[items], kind="stable")][:TOP_PULLED]
+    return [{**_industry(world, int(q)), "input_share": _r(profile[q])} for q in items]
+
+
 def _confidence_reasons(
     world: World, batch: LeadBatch, lead: int, parts: LeadParts, neutral: int
 ) -> list[dict[str, Any]]:
@@ -197,6 +282,9 @@ def _confidence_reasons(
     def add(code: str, **values: Any) -> None:
         reasons.append({"code": code, **values})
 
+    level = int(world.region_level[region])
+    if world.proximity_reliability[level] < 1:
+        add("phi_few_regions", regions=int(world.proximity_regions[level]))
     if neutral & NEUTRAL_LOCAL:
         add("local_no_evidence")
     elif world.density_coverage[region, industry] < 1:
@@ -213,16 +301,37 @@ def _confidence_reasons(
         add("chain_sizes_unknown", confidence=_r(parts.chain_confidence[0]))
     if not world.known[region, industry]:
         add("own_size_unknown")
-    if neutral & NEUTRAL_CLUSTER:
+    _, source = _lead_jobs(world, batch, lead)
+    if source != "given" and (neutral & (NEUTRAL_STRENGTHEN | NEUTRAL_PULL)) != (
+        NEUTRAL_STRENGTHEN | NEUTRAL_PULL
+    ):
+        add("jobs_" + source)
+    if neutral & NEUTRAL_STRENGTHEN:
         add("cluster_no_evidence", mapped=bool(world.region_has_clusters[region]))
     else:
-        _, source = _lead_jobs(world, batch, lead)
-        if source != "given":
-            add("jobs_" + source)
         k = int(world.clusters.best[region, industry])
         if k >= 0 and world.clusters.coverage[k] < 1:
             add("cluster_sizes_unknown", share=_r(1 - world.clusters.coverage[k]))
+    _pull_reasons(world, batch.take(np.array([lead])), neutral, add)
     return reasons
+
+
+def _pull_reasons(world: World, one: LeadBatch, neutral: int, add: Any) -> None:
+    """Why pull is less than sure: no evidence, the typical plant, unknown supplier cells."""
+    if neutral & NEUTRAL_PULL:
+        add("pull_no_evidence")
+        return
+    industry = int(one.industry[0])
+    typical = _typical_source(float(world.pull.typical.confidence[industry]))
+    if typical != "firms":
+        add("typical_plant_" + typical)
+    named = named_inputs(
+        world.pull, one.region, one.industry, one.inputs_indptr, one.inputs_indices
+    )
+    flat = one.region * world.n_industries + one.industry
+    coverage = float(raw_pull(world.pull, flat, one.industry, named)[1][0])
+    if coverage < 1:
+        add("pull_sizes_unknown", share=_r(1 - coverage))
 
 
 def _scores(scores: ScoreArrays) -> dict[str, float]:
@@ -230,6 +339,8 @@ def _scores(scores: ScoreArrays) -> dict[str, float]:
         "local_fit": round(float(scores.local_fit[0]), 1),
         "chain_completion": round(float(scores.chain_completion[0]), 1),
         "cluster_strength": round(float(scores.cluster_strength[0]), 1),
+        "strengthen": round(float(scores.strengthen[0]), 1),
+        "pull": round(float(scores.pull[0]), 1),
         "total": round(float(scores.total[0]), 1),
         "confidence": round(float(scores.confidence[0]), 2),
         "neutral": int(scores.neutral[0]),
@@ -268,6 +379,7 @@ def explain_lead(
         "local_fit": _local_fit(world, one, 0),
         "chain": _chain(world, one, 0),
         "clusters": _clusters(world, one, 0),
+        "pull": _pull(world, one, 0),
         "confidence": confidence,
     }
     jobs = _r(_lead_jobs(world, one, 0)[0], 0)

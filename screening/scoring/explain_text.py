@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from screening.scoring.engine import NEUTRAL_CLUSTER
+from screening.scoring.engine import NEUTRAL_PULL, NEUTRAL_STRENGTHEN
 
 # Display names of common endowment factors; other factor names are shown as they are.
 FACTOR_LABELS: dict[str, tuple[str, str]] = {
@@ -48,14 +48,33 @@ LEVELS: dict[str, tuple[str, str]] = {
 
 T: dict[str, dict[str, str]] = {
     "headline": {
-        "zh": "总分 {total}（置信度 {conf}）：本地适配 {local}，补链 {chain}，强群 {cluster}。",
+        "zh": "总分 {total}（置信度 {conf}）：本地适配 {local}，补链 {chain}，"
+        "强群 {cluster}（壮大集群 {strengthen}，带动配套 {pull}）。",
         "en": "Total {total} (confidence {conf}): local fit {local}, chain {chain}, "
-        "cluster {cluster}.",
+        "cluster {cluster} (strengthen {strengthen}, pull {pull}).",
     },
     "related": {"zh": "本地已有相关产业：{items}。", "en": "Related industries here: {items}."},
     "no_related": {
         "zh": "本地没有具备优势的相关产业。",
         "en": "No related industry is strong here.",
+    },
+    "phi_reference": {"zh": "关联度 φ 来源：{source}。", "en": "Relatedness φ: {source}."},
+    "phi_estimated": {
+        "zh": "关联度 φ 由同级 {n} 个地区估算。",
+        "en": "Relatedness φ estimated from {n} regions of this level.",
+    },
+    "phi_too_few": {
+        "zh": "关联度 φ 仅由同级 {n} 个地区估算（少于 {min} 个，难以区分相关与无关产业）。",
+        "en": "Relatedness φ estimated from only {n} regions of this level (fewer than {min}: "
+        "too few to tell related from unrelated industries).",
+    },
+    "baseline": {
+        "zh": "评分依据 {year} 年的地区数据。",
+        "en": "Scored against the region data of {year}.",
+    },
+    "rca_national": {
+        "zh": "专业化程度（RCA）以全国为参照：{source}。",
+        "en": "Specialisation (RCA) is measured against the nation: {source}.",
     },
     "density": {
         "zh": "关联密度 {d}，高于同级 {pct}% 的地区-产业组合。",
@@ -109,13 +128,43 @@ T: dict[str, dict[str, str]] = {
         "en": "No cluster here is related to this industry.",
     },
     "no_clusters": {
-        "zh": "该地区未登记集群，强群分按中性 50 计。",
-        "en": "No clusters are mapped for this region: cluster score is neutral (50).",
+        "zh": "该地区未登记集群，壮大集群一项按中性 50 计。",
+        "en": "No clusters are mapped for this region: the strengthening part is neutral (50).",
+    },
+    "pulls": {
+        "zh": "可带动配套：{items}——本地缺失或薄弱，占其投入的 {pct}%。",
+        "en": "Would draw in: {items} — absent or weak here, {pct}% of its inputs.",
+    },
+    "pull_unrelated": {
+        "zh": "本地缺失的供应商（{items}）在本地没有相关产业基础，难以被带动。",
+        "en": "Its missing suppliers ({items}) have no related base here: unlikely to follow.",
+    },
+    "pull_nothing": {
+        "zh": "其供应商本地已齐备，带动空间小。",
+        "en": "Its suppliers are already here: little to draw in.",
+    },
+    "pull_size": {
+        "zh": "本行业典型工厂约 {typical} 人（{source}），项目规模为其 {ratio} 倍。",
+        "en": "A typical plant of its industry has about {typical} jobs ({source}); "
+        "the lead is {ratio}× that.",
+    },
+    "pull_size_unknown": {
+        "zh": "项目就业未知，按一个典型工厂（约 {typical} 人，{source}）计。",
+        "en": "Lead jobs unknown: counted as one typical plant ({typical} jobs, {source}).",
+    },
+    "pull_typical_unknown": {
+        "zh": "本行业典型工厂规模未知，按中性规模计。",
+        "en": "The typical plant size of this industry is unknown: neutral size assumed.",
+    },
+    "pull_unmapped": {
+        "zh": "该产业没有供应商数据，带动配套一项按中性 50 计。",
+        "en": "No supplier data for this industry: the pull part is neutral (50).",
     },
     "confidence": {"zh": "置信度 {conf}：{items}。", "en": "Confidence {conf}: {items}."},
 }
 
 REASONS: dict[str, tuple[str, str]] = {
+    "phi_few_regions": ("关联度仅由 {n} 个地区估算", "relatedness estimated from only {n} regions"),
     "local_no_evidence": ("无关联或需求数据，本地适配按中性计", "no relatedness or needs data"),
     "related_sizes_unknown": (
         "相关产业中 {pct}% 缺少规模数据",
@@ -126,7 +175,17 @@ REASONS: dict[str, tuple[str, str]] = {
     "chain_no_evidence": ("无产业链数据，补链按中性计", "no chain data"),
     "chain_sizes_unknown": ("产业链数据不全", "chain size data incomplete"),
     "own_size_unknown": ("该产业在本地的规模未知", "the industry's own size here unknown"),
-    "cluster_no_evidence": ("无集群数据，强群按中性计", "no cluster data"),
+    "cluster_no_evidence": ("无集群数据，壮大集群一项按中性计", "no cluster data"),
+    "pull_no_evidence": ("无供应商数据，带动配套一项按中性计", "no supplier data for pull"),
+    "pull_sizes_unknown": (
+        "供应商产业中 {pct}% 缺少本地规模数据",
+        "{pct}% of supplier size data missing",
+    ),
+    "typical_plant_employment": (
+        "典型工厂规模由地区就业估算（无企业数）",
+        "typical plant size from employment, no firm counts",
+    ),
+    "typical_plant_unknown": ("本行业典型工厂规模未知", "typical plant size unknown"),
     "jobs_from_capex": ("就业人数由投资额估算", "jobs estimated from capex"),
     "jobs_unknown": ("就业人数和投资额未知", "jobs and capex unknown"),
     "cluster_sizes_unknown": ("集群中 {pct}% 缺少规模数据", "{pct}% of cluster size data missing"),
@@ -168,6 +227,8 @@ def _headline(data: dict[str, Any], lang: str) -> str:
         local=f"{s['local_fit']:.0f}",
         chain=f"{s['chain_completion']:.0f}",
         cluster=f"{s['cluster_strength']:.0f}",
+        strengthen=f"{s.get('strengthen', s['cluster_strength']):.0f}",
+        pull=f"{s.get('pull', 50.0):.0f}",
     )
 
 
@@ -180,6 +241,7 @@ def _local(data: dict[str, Any], lang: str) -> list[str]:
         for x in local["related_present"]
     ]
     out = [_t("related", lang, items=_join(related, lang)) if related else _t("no_related", lang)]
+    out += _phi_source(local.get("relatedness"), lang)
     if local["density"] is not None:
         level = LEVELS.get(local["level"], (local["level"], local["level"]))[_pick(lang)]
         pct = _pct(local["density_share_below"])
@@ -188,6 +250,20 @@ def _local(data: dict[str, Any], lang: str) -> list[str]:
         if local["needs"][key]:
             out.append(_t(label, lang, items=_factors(local["needs"][key], lang)))
     return out
+
+
+def _phi_source(source: dict[str, Any] | None, lang: str) -> list[str]:
+    """Where phi comes from: the reference space's label, or how many regions it rests on."""
+    if not source:
+        return []
+    national = source.get("rca_reference")
+    rca = [] if national is None else [_t("rca_national", lang, source=national or "—")]
+    if source.get("baseline_year"):
+        rca.append(_t("baseline", lang, year=source["baseline_year"]))
+    if source["reference"]:
+        return [_t("phi_reference", lang, source=source["source"] or "—"), *rca]
+    key = "phi_too_few" if source["regions"] < source["minimum_regions"] else "phi_estimated"
+    return [_t(key, lang, n=source["regions"], min=source["minimum_regions"]), *rca]
 
 
 def _link_items(items: list[dict[str, Any]], key: str, lang: str) -> str:
@@ -235,18 +311,62 @@ def _cluster_sentence(c: dict[str, Any], lang: str, jobs: float | None) -> str:
 
 
 def _clusters(data: dict[str, Any], lang: str, jobs: float | None) -> list[str]:
-    if data["scores"]["neutral"] & NEUTRAL_CLUSTER and not data["clusters"]:
+    if data["scores"]["neutral"] & NEUTRAL_STRENGTHEN and not data["clusters"]:
         return [_t("no_clusters", lang)]
     if not data["clusters"]:
         return [_t("no_cluster_related", lang)]
     return [_cluster_sentence(c, lang, jobs) for c in data["clusters"][:2]]
 
 
+SOURCES = {
+    "firms": ("按企业数", "from firm counts"),
+    "employment": ("按地区就业估算", "estimated from regional employment"),
+}
+
+
+def _pulled_items(items: list[dict[str, Any]], lang: str) -> str:
+    if lang == "zh":
+        return _join([f"{_name(x, lang)}（占投入 {_pct(x['input_share'])}%）" for x in items], lang)
+    return _join([f"{_name(x, lang)} ({_pct(x['input_share'])}% of inputs)" for x in items], lang)
+
+
+def _pull_size(pull: dict[str, Any], lang: str, jobs: float | None) -> str:
+    if pull["typical_plant"] is None:
+        return _t("pull_typical_unknown", lang)
+    source = SOURCES.get(pull["typical_source"], ("", ""))[_pick(lang)]
+    typical = f"{pull['typical_plant']:,.0f}"
+    if jobs is None or pull["size_ratio"] is None:
+        return _t("pull_size_unknown", lang, typical=typical, source=source)
+    return _t("pull_size", lang, typical=typical, source=source, ratio=f"{pull['size_ratio']:.1f}")
+
+
+def _pull(data: dict[str, Any], lang: str, jobs: float | None) -> list[str]:
+    """Which missing suppliers the lead would draw in, and its size against a typical plant."""
+    pull = data.get("pull")
+    if not pull:  # an explanation stored before anchor pull existed
+        return []
+    if data["scores"]["neutral"] & NEUTRAL_PULL:
+        return [_t("pull_unmapped", lang)]
+    out = []
+    if pull["suppliers"]:
+        items = _pulled_items(pull["suppliers"], lang)
+        out.append(_t("pulls", lang, items=items, pct=_pct(pull["missing_share"])))
+    elif not pull["unrelated_missing"]:
+        out.append(_t("pull_nothing", lang))
+    if pull["unrelated_missing"]:
+        names = _join([_name(x, lang) for x in pull["unrelated_missing"][:3]], lang)
+        out.append(_t("pull_unrelated", lang, items=names))
+    return [*out, _pull_size(pull, lang, jobs)]
+
+
 def _confidence(data: dict[str, Any], lang: str) -> list[str]:
     reasons = data["confidence"]["reasons"]
     if not reasons:
         return []
-    texts = [REASONS[r["code"]][_pick(lang)].format(pct=_pct(r.get("share"))) for r in reasons]
+    texts = [
+        REASONS[r["code"]][_pick(lang)].format(pct=_pct(r.get("share")), n=r.get("regions"))
+        for r in reasons
+    ]
     return [
         _t("confidence", lang, conf=f"{data['confidence']['value']:.2f}", items=_join(texts, lang))
     ]
@@ -259,5 +379,6 @@ def sentences(data: dict[str, Any], lang: str, jobs: float | None) -> list[str]:
         *_local(data, lang),
         *_chain(data, lang),
         *_clusters(data, lang, jobs),
+        *_pull(data, lang, jobs),
         *_confidence(data, lang),
     ]

@@ -16,6 +16,15 @@ cluster_strength:
 They are not the Atlas of Economic Complexity strategy presets, which weigh different
 quantities (nearness, PCI, COG); those are kept apart in ``ATLAS_STRATEGY_PRESETS``.
 
+Cluster strengthening has two parts (docs/scoring.md, section 3): strengthening an existing
+cluster and anchor pull (seeding one by drawing in missing suppliers). ``pull_share`` is the
+share of pull within it, a second level of the weight hierarchy as in hierarchical AHP:
+
+    cluster = (1 - pull_share) x strengthen + pull_share x pull    (reweight.cluster_mix)
+
+so the total is exactly linear in the four part weights ``part_weights()`` (local fit, chain
+completion, strengthen, pull), and rank robustness can draw all four.
+
 Pure numpy: this module must never import Django.
 """
 
@@ -33,6 +42,11 @@ IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 SUB_SCORES = ("local_fit", "chain_completion", "cluster_strength")
+# The four weighted parts: the two parts of cluster strengthening in place of it.
+PARTS = ("local_fit", "chain_completion", "strengthen", "pull")
+# Share of anchor pull within cluster strengthening in the presets and the default profile:
+# both parts count equally (Saaty's "1: equally important").
+DEFAULT_PULL_SHARE = 0.5
 _SUM_TOLERANCE = 1e-6
 
 
@@ -40,18 +54,22 @@ _SUM_TOLERANCE = 1e-6
 class SubScoreWeights:
     """Weights of the three sub-scores; each >= 0 and together summing to 1 (+-1e-6).
 
-    Use ``SubScoreWeights.normalised(...)`` to build weights from any non-negative numbers
-    (for example percentages typed into a form).
+    ``pull_share`` (0-1) is the share of anchor pull within cluster strengthening (the rest is
+    strengthening an existing cluster). Use ``SubScoreWeights.normalised(...)`` to build
+    weights from any non-negative numbers (for example percentages typed into a form).
     """
 
     local_fit: float
     chain_completion: float
     cluster_strength: float
+    pull_share: float = DEFAULT_PULL_SHARE
 
     def __post_init__(self) -> None:
         values = self.as_array()
         if not np.isfinite(values).all() or (values < 0).any():
             raise ValueError(f"sub-score weights must be finite and >= 0, got {self._named()}")
+        if not 0.0 <= self.pull_share <= 1.0:
+            raise ValueError(f"pull_share must be between 0 and 1, got {self.pull_share:g}")
         if abs(values.sum() - 1.0) > _SUM_TOLERANCE:
             raise ValueError(
                 f"sub-score weights must sum to 1, got {values.sum():g} ({self._named()}); "
@@ -60,14 +78,19 @@ class SubScoreWeights:
 
     @classmethod
     def normalised(
-        cls, local_fit: float, chain_completion: float, cluster_strength: float
+        cls,
+        local_fit: float,
+        chain_completion: float,
+        cluster_strength: float,
+        pull_share: float = DEFAULT_PULL_SHARE,
     ) -> SubScoreWeights:
-        """Weights proportional to the arguments (any non-negative scale, not all zero)."""
+        """Weights proportional to the arguments (any non-negative scale, not all zero);
+        pull_share is a share (0-1) and is kept as given."""
         raw = np.array([local_fit, chain_completion, cluster_strength], dtype=np.float64)
         if not np.isfinite(raw).all() or (raw < 0).any() or raw.sum() <= 0:
             raise ValueError(f"need non-negative weights, not all zero; got {raw.tolist()}")
         share = raw / raw.sum()
-        return cls(float(share[0]), float(share[1]), float(share[2]))
+        return cls(float(share[0]), float(share[1]), float(share[2]), float(pull_share))
 
     def as_array(self) -> FloatArray:
         """(3,) float64 in the order local_fit, chain_completion, cluster_strength."""
@@ -75,8 +98,18 @@ class SubScoreWeights:
             [self.local_fit, self.chain_completion, self.cluster_strength], dtype=np.float64
         )
 
+    def part_weights(self) -> FloatArray:
+        """(4,) weights of local fit, chain completion, strengthen and pull (sum 1)."""
+        return part_weights(self.as_array(), self.pull_share)
+
     def _named(self) -> str:
         return ", ".join(f"{n}={v:g}" for n, v in zip(SUB_SCORES, self.as_array(), strict=True))
+
+
+def part_weights(weights: FloatArray, pull_share: float) -> FloatArray:
+    """(4,) part weights from the (3,) sub-score weights and the share of pull in cluster."""
+    w = np.asarray(weights, dtype=np.float64)
+    return np.array([w[0], w[1], w[2] * (1.0 - pull_share), w[2] * pull_share])
 
 
 PRESETS: dict[str, SubScoreWeights] = {
@@ -231,6 +264,9 @@ def check_consistency(result: AhpResult, threshold: float = CR_ACCEPT) -> AhpRes
 
 # Elements of the (n, chunk) score block sorted at once; bounds argsort's temporary memory.
 _SORT_BLOCK = 4_000_000
+# Two leads are told apart when one ranks above the other in at least this share of the weight
+# draws: the same 90% two-sided convention as the 5-95% rank bands.
+SEPARATED_SHARE = 0.95
 
 
 @dataclass(frozen=True)
@@ -241,6 +277,9 @@ class Robustness:
     order statistics, so the band never understates the spread); ``p_top_k`` is the share of
     draws that keep the lead in the top ``top_k``; ``base_rank`` is its rank under the chosen
     weights; ``crosses_cutoff`` flags leads whose band straddles the shortlist cut-off.
+    ``p_ahead_of_next`` is the share of draws in which the lead still ranks above the lead
+    ranked just below it under the chosen weights (1.0 for the last one); below
+    SEPARATED_SHARE the two are within the noise of each other (``tied_with_next``).
     """
 
     rank_p05: IntArray
@@ -250,13 +289,18 @@ class Robustness:
     crosses_cutoff: BoolArray
     top_k: int
     draws: int
+    p_ahead_of_next: FloatArray
+
+    @property
+    def tied_with_next(self) -> BoolArray:
+        return self.p_ahead_of_next < SEPARATED_SHARE
 
 
 def _as_sub_scores(sub_scores: ArrayLike) -> FloatArray:
-    """(n, 3) finite float64 sub-scores (0-100 scale); missing scores must be filled before."""
+    """(n, 3) sub-scores or (n, 4) parts, finite float64 on 0-100; missing ones filled before."""
     s = np.asarray(sub_scores, dtype=np.float64)
-    if s.ndim != 2 or s.shape[1] != 3:
-        raise ValueError(f"sub-scores must have shape (n, 3), got {s.shape}")
+    if s.ndim != 2 or s.shape[1] not in (3, 4):
+        raise ValueError(f"sub-scores must have shape (n, 3) or parts (n, 4), got {s.shape}")
     bad_rows = np.flatnonzero(~np.isfinite(s).all(axis=1))
     if bad_rows.size:
         raise ValueError(f"sub-scores are NaN/inf for lead rows {bad_rows[:10].tolist()}")
@@ -277,10 +321,28 @@ def ranks_by_column(scores: FloatArray) -> NDArray[np.int32]:
     return ranks
 
 
+def _weights_for(columns: int, weights: SubScoreWeights | ArrayLike) -> FloatArray:
+    """The weights matching (n, 3) sub-scores or (n, 4) parts.
+
+    For parts, SubScoreWeights give their part_weights(); plain numbers must be 4 non-negative
+    part weights summing to 1.
+    """
+    if columns == 3:
+        return as_weight_array(weights)
+    if isinstance(weights, SubScoreWeights):
+        return weights.part_weights()
+    values = np.asarray(weights, dtype=np.float64)
+    if values.shape != (4,) or not np.isfinite(values).all() or (values < 0).any():
+        raise ValueError(f"need 4 non-negative part weights ({', '.join(PARTS)}), got {values}")
+    if abs(values.sum() - 1.0) > _SUM_TOLERANCE:
+        raise ValueError(f"part weights must sum to 1, got {values.sum():g}")
+    return values
+
+
 def draw_weights(
     weights: FloatArray, draws: int, concentration: float, rng: np.random.Generator
 ) -> FloatArray:
-    """(draws, 3) weights from Dirichlet(concentration * weights); zero weights stay zero.
+    """(draws, m) weights from Dirichlet(concentration * weights); zero weights stay zero.
 
     Larger ``concentration`` keeps draws closer to ``weights`` (variance ~ 1/concentration).
     """
@@ -301,26 +363,39 @@ def rank_robustness(
 ) -> Robustness:
     """Rank bands of n leads under weights drawn around ``weights`` (deterministic per seed).
 
-    ``sub_scores`` is (n, 3) in the order local_fit, chain_completion, cluster_strength, no
-    NaN (ValueError otherwise). Memory is about n * draws * 4 bytes: meant for shortlists, not
-    for the whole lead base (use ``rerank_top`` there).
+    ``sub_scores`` is (n, 3) in the order local_fit, chain_completion, cluster_strength, or
+    (n, 4) parts (local_fit, chain_completion, strengthen, pull; then the share of pull within
+    cluster strengthening is drawn too), no NaN (ValueError otherwise). Memory is about
+    n * draws * 4 bytes: meant for shortlists, not for the whole lead base (use ``rerank_top``).
     """
     if draws < 1 or top_k < 1 or not concentration > 0:
         raise ValueError("draws and top_k must be >= 1 and concentration > 0")
-    s, w = _as_sub_scores(sub_scores), as_weight_array(weights)
+    s = _as_sub_scores(sub_scores)
+    w = _weights_for(s.shape[1], weights)
     drawn = draw_weights(w, draws, concentration, np.random.default_rng(seed))
     ranks = ranks_by_column(s @ drawn.T)
     p05 = np.quantile(ranks, 0.05, axis=1, method="lower").astype(np.int64)
     p95 = np.quantile(ranks, 0.95, axis=1, method="higher").astype(np.int64)
+    base_rank = ranks_by_column((s @ w)[:, np.newaxis])[:, 0].astype(np.int64)
     return Robustness(
         rank_p05=p05,
         rank_p95=p95,
         p_top_k=np.mean(ranks <= top_k, axis=1),
-        base_rank=ranks_by_column((s @ w)[:, np.newaxis])[:, 0].astype(np.int64),
+        base_rank=base_rank,
         crosses_cutoff=(p05 <= top_k) & (p95 > top_k),
         top_k=top_k,
         draws=draws,
+        p_ahead_of_next=_ahead_of_next(ranks, base_rank),
     )
+
+
+def _ahead_of_next(ranks: NDArray[np.int32], base_rank: IntArray) -> FloatArray:
+    """Per lead: share of draws in which it ranks above the lead ranked next under the chosen
+    weights (1.0 for the lead ranked last)."""
+    order = np.argsort(base_rank, kind="stable")
+    out = np.ones(base_rank.shape)
+    out[order[:-1]] = np.mean(ranks[order[:-1]] < ranks[order[1:]], axis=1)
+    return out
 
 
 def rerank_top(sub_scores: ArrayLike, weights: SubScoreWeights | ArrayLike, k: int) -> IntArray:
@@ -331,7 +406,8 @@ def rerank_top(sub_scores: ArrayLike, weights: SubScoreWeights | ArrayLike, k: i
     """
     if k < 1:
         raise ValueError(f"k must be >= 1, got {k}")
-    scores = _as_sub_scores(sub_scores) @ as_weight_array(weights)
+    s = _as_sub_scores(sub_scores)
+    scores = s @ _weights_for(s.shape[1], weights)
     if k >= scores.size:
         chosen = np.arange(scores.size)
     else:

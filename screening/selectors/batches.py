@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Sequence
@@ -61,7 +62,6 @@ def read_lead_rows(lead_ids: Sequence[int], loaded: LoadedWorld) -> LeadRows:
 
 def to_batch(frame: pd.DataFrame, inputs: pd.DataFrame, loaded: LoadedWorld) -> LeadBatch:
     """Translate database ids into World positions; amounts stay NaN where unknown."""
-    n = len(frame)
     region: np.ndarray = frame["region_id"].map(loaded.region_pos).to_numpy(dtype=np.int64)
     industry: np.ndarray = frame["industry_id"].map(loaded.industry_pos).to_numpy(dtype=np.int64)
     indptr, indices = _inputs_csr(frame["id"].to_numpy(dtype=np.int64), inputs, loaded)
@@ -71,14 +71,35 @@ def to_batch(frame: pd.DataFrame, inputs: pd.DataFrame, loaded: LoadedWorld) -> 
         jobs=pd.to_numeric(frame["jobs"], errors="coerce").to_numpy(dtype=float),
         capex=_capex_in_cny(frame),
         land_ha=pd.to_numeric(frame["land_ha"], errors="coerce").to_numpy(dtype=float),
-        needs=np.fromiter(
-            (_needs_bits(raw, loaded.factor_pos) for raw in frame["needs"]),
-            dtype=np.uint64,
-            count=n,
-        ),
+        needs=_needs_array(frame, loaded.factor_pos),
         inputs_indptr=indptr,
         inputs_indices=indices,
     )
+
+
+def rows_for_world(rows: LeadRows, loaded: LoadedWorld, read_for: LoadedWorld) -> LeadRows:
+    """The same leads (read for `read_for`) for another World over the same regions and
+    industries (an edit's preview): only the needs masks depend on the World, through its
+    endowment factors, and they are redone only when the factors differ."""
+    if loaded.factor_pos == read_for.factor_pos:
+        return rows
+    batch = dataclasses.replace(rows.batch, needs=_needs_array(rows.frame, loaded.factor_pos))
+    return LeadRows(frame=rows.frame, batch=batch)
+
+
+def _needs_array(frame: pd.DataFrame, factor_pos: dict[str, int]) -> np.ndarray:
+    """Each lead's needs as a factor bitmask; leads share a few needs lists, so each distinct
+    stored text is decoded once."""
+    seen: dict[str, int] = {}
+    bits = np.zeros(len(frame), dtype=np.uint64)
+    for i, raw in enumerate(frame["needs"]):
+        if isinstance(raw, str):
+            if raw not in seen:
+                seen[raw] = _needs_bits(raw, factor_pos)
+            bits[i] = seen[raw]
+        else:
+            bits[i] = _needs_bits(raw, factor_pos)
+    return bits
 
 
 def _capex_in_cny(frame: pd.DataFrame) -> np.ndarray:

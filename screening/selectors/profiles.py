@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from screening.models import ScoringProfile
-from screening.scoring import SubScoreWeights
+from screening.scoring import DEFAULT_PULL_SHARE, SubScoreWeights
 
 
 @dataclass(frozen=True)
@@ -23,13 +23,15 @@ class ProfilesInForce:
     def for_region(self, region_id: int) -> ScoringProfile:
         return self.by_region.get(region_id, self.default)
 
-    def arrays(self, region_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per lead: the profile id and the (n, 3) weights in force for its region."""
+    def arrays(self, region_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per lead: the profile id, the (n, 3) weights and the share of pull within cluster
+        strengthening in force for its region."""
         regions, inverse = np.unique(region_ids, return_inverse=True)
         profiles = [self.for_region(int(r)) for r in regions]  # one per distinct region
         ids = np.array([p.pk for p in profiles], dtype=np.int64)
         weights = np.array([normalised(p) for p in profiles], dtype=float).reshape(-1, 3)
-        return ids[inverse], weights[inverse]
+        shares = np.array([p.pull_share for p in profiles], dtype=float)
+        return ids[inverse], weights[inverse], shares[inverse]
 
 
 def normalised(profile: ScoringProfile) -> tuple[float, float, float]:
@@ -55,6 +57,7 @@ def ensure_default_profile() -> ScoringProfile:
             "local_fit": 0.4,
             "chain_completion": 0.3,
             "cluster_strength": 0.3,
+            "pull_share": DEFAULT_PULL_SHARE,
             "reason": "Default profile: balanced weights.",
         },
     )

@@ -10,9 +10,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from regions.models import Firm
-from screening.scoring import SubScoreWeights, World, explain_lead
+from screening.scoring import World, explain_lead
 from screening.selectors.gaps import ChainGap, GapSide
-from screening.selectors.prospects import RegionScope, firm_batch
+from screening.selectors.prospects import RegionProfile, RegionScope, firm_batch
 from screening.world import LoadedWorld
 
 # The explanation's languages and the Django language each is written in.
@@ -81,7 +81,7 @@ def prospect_explanation(
     scope: RegionScope,
     firm: Firm,
     gap: ChainGap | None,
-    weights: np.ndarray,
+    profile: RegionProfile,
 ) -> dict[str, Any]:
     """The engine's explanation of the firm as a lead in the region, the gap named second.
 
@@ -94,8 +94,7 @@ def prospect_explanation(
         np.array([loaded.industry_pos[firm.industry_id]], dtype=np.int64),
         np.array([np.nan if firm.employees is None else firm.employees], dtype=np.float64),
     )
-    profile = SubScoreWeights(*(float(w) for w in weights))
-    data = explain_lead(world, batch, 0, weights=profile).to_dict()
+    data = explain_lead(world, batch, 0, weights=profile.sub_score_weights()).to_dict()
     facts = gap_facts(world, gap) if gap is not None else None
     data["gap"] = facts
     if facts is not None:

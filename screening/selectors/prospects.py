@@ -2,9 +2,10 @@
 region, with the chain gap each would fill.
 
 A firm is scored exactly as a lead would be (screening.scoring.score_leads on the World in
-force, under the profile in force for the region): its industry, the region, and its employees
-standing in for the plant's jobs; no capex, land, needs or inputs are known, so those are
-unknown as for a lead that gives none. Courting the firm (projects.services.lead_court_firm)
+force, at the scoring baseline, under the profile in force for the region: its weights and its
+share of anchor pull): its industry, the region, and its employees standing in for the plant's
+jobs; no capex, land, needs or inputs are known, so those are unknown as for a lead that gives
+none. Courting the firm (projects.services.lead_court_firm)
 makes a lead with exactly these inputs, so its stored score is the prospect's score.
 
 The directory and the World are arrays kept per process (screening.selectors.firms,
@@ -24,7 +25,7 @@ from django.db.models import Q
 from projects.models import Lead
 from regions.models import Firm, Plant, Region, RegionLevel
 from screening.access import descendants_and_self
-from screening.scoring import LeadBatch, ScoreArrays, World, score_leads
+from screening.scoring import LeadBatch, ScoreArrays, SubScoreWeights, World, score_leads
 from screening.selectors.firms import FirmDirectory, current_directory
 from screening.selectors.gaps import ChainGap, cluster_gaps, region_gaps
 from screening.selectors.profiles import profiles_in_force
@@ -108,22 +109,47 @@ def best_first(
     return candidates[order][:count].astype(np.int64)
 
 
+@dataclass(frozen=True)
+class RegionProfile:
+    """What a stored score of the region is weighed by: the (3,) normalised weights of the
+    profile in force and its share of anchor pull within cluster strengthening."""
+
+    weights: np.ndarray
+    pull_share: float
+
+    def sub_score_weights(self) -> SubScoreWeights:
+        """As the engine's explanation takes them (the weights already normalised, as stored)."""
+        lf, cc, cs = (float(w) for w in self.weights)
+        return SubScoreWeights(lf, cc, cs, pull_share=self.pull_share)
+
+
 def score_firms(
     world: World,
     region: int,
     industries: np.ndarray,
     employees: np.ndarray,
-    weights: np.ndarray,
+    profile: RegionProfile,
 ) -> ScoreArrays:
-    """The engine's scores of these firms placed in `region`, under one (3,) weight row."""
+    """The engine's scores of these firms placed in `region`, under one region's profile (the
+    same call as a rescore makes: per-lead weight rows and the profile's share of pull)."""
     batch = firm_batch(region, industries, employees)
-    return score_leads(world, batch, np.broadcast_to(weights, (len(batch), 3)))
+    weights = np.broadcast_to(profile.weights, (len(batch), 3))
+    return score_leads(world, batch, weights, profile.pull_share)
 
 
-def weights_for(region_id: int) -> np.ndarray:
-    """(3,) the normalised weights of the profile in force for the region (as a stored score)."""
-    _ids, weights = profiles_in_force().arrays(np.array([region_id], dtype=np.int64))
-    return np.asarray(weights[0], dtype=np.float64)
+def profile_for(region_id: int) -> RegionProfile:
+    """The profile in force for the region, read as a rescore reads it (compute_rows)."""
+    _ids, weights, pull_share = profiles_in_force().arrays(np.array([region_id], dtype=np.int64))
+    return RegionProfile(np.asarray(weights[0], dtype=np.float64), float(pull_share[0]))
+
+
+def profiles_for(region_ids: np.ndarray) -> list[RegionProfile]:
+    """The profiles in force for these regions (one read of the profiles)."""
+    _ids, weights, pull_share = profiles_in_force().arrays(np.asarray(region_ids, dtype=np.int64))
+    return [
+        RegionProfile(np.asarray(w, dtype=np.float64), float(m))
+        for w, m in zip(weights, pull_share, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -201,17 +227,17 @@ def rank_firms(
     directory: FirmDirectory,
     scope: RegionScope,
     filters: ProspectFilters,
-    weights: np.ndarray,
+    profile: RegionProfile,
     *,
     limit: int,
     offset: int = 0,
 ) -> ScoredFirms:
-    """Score every firm that passes the filters in the region under the (3,) weights; keep
-    the rows ranked offset..offset+limit."""
+    """Score every firm that passes the filters in the region under its profile; keep the
+    rows ranked offset..offset+limit."""
     positions = industry_positions(loaded, directory)
     rows = _candidates(loaded, directory, scope, filters, positions)
     scores = score_firms(
-        loaded.world, scope.position, positions[rows], directory.employees[rows], weights
+        loaded.world, scope.position, positions[rows], directory.employees[rows], profile
     )
     best = best_first(
         scores.total, directory.employees[rows], directory.firm_ids[rows], offset + limit
@@ -228,6 +254,9 @@ def take_scores(scores: ScoreArrays, index: np.ndarray) -> ScoreArrays:
         total=scores.total[index],
         confidence=scores.confidence[index],
         neutral=scores.neutral[index],
+        strengthen=scores.strengthen[index],
+        pull=scores.pull[index],
+        part_confidence=scores.part_confidence[index],
     )
 
 
@@ -242,7 +271,9 @@ class Prospect:
     firm: Firm
     local_fit: float
     chain_completion: float
-    cluster_strength: float
+    cluster_strength: float  # the mix of its two parts under the profile's share of pull
+    strengthen: float
+    pull: float
     total: float
     confidence: float
     gap: ChainGap | None
@@ -255,7 +286,7 @@ class Prospect:
 @dataclass(frozen=True)
 class ProspectList:
     scope: RegionScope
-    weights: np.ndarray
+    profile: RegionProfile
     matched: int
     offset: int
     prospects: list[Prospect]
@@ -268,22 +299,22 @@ def prospects_for_region(
 ) -> ProspectList:
     """The region's best prospects under the filters, best first (`limit` at most MAX_LIMIT)."""
     loaded, directory = current_world(), current_directory()
-    scope, weights = region_scope(loaded, region), weights_for(region.pk)
+    scope, profile = region_scope(loaded, region), profile_for(region.pk)
     if scope.position < 0:  # a region newer than the World in force: nothing to rank yet
-        return ProspectList(scope, weights, 0, 0, [], {}, loaded)
+        return ProspectList(scope, profile, 0, 0, [], {}, loaded)
     found = rank_firms(
         loaded,
         directory,
         scope,
         filters,
-        weights,
+        profile,
         limit=min(limit, MAX_LIMIT),
         offset=max(offset, 0),
     )
     gaps = region_gaps(loaded.world, scope.position)
     return ProspectList(
         scope=scope,
-        weights=weights,
+        profile=profile,
         matched=found.matched,
         offset=max(offset, 0),
         prospects=_hydrate(loaded, directory, scope, found, gaps, max(offset, 0)),
@@ -320,6 +351,8 @@ def _hydrate(
                 local_fit=float(s.local_fit[k]),
                 chain_completion=float(s.chain_completion[k]),
                 cluster_strength=float(s.cluster_strength[k]),
+                strengthen=float(s.strengthen[k]),
+                pull=float(s.pull[k]),
                 total=float(s.total[k]),
                 confidence=float(s.confidence[k]),
                 gap=gaps.get(loaded.industry_pos.get(firm.industry_id, -1)),
@@ -393,7 +426,7 @@ def prospects_for_cluster_gaps(
         scope.position,
         industries[rows],
         directory.employees[rows],
-        weights_for(region.pk),
+        profile_for(region.pk),
     )
     out = []
     for gap in gaps:

@@ -6,12 +6,12 @@ of regions: only the firms that can place are scored (see best_firms_everywhere)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from screening.scoring import ScoreArrays, World
-from screening.selectors.prospects import best_first, score_firms, take_scores
+from screening.selectors.prospects import RegionProfile, best_first, score_firms, take_scores
 
 
 def best_firms_everywhere(
@@ -19,17 +19,20 @@ def best_firms_everywhere(
     industries: np.ndarray,
     employees: np.ndarray,
     firm_ids: np.ndarray,
-    weights: np.ndarray,
+    profiles: Sequence[RegionProfile],
     limit: int,
     on_region: Callable[[int, np.ndarray, ScoreArrays], None],
 ) -> None:
     """For every World region r, call on_region(r, rows, scores) with its `limit` best firms.
 
     The same ranking as rank_firms, without filters (industries are World positions, >= 0;
-    `weights` is (R, 3), each region's profile weights), made affordable for thousands of
+    `profiles` one per World region, its profile in force), made affordable for thousands of
     regions by a property of the engine: in one region, the scores of the firms of one
-    industry depend on their employees only and do not fall as employees grow (more jobs
-    never weaken a cluster), and every firm of unknown size scores the same. Hence:
+    industry depend on their employees only and do not fall as employees grow, and every firm
+    of unknown size scores the same. Employees enter only through the two size effects of
+    cluster strengthening, both increasing in jobs: strengthening an existing cluster (more
+    jobs never weaken a cluster) and anchor pull (a larger plant against the industry's
+    typical plant pulls more); the total mixes them with non-negative weights. Hence:
 
     - a region's best `limit` firms are among each industry's `limit` largest firms and its
       first `limit` firms of unknown size (the candidates);
@@ -45,12 +48,12 @@ def best_firms_everywhere(
     leaders = _industry_leaders(ind, emp)
     n_industries = world.n_industries
     for region in range(world.n_regions):
-        led = score_firms(world, region, ind[leaders], emp[leaders], weights[region]).total
+        led = score_firms(world, region, ind[leaders], emp[leaders], profiles[region]).total
         bar = np.partition(led, led.size - limit)[led.size - limit] if led.size > limit else -1.0
         alive = np.zeros(n_industries, dtype=bool)
         alive[ind[leaders[led >= bar]]] = True
         rows = np.flatnonzero(alive[ind])
-        scores = score_firms(world, region, ind[rows], emp[rows], weights[region])
+        scores = score_firms(world, region, ind[rows], emp[rows], profiles[region])
         best = best_first(scores.total, emp[rows], ids[rows], limit)
         on_region(region, candidates[rows[best]], take_scores(scores, best))
 

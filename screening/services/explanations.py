@@ -14,7 +14,7 @@ from typing import Any
 from projects.models import Lead
 from regions.names import is_english
 from screening.models import LeadScore
-from screening.scoring import SubScoreWeights, explain_lead
+from screening.scoring import explain_lead
 from screening.selectors.batches import read_lead_rows
 from screening.selectors.profiles import profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
@@ -37,7 +37,7 @@ def explanation_for(lead: Lead) -> dict[str, Any] | None:
         return dict(score.explanation)
     loaded = current_world()
     rows = read_lead_rows([lead.pk], loaded)
-    weights = SubScoreWeights.normalised(*profile.weights())
+    weights = profile.sub_score_weights()
     explanation = json_safe(explain_lead(loaded.world, rows.batch, 0, weights=weights).to_dict())
     LeadScore.objects.filter(pk=score.pk, computed_at=score.computed_at).update(
         explanation=explanation
@@ -54,13 +54,17 @@ def explanation_facts(data: dict[str, Any]) -> dict[str, Any]:
     """The named evidence of an explanation, grouped as the score card shows it."""
     local = data.get("local_fit") or {}
     chain = data.get("chain") or {}
+    pull = data.get("pull") or {}  # absent in explanations stored before anchor pull
     needs = local.get("needs") or {}
     return {
         "related": local.get("related_present") or [],
+        "basis": local.get("relatedness") or {},
         "suppliers": chain.get("suppliers") or [],
         "customers": chain.get("customers") or [],
         "inputs_absent": (chain.get("inputs") or {}).get("absent") or [],
         "clusters": data.get("clusters") or [],
+        "pulled": pull.get("suppliers") or [],
+        "pull_missing_share": pull.get("missing_share"),
         "needs_met": needs.get("met") or [],
         "needs_unmet": needs.get("unmet") or [],
         "needs_unknown": needs.get("unknown") or [],

@@ -35,6 +35,7 @@ def profile_save_version(
         local_fit=weights.local_fit,
         chain_completion=weights.chain_completion,
         cluster_strength=weights.cluster_strength,
+        pull_share=weights.pull_share,
         is_active=True,
         created_by_id=user_id,
         reason=reason,

@@ -22,7 +22,15 @@ from django.db import connection
 from screening.frames import read_frame_for_ids
 from screening.models import LeadScore, ScoreHistory
 
-SCORE_FIELDS = ["local_fit", "chain_completion", "cluster_strength", "total", "confidence"]
+SCORE_FIELDS = [
+    "local_fit",
+    "chain_completion",
+    "cluster_strength",
+    "strengthen",
+    "pull",
+    "total",
+    "confidence",
+]
 STAMP_FIELDS = ["profile_id", "lead_revision", "region_version", "measures_version"]
 # Scores are compared at this precision, so float noise between runs is not a "change".
 COMPARE_DECIMALS = 6
@@ -37,6 +45,8 @@ class StampRows:
     local_fit: np.ndarray
     chain_completion: np.ndarray
     cluster_strength: np.ndarray
+    strengthen: np.ndarray
+    pull: np.ndarray
     total: np.ndarray
     confidence: np.ndarray
     profile_id: np.ndarray
@@ -45,6 +55,7 @@ class StampRows:
     measures_version: np.ndarray
     computed_at: dt.datetime
     weights: np.ndarray  # (n, 3) profile weights each total was computed with
+    pull_share: np.ndarray  # (n,) the profiles' share of pull within cluster strengthening
 
     def frame(self) -> pd.DataFrame:
         data = {
@@ -131,6 +142,8 @@ def _upsert_orm(full: pd.DataFrame) -> None:
             local_fit=float(r["local_fit"]),
             chain_completion=float(r["chain_completion"]),
             cluster_strength=float(r["cluster_strength"]),
+            strengthen=float(r["strengthen"]),
+            pull=float(r["pull"]),
             total=float(r["total"]),
             confidence=float(r["confidence"]),
             explanation=json.loads(r["explanation"]),
@@ -166,6 +179,8 @@ def _upsert_orm(full: pd.DataFrame) -> None:
                 local_fit=o.local_fit,
                 chain_completion=o.chain_completion,
                 cluster_strength=o.cluster_strength,
+                strengthen=o.strengthen,
+                pull=o.pull,
                 total=o.total,
                 confidence=o.confidence,
                 profile_id=o.profile_id,
@@ -204,6 +219,7 @@ _TEMP_FULL = """
 CREATE TEMPORARY TABLE IF NOT EXISTS tmp_score_full (
   lead_id bigint, region_id bigint, local_fit double precision,
   chain_completion double precision, cluster_strength double precision,
+  strengthen double precision, pull double precision,
   total double precision, confidence double precision, explanation jsonb,
   profile_id bigint, lead_revision integer, region_version integer,
   measures_version integer, computed_at timestamptz

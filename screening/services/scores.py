@@ -41,14 +41,16 @@ def rescore_leads(lead_ids: Sequence[int]) -> RescoreResult:
     if len(rows.frame) == 0:
         return RescoreResult(0, 0)
     computed = compute_rows(rows, loaded)
-    weights = computed.weights
+    weights, shares = computed.weights, computed.pull_share
     # Small recomputations (an edit) store explanations at once; bulk ones leave them to be
     # built on first read (screening.services.explanations), see there for why.
     inline = len(rows.frame) <= settings.EXPLAIN_INLINE_MAX
     with transaction.atomic():
         changed = store_scores(
             computed,
-            explain=(lambda i: _explanation(loaded, rows, i, weights[i])) if inline else None,
+            explain=(
+                (lambda i: _explanation(loaded, rows, i, weights[i], shares[i])) if inline else None
+            ),
         )
     return RescoreResult(scored=len(rows.frame), changed=changed)
 
@@ -56,9 +58,9 @@ def rescore_leads(lead_ids: Sequence[int]) -> RescoreResult:
 def compute_rows(rows: LeadRows, loaded: LoadedWorld) -> StampRows:
     """Scores of a chunk under each lead's profile in force, with the versions they stand on."""
     region_ids = rows.frame["region_id"].to_numpy(dtype=np.int64)
-    profile_ids, weights = profiles_in_force().arrays(region_ids)
-    # Each lead under its own profile: total and confidence both use the profile's weights.
-    scores = score_leads(loaded.world, rows.batch, weights)
+    profile_ids, weights, pull_share = profiles_in_force().arrays(region_ids)
+    # Each lead under its own profile: total, cluster mix and confidence all follow it.
+    scores = score_leads(loaded.world, rows.batch, weights, pull_share)
     region_versions = dict(loaded.version.region_versions)
     return StampRows(
         lead_id=rows.frame["id"].to_numpy(dtype=np.int64),
@@ -66,6 +68,8 @@ def compute_rows(rows: LeadRows, loaded: LoadedWorld) -> StampRows:
         local_fit=scores.local_fit,
         chain_completion=scores.chain_completion,
         cluster_strength=scores.cluster_strength,
+        strengthen=scores.strengthen,
+        pull=scores.pull,
         total=scores.total,
         confidence=scores.confidence,
         profile_id=profile_ids,
@@ -76,12 +80,14 @@ def compute_rows(rows: LeadRows, loaded: LoadedWorld) -> StampRows:
         measures_version=np.full(len(region_ids), loaded.version.measures_version, dtype=np.int64),
         computed_at=timezone.now(),
         weights=weights,
+        pull_share=pull_share,
     )
 
 
 def _explanation(
-    loaded: LoadedWorld, rows: LeadRows, i: int, weights: np.ndarray
+    loaded: LoadedWorld, rows: LeadRows, i: int, weights: np.ndarray, pull_share: float
 ) -> dict[str, object]:
     # The row as stored (already normalised): normalising again could move the last bit.
-    profile_weights = SubScoreWeights(*(float(w) for w in weights))
+    lf, cc, cs = (float(w) for w in weights)
+    profile_weights = SubScoreWeights(lf, cc, cs, pull_share=float(pull_share))
     return explain_lead(loaded.world, rows.batch, i, weights=profile_weights).to_dict()

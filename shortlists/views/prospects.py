@@ -1,9 +1,9 @@
 """Prospect pages: the firm directory ranked for a region, courting a firm, the Excel export,
 and "who could fill this missing link" on a cluster's page.
 
-Managers and admins see every region; officers their own regions, where they may also court
-a firm (which makes a lead of their region). Everything is computed on request; nothing but
-the courted lead is stored.
+Managers and admins see every region; officers and regional admins their own regions, where
+they may also court a firm (which makes a lead of their region; managers only read).
+Everything is computed on request; nothing but the courted lead is stored.
 """
 
 from __future__ import annotations
@@ -55,13 +55,15 @@ CLUSTER_GAPS = 6  # gap links shown on a cluster page, with their best firms
 
 
 def prospects_access(view: ViewFunc) -> ViewFunc:
-    """Managers, admins and officers; anonymous users sign in first, the rest get 403."""
+    """Managers, admins, officers and regional admins; anonymous users sign in first, the rest
+    get 403."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return to_login(request)
-        if not has_role(request.user, Role.MANAGER, Role.ADMIN, Role.OFFICER):
+        roles = (Role.MANAGER, Role.ADMIN, Role.OFFICER, Role.REGIONAL_ADMIN)
+        if not has_role(request.user, *roles):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -69,6 +71,7 @@ def prospects_access(view: ViewFunc) -> ViewFunc:
 
 
 def visible_regions(request: HttpRequest) -> QuerySet[Region]:
+    """Every region for managers and admins; an officer's or regional admin's own regions."""
     if has_role(request.user, Role.MANAGER, Role.ADMIN):
         return Region.objects.order_by("code")
     return Region.objects.filter(pk__in=officer_region_ids(request.user)).order_by("code")
@@ -217,7 +220,7 @@ def prospect_explain(request: HttpRequest) -> HttpResponse:
     sentences: list[str] = []
     if found.prospects:
         p = found.prospects[0]
-        data = prospect_explanation(found.loaded, found.scope, p.firm, p.gap, found.weights)
+        data = prospect_explanation(found.loaded, found.scope, p.firm, p.gap, found.profile)
         # Without the headline (the row shows the scores) and the gap (the row names it).
         skip = 2 if data["gap"] is not None else 1
         sentences = data["sentences"]["en" if is_english() else "zh"][skip:]
@@ -243,7 +246,7 @@ def prospect_court(request: HttpRequest) -> HttpResponse:
             "region": region,
             "lead": lead,
             "error": error,
-            "just_created": True,
+            "answer": True,  # an answer to a court request: say the outcome
         }
         return render(request, "shortlists/_prospect_court.html", context)
     if lead is not None:

@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from screening.scoring import PRESETS, weighted_total
+from screening.scoring import PRESETS
 from screening.services.explanations import explanation_lang
 from shortlists.forms import (
+    PULL_SHARE_FIELD,
     WEIGHT_FIELDS,
     AhpForm,
     SaveProfileForm,
@@ -23,9 +24,11 @@ from shortlists.forms import (
     ShortlistForm,
     params_from_form,
 )
+from shortlists.ranking import ranked_row
 from shortlists.review import COMPARE_MAX, ahp_evaluate, compare_leads, parse_lead_ids
 from shortlists.services import (
     Shortlist,
+    ShortlistParams,
     build_shortlist,
     percents_of,
     profile_save_what_if,
@@ -53,6 +56,7 @@ def presets() -> list[dict[str, Any]]:
             "name": name,
             "label": PRESET_LABELS.get(name, name),
             "percents": percents_of((w.local_fit, w.chain_completion, w.cluster_strength)),
+            "pull_percent": round(100 * w.pull_share),
         }
         for name, w in PRESETS.items()
     ]
@@ -64,10 +68,12 @@ def page_context(form: ShortlistForm, shortlist: Shortlist | None, **extra: Any)
     values = (
         params.sliders if params else tuple(_int(form.data.get(name)) for name in WEIGHT_FIELDS)
     )
+    pull_value = params.pull_percent if params else _int(form.data.get(PULL_SHARE_FIELD))
     context = {
         "form": form,
         "shortlist": shortlist,
         "sliders": [(form[name], values[i]) for i, name in enumerate(WEIGHT_FIELDS)],
+        "pull_slider": (form[PULL_SHARE_FIELD], pull_value),
         "presets": presets(),
         "hidden": hidden_pairs(query),
         "query": query_string(query),
@@ -133,6 +139,7 @@ def profile_save_view(request: HttpRequest) -> HttpResponse:
     profile = profile_save_what_if(
         name=profile_form.cleaned_data["name"],
         weights=params.weights,
+        pull_share=params.pull_share,
         region_id=region.pk if region else None,
         user=signed_in(request),
         reason=profile_form.cleaned_data["reason"],
@@ -150,13 +157,19 @@ def profile_save_view(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request", "HX-Target")
 @manager_required
 def ahp_page(request: HttpRequest) -> HttpResponse:
-    """Weights from three pairwise judgements (Saaty); refused when CR >= 0.10."""
+    """Weights from three pairwise judgements (Saaty), and the share of pull within cluster
+    strengthening from a fourth; refused when CR >= 0.10."""
     form = AhpForm(request.GET or None)
-    outcome = ahp_evaluate(form.matrix()) if form.is_valid() else None
+    outcome = ahp_evaluate(form.matrix(), form.pull_matrix()) if form.is_valid() else None
     context: dict[str, Any] = {"form": form, "outcome": outcome}
     if outcome is not None and outcome.accepted:
         lf, cc, cs = outcome.percents()
-        weights = {"w_local_fit": lf, "w_chain_completion": cc, "w_cluster_strength": cs}
+        weights = {
+            "w_local_fit": lf,
+            "w_chain_completion": cc,
+            "w_cluster_strength": cs,
+            PULL_SHARE_FIELD: outcome.pull_percent,
+        }
         context["use_query"] = query_string(weights)
         context["hidden"] = hidden_pairs({"scope": "region", "cutoff": 20, **weights})
         context["profile_form"] = SaveProfileForm(prefix="profile", initial={"name": "ahp"})
@@ -180,7 +193,7 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     columns = compare_leads(request.user, ids, explanation_lang())
     form = ShortlistForm(request.GET)
     params = params_from_form(form) if form.is_valid() and form.weights_given() else None
-    totals = [_weighted(c.lead, params.weights) if params else None for c in columns]
+    totals = [_weighted(c.lead, params) if params else None for c in columns]
     back = request.GET.get("back", "")
     return render(
         request,
@@ -193,10 +206,11 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _weighted(lead: Any, weights: tuple[float, float, float]) -> float | None:
+def _weighted(lead: Any, params: ShortlistParams) -> float | None:
     score = getattr(lead, "score", None)
     if score is None:
         return None
-    return weighted_total(
-        (score.local_fit, score.chain_completion, score.cluster_strength), weights
-    )
+    stored = (score.local_fit, score.chain_completion, score.cluster_strength)
+    parts = (score.strengthen, score.pull, score.confidence)
+    row = ranked_row(lead.pk, *stored, *parts, w=params.weights, pull_share=params.pull_share)
+    return row.total

@@ -7,6 +7,15 @@
     return Array.prototype.slice.call(document.querySelectorAll("#controls .weight-slider"));
   }
 
+  // The share of pull within cluster strengthening: a percentage of its own, not in the sum.
+  function mixSlider() { return document.querySelector("#controls .mix-slider"); }
+
+  function showMix() {
+    var mix = mixSlider();
+    var out = mix && mix.parentNode.querySelector("output");
+    if (out) out.textContent = mix.value + "%";
+  }
+
   // Each slider shows its share of the sum, which is the weight the server uses.
   function showShares() {
     var all = sliders();
@@ -17,18 +26,27 @@
     });
   }
 
+  // "40,30,30" or "40,30,30,50" (the fourth value is the share of pull in cluster).
   function setSliders(text) {
     var values = String(text || "").split(",");
-    if (values.length !== 3) return false;
+    if (values.length !== 3 && values.length !== 4) return false;
     sliders().forEach(function (s, i) { s.value = values[i]; });
+    if (values.length === 4 && mixSlider()) mixSlider().value = values[3];
     showShares();
+    showMix();
     return true;
+  }
+
+  function allSliders() {
+    var mix = mixSlider();
+    return mix ? sliders().concat([mix]) : sliders();
   }
 
   function controls() { return document.getElementById("controls"); }
 
   document.addEventListener("input", function (event) {
     if (event.target.classList && event.target.classList.contains("weight-slider")) showShares();
+    if (event.target.classList && event.target.classList.contains("mix-slider")) showMix();
   });
 
   document.addEventListener("click", function (event) {
@@ -48,7 +66,7 @@
     if (target.name === "profile") {
       var option = target.options[target.selectedIndex];
       if (!setSliders(option && option.dataset.weights)) {
-        sliders().forEach(function (s) { s.disabled = true; });
+        allSliders().forEach(function (s) { s.disabled = true; });
       }
     }
     if (target.name === "scope") controls().dataset.scope = target.value;
@@ -58,7 +76,7 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     if (!event.detail.target || event.detail.target.id !== "ranking") return;
     var applied = document.getElementById("applied-weights");
-    sliders().forEach(function (s) { s.disabled = false; });
+    allSliders().forEach(function (s) { s.disabled = false; });
     if (applied) setSliders(applied.dataset.sliders);
     limitPicks();
   });
@@ -75,5 +93,9 @@
     if (event.target.classList && event.target.classList.contains("compare-pick")) limitPicks();
   });
 
-  document.addEventListener("DOMContentLoaded", function () { showShares(); limitPicks(); });
+  document.addEventListener("DOMContentLoaded", function () {
+    showShares();
+    showMix();
+    limitPicks();
+  });
 })();

@@ -10,6 +10,7 @@ from projects.models import Lead
 from regions.models import Region
 from screening.models import LeadScore, ScoreHistory
 from screening.selectors.profiles import ensure_default_profile
+from screening.selectors.staleness import measures_version
 from tests.factories import LeadFactory, RegionFactory
 
 V1 = "/api/v1"
@@ -32,9 +33,9 @@ def store_score(lead: Lead, **values: float) -> LeadScore:
         + 0.3 * fields["cluster_strength"],
     )
     lead.refresh_from_db()
-    profile, now = ensure_default_profile(), timezone.now()
+    profile, now, measures = ensure_default_profile(), timezone.now(), measures_version()
     ScoreHistory.objects.create(
-        lead=lead, profile=profile, measures_version=1, computed_at=now, **fields
+        lead=lead, profile=profile, measures_version=measures, computed_at=now, **fields
     )
     return LeadScore.objects.create(
         lead=lead,
@@ -42,7 +43,7 @@ def store_score(lead: Lead, **values: float) -> LeadScore:
         profile=profile,
         lead_revision=lead.score_revision,
         region_version=lead.region.score_version,
-        measures_version=1,
+        measures_version=measures,
         computed_at=now,
         explanation={"sentences": {"zh": ["总分"], "en": ["Total"]}},
         **fields,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from projects.models import Lead
-from screening.models import ScoreHistory, ScoreRun
+from screening.models import LeadScore, ScoreHistory, ScoreRun
 from screening.selectors.profiles import ensure_default_profile
 from tests.api.conftest import World
 from tests.api.helpers import V1, error_of, make_lead, store_score
@@ -109,6 +109,27 @@ def test_it_reranks_a_shortlist_under_overridden_weights(world: World, api: Api)
     assert body["results"][0]["stored_total"] == pytest.approx(0.4 * 10 + 0.3 * 95 + 0.3 * 50)
 
 
+def test_it_reranks_by_the_share_of_pull_alone_and_shows_the_parts(world: World, api: Api) -> None:
+    fit, chain, middle = scored_leads(world)
+    # Cluster strengthening 50 for all three; their parts differ: chain pulls most.
+    for lead, strengthen, pull in ((fit, 80, 20), (chain, 10, 90), (middle, 50, 50)):
+        LeadScore.objects.filter(lead=lead).update(strengthen=strengthen, pull=pull)
+    params = {"local_fit": 0, "chain_completion": 0, "cluster_strength": 1, "pull_share": 1}
+    response = api("manager").get(f"{V1}/shortlists/", {**params, "k": 3})
+    body = response.json()
+    assert shortlist_ids(response) == [chain.pk, middle.pk, fit.pk]
+    assert body["weights"]["pull_share"] == 1.0
+    top = body["results"][0]
+    assert (top["strengthen"], top["pull"], top["total"]) == (10.0, 90.0, 90.0)
+    # The share alone keeps the weights in force and overrides only the mix.
+    alone = api("manager").get(f"{V1}/shortlists/", {"pull_share": 0, "k": 3}).json()
+    assert alone["overridden"] is True
+    assert alone["weights"]["cluster_strength"] == pytest.approx(0.3)
+    assert alone["results"][0]["lead"]["id"] == fit.pk
+    score = api("manager").get(f"{V1}/scores/{chain.pk}/").json()
+    assert (score["strengthen"], score["pull"]) == (10.0, 90.0)
+
+
 def test_it_reranks_by_preset(world: World, api: Api) -> None:
     _, chain, _ = scored_leads(world)
     response = api("admin").get(f"{V1}/shortlists/", {"preset": "chain_first", "k": "1"})
@@ -130,6 +151,7 @@ def test_it_leaves_inactive_leads_off_the_shortlist_by_default(world: World, api
         ({"local_fit": 0, "chain_completion": 0, "cluster_strength": 0}, {"local_fit"}),
         ({"local_fit": -1, "chain_completion": 1, "cluster_strength": 1}, {"local_fit"}),
         ({"preset": "x"}, {"preset"}),
+        ({"pull_share": 1.5}, {"pull_share"}),
         ({"k": 0}, {"k"}),
     ],
 )

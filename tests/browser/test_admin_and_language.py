@@ -65,6 +65,7 @@ def test_switching_to_english(
     sign_in(page, "officer_jinan")
     expect(page.get_by_role("heading", name="线索收件箱")).to_be_visible()
     page.get_by_label("语言").select_option("en")
+    page.get_by_role("button", name="切换").click()  # choosing alone does not reload (3.2.2)
     expect(page.get_by_role("heading", name="Lead inbox")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#lead-table thead")).to_contain_text("Local fit")
@@ -77,6 +78,7 @@ def test_switching_to_english(
     assert re.search(r"[A-Z][a-z]{2}\. \d{1,2}, 2026|[A-Z][a-z]+ \d{1,2}, 2026", body)  # a date
     shot(page, "lead-detail-en")
     page.get_by_label("Language").select_option("zh-hans")
+    page.get_by_role("button", name="Switch").click()
     expect(page.get_by_role("heading", name="评分", exact=True)).to_be_visible()
 
 

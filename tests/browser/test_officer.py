@@ -75,9 +75,10 @@ def test_inline_actions_in_the_inbox_work_without_a_reload(
     page.evaluate("window.__noReload = true")
     nocapex = scenario.leads["nocapex"]
     row = page.locator(f"#lead-{nocapex.pk}")
-    row.get_by_label(f"{nocapex.company} 的阶段").select_option("signed")
+    row.get_by_label(f"{nocapex.company} 的阶段", exact=True).select_option("signed")
+    row.get_by_role("button", name=f"保存 {nocapex.company} 的阶段").click()  # never on change
     expect(row.locator(".field-error")).to_contain_text("投资额")  # capex and jobs come first
-    expect(row.get_by_label(f"{nocapex.company} 的阶段")).to_have_value("negotiation")
+    expect(row.get_by_label(f"{nocapex.company} 的阶段", exact=True)).to_have_value("negotiation")
     shot(page, "inbox-stage-refused")
 
     parts = scenario.leads["parts"]
@@ -94,7 +95,8 @@ def test_inline_actions_in_the_inbox_work_without_a_reload(
     panel.get_by_role("button", name="保存状态").click()
     expect(page.locator(f"#lead-{parts.pk} .status")).to_have_text("暂缓")
     settled(page)
-    page.get_by_label(f"{parts.company} 的负责人").select_option(label="officer_jinan")
+    page.get_by_label(f"{parts.company} 的负责人", exact=True).select_option(label="officer_jinan")
+    page.get_by_role("button", name=f"保存 {parts.company} 的负责人").click()
     expect(page.locator(f"#lead-{parts.pk} .saved")).to_contain_text("负责人已更新")
     assert page.evaluate("window.__noReload") is True
     parts.refresh_from_db()
@@ -115,7 +117,7 @@ def test_a_bad_edit_is_refused_beside_the_field(
     page.goto(f"{live_server.url}/leads/{lead.pk}/edit/")
     page.get_by_label("就业（人）").fill("-20")
     page.get_by_role("button", name="保存").click()
-    expect(page.locator("#id_jobs-error")).to_be_visible()
+    expect(page.locator("#id_jobs_error")).to_be_visible()
     shot(page, "lead-edit-error")
     lead.refresh_from_db()
     assert lead.jobs == 3000

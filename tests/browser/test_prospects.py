@@ -45,6 +45,9 @@ def test_an_officer_courts_a_firm_from_the_prospect_list(
     row.get_by_role("button", name=f"接洽 {firm.name}").click()
     expect(row.get_by_role("link", name="已是线索 →")).to_be_visible()
     settled(page)
+    # Focus moves to the new link (not lost with the button); the one live region says it.
+    expect(row.get_by_role("link", name="已是线索 →")).to_be_focused()
+    expect(page.locator("#live-status")).to_have_text(f"{firm.name}：已建为线索，正在评分。")
     assert page.evaluate("window.__noReload") is True  # swapped in place, no page load
     lead = Lead.objects.get(firm=firm)
     assert lead.region == scenario.cities["JN"]

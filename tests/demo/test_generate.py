@@ -21,12 +21,14 @@ from projects.demo.generate import (
     write_leads_csv,
     write_region_industries_csv,
 )
+from projects.demo.tables import ARTICLE_PROJECT_CELLS
 
 HEADERS = {
     "regions.csv": "code,name,name_en,level,parent_code",
     "industries.csv": "code,name,name_en,parent_code",
     "region_industries.csv": "region_code,industry_code,employment,output,firms,year,source",
     "industry_links.csv": "supplier_code,customer_code,weight,source",
+    "industry_relatedness.csv": "industry_1,industry_2,proximity,source",
     "clusters.csv": "region_code,cluster_code,name,name_en,industry_code,role,priority,source",
     "anchor_firms.csv": "region_code,cluster_code,name,name_en,source",
     "endowments.csv": "region_code,factor,value,source",
@@ -190,16 +192,44 @@ def test_it_keeps_cluster_members_present_in_their_city() -> None:
         assert value and float(value) > 0, row
 
 
-def test_it_covers_every_city_and_leaf_once_leaving_some_cells_unknown() -> None:
+def test_it_covers_every_city_and_leaf_once_per_vintage_leaving_some_cells_unknown() -> None:
     rows = read("region_industries.csv")
     cities = {r["code"] for r in read("regions.csv") if r["level"] == "city"}
-    cells = [(row["region_code"], row["industry_code"]) for row in rows]
-    assert len(cells) == len(set(cells)) == len(cities) * len(leaf_codes())
+    cells = [(row["region_code"], row["industry_code"], row["year"]) for row in rows]
+    assert {row["year"] for row in rows} == {"2015", "2023"}
+    assert len(cells) == len(set(cells)) == 2 * len(cities) * len(leaf_codes())
     assert any(row["employment"] == "" for row in rows)  # unknown
     assert any(row["employment"] == "0" for row in rows)  # known absent
     for row in rows:
         for column in ("employment", "output", "firms"):
             assert row[column] == "" or float(row[column]) >= 0
+
+
+def test_the_baseline_vintage_holds_none_of_the_articles_projects() -> None:
+    """A landmark lead is judged against its host city as it was before it: in the 2015
+    vintage the project cells are known absent, and every other cell equals 2023."""
+    rows = read("region_industries.csv")
+    by_year = {
+        year: {(r["region_code"], r["industry_code"]): r for r in rows if r["year"] == year}
+        for year in ("2015", "2023")
+    }
+    project_cells = {(city, i) for city, codes in ARTICLE_PROJECT_CELLS.items() for i in codes}
+    for city, industry in project_cells:
+        before, after = by_year["2015"][city, industry], by_year["2023"][city, industry]
+        assert before["employment"] == "0" and float(after["employment"]) > 0, (city, industry)
+    changed = {
+        cell
+        for cell, row in by_year["2015"].items()
+        if (row["employment"], row["output"])
+        != (
+            by_year["2023"][cell]["employment"],
+            by_year["2023"][cell]["output"],
+        )
+    }
+    assert changed == project_cells
+    for lead in read("leads.csv"):
+        if lead["external_id"].startswith("ART-"):
+            assert (lead["region_code"], lead["industry_code"]) in project_cells, lead["company"]
 
 
 def test_it_regenerates_the_region_industry_file_byte_for_byte(tmp_path: Path) -> None:
@@ -324,3 +354,20 @@ def test_it_loads_the_cities_and_leaf_industries_as_the_world() -> None:
     assert len(world.regions) == 16 and set(world.industries) == leaf_codes()
     assert set(world.factors) == factor_names()
     assert region_industry_rows() == read("region_industries.csv")
+
+
+def test_the_reference_space_covers_every_leaf_industry_once_per_pair_and_names_its_source() -> (
+    None
+):
+    industries = read("industries.csv")
+    leaves = {row["code"] for row in industries if row["parent_code"]}
+    pairs = read("industry_relatedness.csv")
+    seen = {(row["industry_1"], row["industry_2"]) for row in pairs}
+    assert len(seen) == len(pairs)
+    assert all(a < b for a, b in seen)
+    assert {a for a, _ in seen} | {b for _, b in seen} == leaves
+    assert all(0 < float(row["proximity"]) <= 1 for row in pairs)
+    assert {row["source"] for row in pairs} == {
+        "US CBP 2019, 933 metro/micro areas, co-location (RCA>=1) via concordance NAICS-2017 -> "
+        "demo (bench/real_data/naics2017_to_demo.csv; approximations marked there)"
+    }

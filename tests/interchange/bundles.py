@@ -17,6 +17,8 @@ from regions.models import (
     Firm,
     Industry,
     IndustryLink,
+    IndustryProximity,
+    IndustryReference,
     Plant,
     Region,
     RegionIndustry,
@@ -43,9 +45,19 @@ BASE: dict[str, Table] = {
         ["SD-JN", "NEV-ASM", "12000", "3500000.5", "12", "2023", "stats"],
         ["SD-QD", "NEV-BAT", "0", "", "", "2023", ""],  # zero employment, unknown output
     ],
+    "industry_reference": [
+        ["industry_code", "employment", "source"],
+        ["NEV-ASM", "2500000", "national census (test)"],
+        ["NEV-BAT", "1200000.5", ""],
+    ],
     "industry_links": [
-        ["supplier_code", "customer_code", "weight", "source"],
-        ["NEV-BAT", "NEV-ASM", "0.8", "chain map"],
+        ["supplier_code", "customer_code", "weight", "source", "customer_weight"],
+        ["NEV-BAT", "NEV-ASM", "0.8", "chain map", "0.25"],
+    ],
+    # The pair given in reverse code order on purpose: it is stored and exported in code order.
+    "industry_relatedness": [
+        ["industry_1", "industry_2", "proximity", "source"],
+        ["NEV-BAT", "NEV-ASM", "0.35", "test space"],
     ],
     "clusters": [
         [
@@ -200,6 +212,8 @@ MODELS = [
     Industry,
     RegionIndustry,
     IndustryLink,
+    IndustryProximity,
+    IndustryReference,
     Cluster,
     ClusterIndustry,
     AnchorFirm,
@@ -259,6 +273,8 @@ def empty_database() -> None:
         Endowment,
         RegionIndustry,
         IndustryLink,
+        IndustryProximity,
+        IndustryReference,
     ):
         model.objects.all().delete()
     Region.objects.update(parent=None)

@@ -51,10 +51,12 @@ def test_it_creates_the_demo_users_with_roles_and_regions() -> None:
         "manager": ["manager"],
         "officer_jinan": ["officer"],
         "officer_qingdao": ["officer"],
+        "admin_zaozhuang": ["regional_admin"],
     }
     assert set(OfficerRegion.objects.values_list("user__username", "region__code")) == {
         ("officer_jinan", "SD-JN"),
         ("officer_qingdao", "SD-QD"),
+        ("admin_zaozhuang", "SD-ZZ"),
     }
     assert "officer_jinan / xuanshang-demo" in out
     assert "demo credentials" in out

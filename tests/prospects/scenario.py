@@ -116,16 +116,18 @@ def build_chain() -> Chain:
 
 
 def _users(cities: dict[str, Region]) -> dict[str, User]:
-    groups = {name: Group.objects.get_or_create(name=name)[0] for name in ("officer", "manager")}
+    names = ("officer", "manager", "regional_admin")
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in names}
     users = {}
     for username, group in [("officer_zz", "officer"), ("officer_jn", "officer"),
-                            ("manager", "manager")]:  # fmt: skip
+                            ("manager", "manager"), ("admin_zz", "regional_admin")]:  # fmt: skip
         user = User.objects.create_user(username, password=PASSWORD)
         user.groups.add(groups[group])
         users[username] = user
     users["admin"] = User.objects.create_superuser("admin", password=PASSWORD)
     OfficerRegion.objects.create(user=users["officer_zz"], region=cities["ZZ"])
     OfficerRegion.objects.create(user=users["officer_jn"], region=cities["JN"])
+    OfficerRegion.objects.create(user=users["admin_zz"], region=cities["ZZ"])  # regional admin
     return users
 
 

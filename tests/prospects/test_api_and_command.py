@@ -57,11 +57,14 @@ def test_the_api_filters_and_checks_its_parameters(firms: Chain) -> None:
     assert set(bad.json()["error"]["fields"]) == {"chain", "limit"}
 
 
-def test_the_api_keeps_officers_to_their_regions(firms: Chain) -> None:
+def test_the_api_keeps_officers_and_regional_admins_to_their_regions(firms: Chain) -> None:
     officer = api(firms, "officer_jn")
     assert officer.get(url(firms, "JN")).status_code == 200
     assert officer.get(url(firms, "ZZ")).status_code == 403
     assert officer.get("/api/v1/regions/999999/prospects/").status_code == 404
+    regional_admin = api(firms, "admin_zz")
+    assert regional_admin.get(url(firms, "ZZ")).status_code == 200
+    assert regional_admin.get(url(firms, "JN")).status_code == 403
     assert APIClient().get(url(firms, "ZZ")).status_code == 401
 
 

@@ -98,3 +98,37 @@ def test_an_unchanged_firm_import_leaves_the_version(
     )
     assert report.ok and not report.counts["firms"].changed
     assert firms_version() == version
+
+
+def test_a_regional_admin_may_not_upload_the_directory_only_plants_of_their_regions(
+    tmp_path: Path, imported: ImportReport
+) -> None:
+    """The firm directory belongs to no region: firms.csv is a shared table, refused for a
+    regional admin as regions or industries are; a plant row is one region's fact (a firm
+    operates here), so a regional admin loads plants of their own regions only."""
+    tables = copy_tables()
+    tables["firms"][1][1] = "示例电池（改名）"
+    tables["plants"].append(["F2", "SD-JN", "NEV-ASM", "40", "site visit"])
+    tables["plants"].append(["F2", "SD-QD", "NEV-ASM", "60", "site visit"])
+    before, names_before = counts(), sorted(Firm.objects.values_list("name", flat=True))
+    jinan = frozenset({"SD-JN"})
+
+    report = import_bundle(
+        write_bundle(tmp_path / "mixed", tables, only=["firms", "plants"]),
+        dry_run=False,
+        regions=jinan,
+    )
+
+    assert not report.ok
+    assert list(problems(report, "firms.csv")) == [(None, "")]  # the whole table
+    assert "administrator of every region" in problems(report, "firms.csv")[(None, "")]
+    # Qingdao's plants (the stored one, unchanged, too): rows of another region.
+    assert list(problems(report, "plants.csv")) == [(2, "region_code"), (4, "region_code")]
+    assert counts() == before  # all or nothing
+    assert sorted(Firm.objects.values_list("name", flat=True)) == names_before
+
+    mine = {"plants": [tables["plants"][0], tables["plants"][2]]}  # the Jinan plant alone
+    report = import_bundle(write_bundle(tmp_path / "mine", mine), dry_run=False, regions=jinan)
+    assert report.ok, report.as_text()
+    plant = Plant.objects.get(region__code="SD-JN")
+    assert (plant.firm.code, plant.employees) == ("F2", 40)

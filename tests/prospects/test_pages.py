@@ -81,6 +81,7 @@ def test_an_officer_courts_a_firm_in_one_click(
     sep = firms.industries["LIB-SEP"].firms.get()
     page = officer.get(PAGE, {"region": zz.pk}).content.decode()
     assert "接洽该企业" in page
+    assert f'data-focus="#court-lead-{sep.pk}, #court-error-{sep.pk}"' in page
 
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         response = officer.post(
@@ -92,12 +93,47 @@ def test_an_officer_courts_a_firm_in_one_click(
 
     lead = Lead.objects.get(firm=sep)
     assert (lead.region, lead.owner, lead.company) == (zz, firms.users["officer_zz"], "=隔膜科技")
-    assert reverse("lead_detail", args=[lead.pk]) in response.content.decode()
+    answer = response.content.decode()
+    assert reverse("lead_detail", args=[lead.pk]) in answer
+    # The outcome goes to the page's one live region; focus goes to the new link (app.js).
+    live = '<div id="live-status" hx-swap-oob="innerHTML">'
+    assert f"{live}=隔膜科技：已建为线索，正在评分。" in answer
+    assert f'id="court-lead-{sep.pk}"' in answer and 'role="status"' not in answer
     assert LeadScore.objects.filter(lead=lead).exists()
     again = officer.get(PAGE, {"region": zz.pk}).content.decode()
     assert "已是线索" in again
     detail = officer.get(reverse("lead_detail", args=[lead.pk])).content.decode()
     assert "企业库" in detail and ">SEP<" in detail  # the lead remembers its firm
+
+
+def test_a_regional_admin_ranks_and_courts_in_their_region_only(
+    firms: Chain, django_capture_on_commit_callbacks: object
+) -> None:
+    """A regional admin edits their regions' leads (issue 22), so they rank and court there,
+    as an officer of the region does; other regions' prospects are not theirs."""
+    admin = client_of(firms, "admin_zz")
+    zz, jn = firms.cities["ZZ"], firms.cities["JN"]
+    sep = firms.industries["LIB-SEP"].firms.get()
+    response = admin.get(PAGE, {"region": jn.pk})
+    assert response.context["region"] == zz  # not the region asked for
+    assert list(response.context["form"].fields["region"].queryset) == [zz]
+    html = response.content.decode()
+    assert "接洽该企业" in html
+    assert f'href="{PAGE}"' in html  # the main navigation leads here
+    explain = reverse("shortlists:prospect_explain")
+    assert admin.get(explain, {"region": jn.pk, "firm": sep.pk}).status_code == 403
+    court = reverse("shortlists:prospect_court")
+    assert admin.post(court, {"region": jn.pk, "firm": sep.pk}).status_code == 403
+    assert not Lead.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = admin.post(court, {"region": zz.pk, "firm": sep.pk})
+
+    lead = Lead.objects.get(firm=sep)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "lead_detail", args=[lead.pk]
+    )
+    assert (lead.region, lead.owner) == (zz, firms.users["admin_zz"])
 
 
 def test_an_officer_cannot_court_for_another_region(firms: Chain) -> None:
@@ -119,7 +155,11 @@ def test_the_excel_export_holds_the_ranked_firms_safely(firms: Chain) -> None:
     rows = [row for row in sheet.iter_rows(values_only=True) if row and isinstance(row[0], int)]
     assert [row[1] for row in rows] == ["SEP", "CATH"]
     assert rows[0][2] == "'=隔膜科技"  # a formula is shown, never run
-    assert "隔膜" in rows[0][11]
+    header = next(row for row in sheet.iter_rows(values_only=True) if row and row[0] == "名次")
+    columns = {name: k for k, name in enumerate(header)}
+    assert "隔膜" in rows[0][columns["可补的链条缺口"]]
+    assert isinstance(rows[0][columns["带动配套"]], float)  # anchor pull, a part of 强群
+    assert sheet.cell(row=2, column=2).value == "40% · 30% · 30% （其中带动配套 50%）"
 
 
 def test_the_cluster_page_lists_who_could_fill_its_missing_link(firms: Chain) -> None:

@@ -7,22 +7,47 @@ import pytest
 from django.utils import translation
 
 from projects.services import lead_court_firm
-from regions.models import Industry
-from screening.models import LeadScore
+from regions.models import Industry, RegionIndustry
+from screening.models import LeadScore, ScoringProfile
 from screening.selectors.firms import current_directory
 from screening.selectors.gaps import GapSide, region_gaps
 from screening.selectors.prospect_text import gap_text, prospect_explanation
 from screening.selectors.prospects import (
     Presence,
     ProspectFilters,
+    RegionProfile,
     industry_positions,
+    profile_for,
+    profiles_for,
     prospects_for_region,
     score_firms,
-    weights_for,
 )
 from screening.selectors.prospects_everywhere import best_firms_everywhere
-from screening.world import current_world
+from screening.world import current_world, forget_world
 from tests.prospects.scenario import Chain, add_firm
+
+
+def zaozhuang_profile(chain: Chain, pull_share: float) -> ScoringProfile:
+    """A profile of Zaozhuang's own, away from the default weights and share of pull."""
+    return ScoringProfile.objects.create(
+        name="zaozhuang",
+        region=chain.cities["ZZ"],
+        local_fit=0.2,
+        chain_completion=0.3,
+        cluster_strength=0.5,
+        pull_share=pull_share,
+    )
+
+
+def count_firms(chain: Chain) -> None:
+    """Firm counts on the region-industry rows (one firm per 400 jobs), so that each
+    industry's typical plant comes from them and anchor pull's size effect is measured
+    against it; the World is rebuilt."""
+    for row in RegionIndustry.objects.all():
+        if row.employment:
+            row.firms = max(1, int(row.employment) // 400)
+            row.save(update_fields=["firms"])
+    forget_world()
 
 
 def ranked(chain: Chain, city: str = "ZZ", **filters: object) -> list[str]:
@@ -52,7 +77,7 @@ def test_the_explanation_names_the_gap(chain: Chain) -> None:
     assert prospect.gap is not None and prospect.gap.side is GapSide.MEMBER and prospect.gap.missing
 
     data = prospect_explanation(
-        found.loaded, found.scope, prospect.firm, prospect.gap, found.weights
+        found.loaded, found.scope, prospect.firm, prospect.gap, found.profile
     )
 
     assert data["gap"]["industry"]["code"] == "LIB-SEP"
@@ -75,11 +100,16 @@ def test_outside_clusters_a_gap_is_named_next_to_its_local_partner(chain: Chain)
     assert strong not in gaps  # chemicals are strong in Yantai: no gap
 
 
+@pytest.mark.parametrize("own_profile", [False, True], ids=["default", "region-profile"])
 def test_courting_a_firm_makes_a_lead_with_the_same_scores(
-    chain: Chain, django_capture_on_commit_callbacks: object
+    chain: Chain, django_capture_on_commit_callbacks: object, own_profile: bool
 ) -> None:
+    count_firms(chain)  # a typical plant known: pull depends on the firm's size
+    if own_profile:
+        zaozhuang_profile(chain, pull_share=0.8)
     firm = add_firm(chain, "SEP", "LIB-SEP", employees=1234)
     prospect = prospects_for_region(chain.cities["ZZ"], ProspectFilters()).prospects[0]
+    assert prospect.pull != 50.0  # anchor pull had evidence: the part is really compared
 
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         lead = lead_court_firm(firm=firm, region=chain.cities["ZZ"], user=chain.users["officer_zz"])
@@ -89,8 +119,11 @@ def test_courting_a_firm_makes_a_lead_with_the_same_scores(
     assert score.local_fit == prospect.local_fit
     assert score.chain_completion == prospect.chain_completion
     assert score.cluster_strength == prospect.cluster_strength
+    assert score.strengthen == prospect.strengthen
+    assert score.pull == prospect.pull
     assert score.total == prospect.total
     assert score.confidence == prospect.confidence
+    assert score.profile.pull_share == pytest.approx(0.8 if own_profile else 0.5)
 
 
 def test_courting_the_same_firm_twice_in_one_region_is_refused(chain: Chain) -> None:
@@ -145,7 +178,13 @@ def test_ties_go_to_the_larger_firm_then_the_older_id(chain: Chain) -> None:
     assert order[1:] == ["B", "A", "C"]
 
 
-def test_the_best_firms_everywhere_are_those_scoring_every_firm_finds(chain: Chain) -> None:
+@pytest.mark.parametrize("firm_counts", [False, True], ids=["typical-from-jobs", "from-firms"])
+def test_the_best_firms_everywhere_are_those_scoring_every_firm_finds(
+    chain: Chain, firm_counts: bool
+) -> None:
+    if firm_counts:
+        count_firms(chain)
+    zaozhuang_profile(chain, pull_share=0.9)  # one region under a profile of its own
     rng = np.random.default_rng(7)
     codes = list(chain.industries)
     for n in range(60):
@@ -153,7 +192,8 @@ def test_the_best_firms_everywhere_are_those_scoring_every_firm_finds(chain: Cha
         add_firm(chain, f"F{n:02d}", codes[int(rng.integers(len(codes)))], employees=size)
     loaded, directory = current_world(), current_directory()
     industries = industry_positions(loaded, directory)
-    weights = np.array([weights_for(int(r)) for r in loaded.region_ids])
+    profiles = profiles_for(loaded.region_ids)
+    assert profiles[loaded.region_pos[chain.cities["ZZ"].pk]].pull_share == 0.9
     limit = 5
     fast: dict[int, list[int]] = {}
     best_firms_everywhere(
@@ -161,16 +201,15 @@ def test_the_best_firms_everywhere_are_those_scoring_every_firm_finds(chain: Cha
         industries,
         directory.employees,
         directory.firm_ids,
-        weights,
+        profiles,
         limit,
         lambda region, rows, _scores: fast.__setitem__(region, rows.tolist()),
     )
 
+    employees = directory.employees
     for region in range(loaded.world.n_regions):
-        scores = score_firms(loaded.world, region, industries, directory.employees, weights[region])
-        order = np.lexsort(
-            (directory.firm_ids, -np.nan_to_num(directory.employees, nan=-1.0), -scores.total)
-        )
+        scores = score_firms(loaded.world, region, industries, employees, profiles[region])
+        order = np.lexsort((directory.firm_ids, -np.nan_to_num(employees, nan=-1.0), -scores.total))
         assert fast[region] == order[:limit].tolist(), region
 
 
@@ -182,3 +221,41 @@ def test_a_firm_in_an_industry_the_world_in_force_lacks_is_left_out(chain: Chain
     newcomer.save()  # through the ORM, so no version moves: the World in force stays
 
     assert ranked(chain) == ["SEP"]
+
+
+@pytest.mark.parametrize("firm_counts", [False, True], ids=["typical-from-jobs", "from-firms"])
+def test_scores_never_fall_as_employees_grow_with_anchor_pull(
+    chain: Chain, firm_counts: bool
+) -> None:
+    """What best_firms_everywhere rests on, in every region and industry of the chain: a
+    larger firm of an industry never totals less, with both size effects at work (the
+    cluster's and anchor pull's against the industry's typical plant)."""
+    if firm_counts:
+        count_firms(chain)
+    loaded = current_world()
+    employees = np.array([0.0, 1, 10, 50, 100, 400, 800, 2000, 5000, 20000, 1e5, 1e6])
+    pull_grew = 0
+    for region in range(loaded.world.n_regions):
+        for industry in range(loaded.world.n_industries):
+            industries = np.full(employees.size, industry, dtype=np.int64)
+            for share in (0.0, 0.5, 1.0):
+                profile = RegionProfile(np.array([0.3, 0.3, 0.4]), share)
+                s = score_firms(loaded.world, region, industries, employees, profile)
+                for part in (s.total, s.strengthen, s.pull, s.cluster_strength):
+                    assert (np.diff(part) >= 0).all(), (region, industry, share)
+            pull_grew += int(s.pull[-1] > s.pull[0])
+    assert pull_grew > 0  # pull's size effect really moved some scores (not all neutral)
+
+
+def test_a_region_profile_weighs_prospects_as_it_weighs_the_regions_leads(chain: Chain) -> None:
+    zaozhuang_profile(chain, pull_share=0.25)
+    profile = profile_for(chain.cities["ZZ"].pk)
+    assert profile.pull_share == 0.25
+    assert profile.weights.tolist() == pytest.approx([0.2, 0.3, 0.5])
+    add_firm(chain, "SEP", "LIB-SEP", employees=900)
+
+    p = prospects_for_region(chain.cities["ZZ"], ProspectFilters()).prospects[0]
+
+    assert p.cluster_strength == pytest.approx(0.75 * p.strengthen + 0.25 * p.pull)
+    weighted = 0.2 * p.local_fit + 0.3 * p.chain_completion + 0.5 * p.cluster_strength
+    assert p.total == pytest.approx(weighted)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from importlib import import_module
 
 import numpy as np
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F
@@ -16,13 +18,13 @@ from projects.models import Lead
 from projects.services import lead_update
 from regions.models import ClusterIndustry, Endowment, IndustryLink, RegionIndustry
 from screening import invalidation
-from screening.models import LeadScore, ScoreHistory
+from screening.models import LeadScore, ScoreHistory, ScoreRun
 from screening.scoring.engine import score_leads
 from screening.scoring.weights import PRESETS, SubScoreWeights
 from screening.selectors.batches import read_lead_rows
 from screening.selectors.staleness import stale_lead_ids
 from screening.services.profiles import profile_save_version
-from screening.tasks import rescore_chunk
+from screening.tasks import rescore_chunk, rescore_stale
 from screening.world import current_world
 from tests.recompute.conftest import SmallWorld
 
@@ -181,6 +183,47 @@ def test_a_new_weight_profile_changes_totals_under_it(
     assert stale_lead_ids() == []
 
 
+def test_a_new_share_of_pull_remixes_cluster_strengthening_under_it(
+    scored: SmallWorld, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    write(
+        django_capture_on_commit_callbacks,
+        lambda: profile_save_version(
+            name="anchors",
+            weights=SubScoreWeights(0.4, 0.3, 0.3, pull_share=1.0),
+            region_id=scored.regions["C"].pk,
+            user_id=None,
+            reason="test",
+        ),
+    )
+    in_c = LeadScore.objects.filter(lead_id__in=lead_ids(scored, "C"))
+    assert in_c.exists()
+    for score in in_c:
+        assert score.pull is not None
+        assert score.cluster_strength == pytest.approx(score.pull)
+        expected = 0.4 * score.local_fit + 0.3 * score.chain_completion + 0.3 * score.pull
+        assert score.total == pytest.approx(expected)
+    for score in LeadScore.objects.filter(lead_id__in=lead_ids(scored, "A")):
+        assert score.strengthen is not None and score.pull is not None
+        assert score.cluster_strength == pytest.approx(0.5 * score.strengthen + 0.5 * score.pull)
+    assert stale_lead_ids() == []
+
+
+def test_the_anchor_pull_migration_has_every_score_recomputed_as_a_score_run(
+    scored: SmallWorld,
+) -> None:
+    migration = import_module("screening.migrations.0004_anchor_pull")
+    LeadScore.objects.update(strengthen=None, pull=None)  # as stored before the migration
+    migration.mark_every_score_stale(django_apps, None)
+    assert set(stale_lead_ids()) == {lead.pk for lead in scored.leads.values()}
+    # What the periodic sweep does after the deploy (tasks run eagerly here).
+    assert rescore_stale() == len(scored.leads)
+    run = ScoreRun.objects.get()
+    assert (run.reason, run.state, run.done) == ("stale scores", ScoreRun.State.DONE, run.total)
+    assert not LeadScore.objects.filter(pull__isnull=True).exists()
+    assert stale_lead_ids() == []
+
+
 def test_a_chunk_delivered_twice_gives_the_same_result(
     scored: SmallWorld, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
@@ -248,10 +291,10 @@ def test_saving_an_old_copy_of_a_lead_never_moves_its_revision_back(scored: Smal
 def test_every_stored_figure_follows_the_profile_in_force(
     scored: SmallWorld, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
-    """Under a chain-heavy profile, the stored total and confidence are the engine's numbers
-    under that profile (not the balanced preset's with only the total re-weighted), and the
-    explanation shows the same figures."""
-    weights = SubScoreWeights(0.1, 0.8, 0.1)
+    """Under a chain-heavy profile with its own share of pull, the stored cluster score, total
+    and confidence are the engine's numbers under that profile (not the balanced preset's with
+    only the total re-weighted), and the explanation shows the same figures."""
+    weights = SubScoreWeights(0.1, 0.8, 0.1, pull_share=0.8)
     write(
         django_capture_on_commit_callbacks,
         lambda: profile_save_version(
@@ -272,6 +315,8 @@ def test_every_stored_figure_follows_the_profile_in_force(
         score = stored[int(lead_id)]
         assert score.total == expected.total[i]
         assert score.confidence == expected.confidence[i]
+        assert score.cluster_strength == expected.cluster_strength[i]
+        assert (score.strengthen, score.pull) == (expected.strengthen[i], expected.pull[i])
         shown = score.explanation["scores"]
         assert shown["confidence"] == round(score.confidence, 2)
         assert shown["total"] == round(score.total, 1)

@@ -30,11 +30,19 @@ def world_inputs(
     endowment: ArrayLike | None = None,
     clusters: Sequence[tuple[int, str, dict[str, float]]] = (),
     capex_per_job: float = float("nan"),
+    firms: ArrayLike | None = None,
+    reference_proximity: ArrayLike | None = None,
+    proximity_source: str = "",
+    customer_links: dict[tuple[str, str], float] | None = None,
+    reference_size: ArrayLike | None = None,
 ) -> WorldInputs:
     """WorldInputs with regions R1.., industries named as given (I1.. by default).
 
     links maps (supplier, customer) codes to weights; clusters are (region index, code,
-    {industry code: 1.0 core / 0.5 support}).
+    {industry code: 1.0 core / 0.5 support}). reference_proximity (I, I) is a given phi (the
+    reference industry space); without it phi is estimated from these few regions.
+    customer_links gives customer-side weights of links (the others are unknown). firms (R, I)
+    are firm counts (NaN unknown).
     """
     sizes = np.asarray(size, dtype=np.float64)
     n_r, n_i = sizes.shape
@@ -43,6 +51,11 @@ def world_inputs(
     weights = np.zeros((n_i, n_i))
     for (supplier, customer), w in (links or {}).items():
         weights[pos[supplier], pos[customer]] = w
+    sales = None
+    if customer_links is not None:
+        sales = np.full((n_i, n_i), np.nan)
+        for (supplier, customer), v in customer_links.items():
+            sales[pos[supplier], pos[customer]] = v
     members = np.zeros((len(clusters), n_i))
     for k, (_, _, member_map) in enumerate(clusters):
         for code, role in member_map.items():
@@ -68,6 +81,17 @@ def world_inputs(
         cluster_names={c[1]: (f"{c[1]}集群", f"{c[1]} cluster") for c in clusters},
         cluster_members=members,
         capex_per_job=capex_per_job,
+        firms=None if firms is None else np.asarray(firms, dtype=np.float64),
+        reference_proximity=(
+            None
+            if reference_proximity is None
+            else np.asarray(reference_proximity, dtype=np.float64)
+        ),
+        proximity_source=proximity_source,
+        customer_weight=sales,
+        reference_size=(
+            None if reference_size is None else np.asarray(reference_size, dtype=np.float64)
+        ),
     )
 
 

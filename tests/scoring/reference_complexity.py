@@ -17,14 +17,20 @@ import math
 import numpy as np
 
 
-def reference_complexity(x: list[list[float]], threshold: float = 1.0) -> dict[str, np.ndarray]:
-    """All measures as a dict of float64 arrays, same names as the Complexity fields."""
+def reference_complexity(
+    x: list[list[float]], threshold: float = 1.0, phi: list[list[float]] | None = None
+) -> dict[str, np.ndarray]:
+    """All measures as a dict of float64 arrays, same names as the Complexity fields.
+
+    ``phi``, when given, is used instead of the proximity estimated from ``x`` (a reference
+    industry space) wherever proximity enters: density, COI, COG.
+    """
     n_r, n_i = len(x), len(x[0])
     rca = _rca(x)
     m = [[1.0 if rca[c][p] >= threshold else 0.0 for p in range(n_i)] for c in range(n_r)]
     k_c = [sum(m[c]) for c in range(n_r)]
     k_p = [sum(m[c][p] for c in range(n_r)) for p in range(n_i)]
-    phi = _proximity(m, k_p)
+    phi = _proximity(m, k_p) if phi is None else [list(map(float, row)) for row in phi]
     dens = _density(m, phi)
     pci_raw = _pci_raw(m, k_c, k_p)
     eci_raw = _mean_over_present(m, k_c, pci_raw)

@@ -39,6 +39,44 @@ def test_it_computes_supplier_and_customer_shares_without_the_diagonal():
     assert np.all(np.diag(s) == 0) and np.all(np.diag(c) == 0)
 
 
+def test_it_takes_customer_shares_from_customer_weights_where_a_row_has_them_all():
+    # Row 0 sells to 1 and 2; supplier-side weights say 3 : 1, the customer side says 1 : 4.
+    # Row 2 has a customer weight for only one of its two links: it keeps supplier weights.
+    w = np.array([[0.0, 3.0, 1.0], [1.0, 0.0, 0.0], [2.0, 2.0, 0.0]])
+    v = np.full((3, 3), np.nan)
+    v[0, 1], v[0, 2], v[2, 0] = 0.1, 0.4, 0.9
+    s, c = link_shares(w, v)
+    assert c[0] == pytest.approx([0.0, 0.2, 0.8])
+    assert c[1] == pytest.approx([1.0, 0.0, 0.0])
+    assert c[2] == pytest.approx([0.5, 0.5, 0.0])
+    # Supplier shares never use the customer side.
+    assert s == pytest.approx(link_shares(w)[0])
+
+
+def test_a_customer_weight_on_a_pair_without_a_link_is_ignored():
+    w = np.array([[0.0, 1.0], [0.0, 0.0]])
+    v = np.array([[np.nan, 0.5], [0.7, np.nan]])  # (1, 0) has no supplier-side link
+    _, c = link_shares(w, v)
+    assert c.tolist() == [[0.0, 1.0], [0.0, 0.0]]
+
+
+def test_the_downstream_side_follows_the_customer_weights_of_the_world():
+    # B sells to C and D. By supplier-side weight C matters most (0.9 of C's inputs come from
+    # B); by sales, D takes 80% of B's output. R1 has D and not C.
+    size = [[0, 0, 0, 50], [10, 10, 30, 10], [10, 10, 10, 30]]
+    links = {("B", "C"): 0.9, ("B", "D"): 0.1}
+    without = make_world(size, industries=["A", "B", "C", "D"], links=links)
+    with_sales = make_world(
+        size,
+        industries=["A", "B", "C", "D"],
+        links=links,
+        customer_links={("B", "C"): 0.2, ("B", "D"): 0.8},
+    )
+    assert without.chain.downstream[0, 1] == pytest.approx(0.1)
+    assert with_sales.chain.downstream[0, 1] == pytest.approx(0.8)
+    assert with_sales.customer_share[1].tolist() == pytest.approx([0, 0, 0.2, 0.8])
+
+
 def test_it_rejects_negative_link_weights():
     with pytest.raises(ValueError, match=">= 0"):
         link_shares(np.array([[0.0, -1.0], [0.0, 0.0]]))

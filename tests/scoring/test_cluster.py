@@ -22,7 +22,13 @@ import pytest
 
 from screening.scoring import cluster as cluster_module
 from screening.scoring.cluster import SIZE_HALF_SATURATION, size_effect
-from screening.scoring.engine import NEUTRAL_CLUSTER, LeadBatch, build_world, lead_parts
+from screening.scoring.engine import (
+    NEUTRAL_CLUSTER,
+    NEUTRAL_STRENGTHEN,
+    LeadBatch,
+    build_world,
+    lead_parts,
+)
 from tests.scoring.engine_worlds import make_world, random_inputs, score
 
 SIZE = [[60, 40, 0], [10, 0, 90], [20, 20, 60], [10, 40, 50]]
@@ -57,17 +63,17 @@ def test_it_scores_a_member_lead_by_strength_times_size_effect():
         {"region": "R1", "industry": "X", "jobs": 4},
         {"region": "R1", "industry": "X", "jobs": 8},
     )
-    assert scores.cluster_strength == pytest.approx([50.0, 75.0])
+    assert scores.strengthen == pytest.approx([50.0, 75.0])
 
 
 def test_it_counts_a_support_member_fully_as_related():
     scores = score(cluster_world(), {"region": "R1", "industry": "Y", "jobs": 4})
-    assert scores.cluster_strength[0] == pytest.approx(50.0)
+    assert scores.strengthen[0] == pytest.approx(50.0)
 
 
 def test_it_weights_a_non_member_by_its_mean_phi_to_the_members():
     scores = score(cluster_world(), {"region": "R1", "industry": "Z", "jobs": 4})
-    assert scores.cluster_strength[0] == pytest.approx(100 * (1 / 9) * 0.5)
+    assert scores.strengthen[0] == pytest.approx(100 * (1 / 9) * 0.5)
 
 
 def test_a_larger_lead_strengthens_the_cluster_at_least_as_much():
@@ -75,8 +81,8 @@ def test_a_larger_lead_strengthens_the_cluster_at_least_as_much():
     while the cluster has employment, until the size effect saturates numerically)."""
     jobs = [0, 1, 4, 8, 40, 80, 800, 1e6]
     scores = score(cluster_world(), *({"region": "R1", "industry": "X", "jobs": j} for j in jobs))
-    assert np.all(np.diff(scores.cluster_strength) >= 0)
-    assert np.all(np.diff(scores.cluster_strength[:6]) > 0)
+    assert np.all(np.diff(scores.strengthen) >= 0)
+    assert np.all(np.diff(scores.strengthen[:6]) > 0)
 
 
 def test_size_effect_has_diminishing_returns():
@@ -123,6 +129,9 @@ def test_it_lowers_cluster_confidence_by_the_unknown_member_weight():
 
 def test_it_scores_a_region_without_mapped_clusters_as_neutral():
     scores = score(cluster_world(), {"region": "R2", "industry": "Z", "jobs": 4})
+    assert scores.strengthen[0] == 50.0
+    assert scores.neutral[0] & NEUTRAL_STRENGTHEN
+    # No chain links either, so pull has no evidence too: the whole sub-score is neutral.
     assert scores.cluster_strength[0] == 50.0
     assert scores.neutral[0] & NEUTRAL_CLUSTER
 
@@ -131,8 +140,8 @@ def test_it_scores_zero_when_the_regions_clusters_are_unrelated():
     # Cluster K2 in R2 holds only X; phi(Z, X) = 0, so a Z lead there strengthens nothing.
     world = make_world(SIZE, industries=["X", "Y", "Z"], clusters=[(1, "K2", {"X": 1.0})])
     scores = score(world, {"region": "R2", "industry": "Z", "jobs": 4})
-    assert scores.cluster_strength[0] == 0.0
-    assert not scores.neutral[0] & NEUTRAL_CLUSTER
+    assert scores.strengthen[0] == 0.0
+    assert not scores.neutral[0] & NEUTRAL_STRENGTHEN
 
 
 def test_it_picks_the_regions_best_cluster_for_the_industry():
@@ -140,7 +149,7 @@ def test_it_picks_the_regions_best_cluster_for_the_industry():
     world = make_world(SIZE, industries=["X", "Y", "Z"], clusters=[weak, CLUSTER])
     assert world.clusters.best[0].tolist() == [1, 1, 1]
     scores = score(world, {"region": "R1", "industry": "Z", "jobs": 4})
-    assert scores.cluster_strength[0] == pytest.approx(100 * (1 / 9) * 0.5)
+    assert scores.strengthen[0] == pytest.approx(100 * (1 / 9) * 0.5)
 
 
 def test_block_size_does_not_change_any_cluster_measure(monkeypatch):

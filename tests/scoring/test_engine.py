@@ -32,9 +32,14 @@ R1_DENSITY = [0.222222, 0.5, 0.785714, 0.923077, 0.142857, 0.923077, 0.727273, 0
 FACTORS = ["port", "power", "industrial_land_ha"]
 
 
+# phi of the worked example given as a reference space, so that six regions count as enough.
+WORKED_PHI = compute_complexity(WORKED_X).proximity
+
+
 def worked_world(endowment=None, **kwargs):
     if endowment is None:
         endowment = np.ones((6, 3)) * [1, 1, 100]
+    kwargs.setdefault("reference_proximity", WORKED_PHI)
     return make_world(WORKED_X, factors=FACTORS, endowment=endowment, **kwargs)
 
 
@@ -128,13 +133,16 @@ def test_it_makes_the_total_the_weighted_sum_and_confidence_the_weighted_mean():
 
 
 def test_it_gives_full_confidence_when_everything_is_known():
+    size = [[60, 40, 0], [10, 0, 90], [20, 20, 60], [10, 40, 50]]
     world = make_world(
-        [[60, 40, 0], [10, 0, 90], [20, 20, 60], [10, 40, 50]],
+        size,
+        reference_proximity=compute_complexity(size).proximity,
         industries=["X", "Y", "Z"],
         links={("X", "Y"): 1.0, ("Y", "Z"): 1.0},
         factors=["port"],
         endowment=[[1], [1], [0], [1]],
         clusters=[(0, "K", {"X": 1.0, "Y": 0.5})],
+        firms=[[6, 4, 0], [1, 0, 9], [2, 2, 6], [1, 4, 5]],  # typical plants from firm counts
     )
     scores = score(world, {"region": "R1", "industry": "Y", "jobs": 10, "needs": ["port"]})
     assert scores.confidence[0] == pytest.approx(1.0)

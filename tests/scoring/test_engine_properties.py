@@ -23,7 +23,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from screening.scoring.engine import LeadBatch, build_world, lead_parts, score_leads
+from screening.scoring.engine import NEUTRAL_PULL, LeadBatch, build_world, lead_parts, score_leads
+from screening.scoring.pull import typical_plant
 from screening.scoring.weights import PRESETS, SubScoreWeights
 from screening.scoring.world import with_industry_present
 from tests.scoring.engine_worlds import make_world, random_inputs, random_leads, score
@@ -200,6 +201,31 @@ def _permuted(inputs, region_order: np.ndarray, industry_order: np.ndarray):
         endowment=inputs.endowment[region_order],
         cluster_region=new_position[inputs.cluster_region],
         cluster_members=inputs.cluster_members[:, industry_order],
+        firms=None if inputs.firms is None else inputs.firms[np.ix_(region_order, industry_order)],
+    )
+
+
+def _with_firms(inputs, seed: int):
+    """Firm counts for most cells (some unknown), none at all for a few industries, so that
+    the typical plant comes from firm counts for some industries and from the employment
+    fallback for others."""
+    rng = np.random.default_rng(seed + 50)
+    size = inputs.size
+    plants = np.ceil(np.nan_to_num(size) / rng.uniform(5.0, 60.0, size.shape))
+    firms = np.where(np.isfinite(size), plants, np.nan)
+    firms[rng.random(size.shape) < 0.1] = np.nan
+    firms[:, rng.choice(size.shape[1], size=size.shape[1] // 6, replace=False)] = np.nan
+    return replace(inputs, firms=firms)
+
+
+def _renumbered(batch: LeadBatch, region_order: np.ndarray, industry_order: np.ndarray):
+    """The same leads with region and industry indices of the permuted world."""
+    regions, industries = np.argsort(region_order), np.argsort(industry_order)
+    return replace(
+        batch,
+        region=regions[batch.region],
+        industry=industries[batch.industry],
+        inputs_indices=industries[batch.inputs_indices].astype(np.int32),
     )
 
 
@@ -207,8 +233,9 @@ def _permuted(inputs, region_order: np.ndarray, industry_order: np.ndarray):
 def test_the_world_does_not_depend_on_the_order_of_regions_or_industries(seed):
     """Listing regions and industries in another order changes the order (and tiling) in
     which BLAS sums every matrix product. The World's cells must come out bit-identical,
-    which is what makes scores independent of the BLAS kernel and of a region's position."""
-    inputs = random_inputs(seed, n_regions=97, n_industries=71)
+    which is what makes scores independent of the BLAS kernel and of a region's position:
+    anchor pull's cells and typical plants too, and so every lead's scores."""
+    inputs = _with_firms(random_inputs(seed, n_regions=97, n_industries=71), seed)
     rng = np.random.default_rng(seed)
     region_order, industry_order = rng.permutation(97), rng.permutation(71)
     world = build_world(inputs)
@@ -224,6 +251,49 @@ def test_the_world_does_not_depend_on_the_order_of_regions_or_industries(seed):
             getattr(world.clusters, name), getattr(other.clusters, name), equal_nan=True
         ), name
     assert np.array_equal(world.clusters.base[cells], other.clusters.base, equal_nan=True)
+    for name in ("usable", "term", "open_related", "known_weight"):
+        mine, theirs = getattr(world.pull, name)[cells], getattr(other.pull, name)
+        assert np.array_equal(mine, theirs, equal_nan=True), name
+    assert np.array_equal(world.pull.mapped[industry_order], other.pull.mapped)
+    for name in ("jobs", "confidence"):
+        mine, theirs = (
+            getattr(world.pull.typical, name)[industry_order],
+            getattr(other.pull.typical, name),
+        )
+        assert np.array_equal(mine, theirs, equal_nan=True), name
+    # And so the leads' scores, anchor pull included (named inputs summed per lead too).
+    batch = random_leads(world, 500, seed=seed + 300)
+    here = score_leads(world, batch, BALANCED)
+    there = score_leads(other, _renumbered(batch, region_order, industry_order), BALANCED)
+    assert np.isfinite(here.pull).all() and ((here.neutral & NEUTRAL_PULL) == 0).any()
+    for name in (
+        "local_fit",
+        "chain_completion",
+        "strengthen",
+        "pull",
+        "cluster_strength",
+        "total",
+        "confidence",
+        "part_confidence",
+    ):
+        assert np.array_equal(getattr(here, name), getattr(there, name)), name
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_typical_plant_does_not_depend_on_the_order_of_regions(seed):
+    """Anchor pull's typical plant sums employment and firm counts over all regions. With
+    employment in thousands of jobs (not integers) those sums are exact only on their grid:
+    listing the regions in another order must give bit-identical typical plants."""
+    inputs = _with_firms(random_inputs(seed, n_regions=97, n_industries=71), seed)
+    size, firms = inputs.size / 1000.0, inputs.firms
+    world = build_world(inputs)
+    main = np.flatnonzero(np.array(inputs.region_levels) == inputs.region_levels[0])
+    order = np.random.default_rng(seed).permutation(97)
+    here = typical_plant(size, firms, world.mcp, main)
+    there = typical_plant(size[order], firms[order], world.mcp[order], np.argsort(order)[main])
+    assert np.isfinite(here.jobs).sum() > 60
+    assert np.array_equal(here.jobs, there.jobs, equal_nan=True)
+    assert np.array_equal(here.confidence, there.confidence)
 
 
 def test_profile_weights_per_lead_give_the_same_numbers_as_one_profile_at_a_time():

@@ -189,3 +189,15 @@ def test_it_finds_the_exact_flip_weight() -> None:
     at_flip = np.array([t, (1 - t) / 2, (1 - t) / 2])
     assert a @ at_flip == pytest.approx(b @ at_flip)
     assert flip_weight(a, a + 1, weights, along=0) is None
+
+
+def test_it_says_which_neighbours_the_weights_cannot_tell_apart():
+    # Lead 0 beats 1 on every sub-score: separated whatever the weights. Leads 1 and 2 trade
+    # local fit against chain by the same amount: near-equal totals, the order flips often.
+    scores = [[90, 90, 90], [60, 40, 50], [40, 60, 50]]
+    result = rank_robustness(scores, PRESETS["balanced"], draws=1000, concentration=20.0)
+    assert result.base_rank.tolist() == [1, 2, 3]
+    assert result.p_ahead_of_next[0] == 1.0
+    assert 0.2 < result.p_ahead_of_next[1] < 0.8
+    assert result.p_ahead_of_next[2] == 1.0  # last
+    assert result.tied_with_next.tolist() == [False, True, False]

@@ -23,7 +23,7 @@ from shortlists import ranking
 from shortlists.models import SavedShortlist
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.shortlists.conftest import build_world
-from tests.shortlists.test_ranking import expected_order
+from tests.shortlists.test_ranking import expected_mixed_order, expected_order
 from tests.ui.scenario import PASSWORD, Scenario
 
 # The live server runs in a thread of this process while Playwright's sync API holds an
@@ -122,7 +122,7 @@ def test_a_manager_ranks_tries_weights_saves_decides_and_exports(
     # A preset moves the sliders and re-ranks.
     page.get_by_role("link", name="强群优先").click()
     page.wait_for_function(
-        "document.querySelector('#applied-weights').dataset.sliders == '20,20,60'"
+        "document.querySelector('#applied-weights').dataset.sliders == '20,20,60,50'"
     )
     settled(page)
     assert ranked_ids(page) == expected_order((0.2, 0.2, 0.6))[:18]
@@ -194,6 +194,34 @@ def test_a_manager_ranks_tries_weights_saves_decides_and_exports(
     expect(page.locator("svg.chart")).to_have_count(5)
     expect(page.locator("svg.chart g.pt")).to_have_count(8)
     shot(page, "6-charts")
+
+
+def test_the_share_of_pull_slider_reranks_in_place(
+    page: Any, live_server: Any, live_world: Scenario
+) -> None:
+    from playwright.sync_api import expect
+
+    url = live_server.url
+    sign_in(page, url)
+    page.goto(f"{url}/shortlists/?cutoff=8&status=any")
+    page.evaluate("window.__noReload = true")
+    page.locator("#id_w_cluster_strength").fill("100")
+    settled(page)
+    page.locator("#id_w_local_fit").fill("0")
+    settled(page)
+    page.locator("#id_w_chain_completion").fill("0")
+    settled(page)
+    page.locator("#id_w_pull_share").fill("100")
+    page.wait_for_function(
+        "document.querySelector('#applied-weights').dataset.sliders == '0,0,100,100'"
+    )
+    settled(page)
+    # All weight on cluster strengthening, all of it on pull: ranked by the stored pull.
+    assert ranked_ids(page) == expected_mixed_order((0.0, 0.0, 1.0), 1.0)[:18]
+    expect(page.locator("#id_w_pull_share + output")).to_have_text("100%")
+    expect(page.locator("#ranking")).to_contain_text("其中带动配套 100%")
+    assert page.evaluate("window.__noReload") is True and "w_pull_share=100" in page.url
+    shot(page, "7-pull-share")
 
 
 def test_a_manager_derives_weights_by_ahp_and_saves_them_as_a_profile_version(

@@ -50,13 +50,14 @@ def test_the_excel_export_has_one_formatted_row_per_lead(manager: Client, world:
     assert len(rows) == len(entries) == 5
     for row, entry in zip(rows, entries, strict=True):
         assert row[0] == entry.rank and row[2] == entry.external_id
-        assert row[11] == pytest.approx(entry.total)  # total, as a number
+        assert row[11] == pytest.approx(entry.pull)  # anchor pull, a part of cluster
+        assert row[12] == pytest.approx(entry.total)  # total, as a number
         assert row[-1] == entry.explanation_zh and row[-1]
     assert rows[0][1] == '\'=HYPERLINK("http://x","点我")'  # shown, never evaluated
-    assert rows[0][15] == "重点跟进" and rows[0][16] == "'@SUM(1+1)"
+    assert rows[0][16] == "重点跟进" and rows[0][17] == "'@SUM(1+1)"
     assert sheet.cell(row=1, column=2).value == "一季度重点"
     assert sheet.freeze_panes == f"C{HEADER_ROW + 1}"
-    assert sheet.cell(row=HEADER_ROW + 1, column=12).number_format == "0.0"
+    assert sheet.cell(row=HEADER_ROW + 1, column=13).number_format == "0.0"
 
 
 def test_the_pdf_export_is_a_summary_and_one_page_per_lead(
@@ -86,4 +87,4 @@ def test_exports_follow_the_language(manager: Client, world: Scenario) -> None:
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     entry = saved.entries.get(rank=1)
-    assert sheet.cell(row=HEADER_ROW + 1, column=18).value == entry.explanation_en
+    assert sheet.cell(row=HEADER_ROW + 1, column=19).value == entry.explanation_en

@@ -101,7 +101,7 @@ def test_sliders_rerank_at_once_without_saving_anything(manager: Client) -> None
     assert "<html" not in html  # only the ranking is sent back
     assert row_ids(html) == expected_order((0.0, 1.0, 0.0))[:15]
     assert "试算权重" in html
-    assert 'data-sliders="0,100,0"' in html
+    assert 'data-sliders="0,100,0,50"' in html  # the fourth: share of pull in cluster
     assert list(ScoringProfile.objects.values_list("pk", "local_fit", "is_active")) == profiles
 
 
@@ -142,7 +142,7 @@ def test_rows_show_sub_scores_capex_jobs_stage_and_rank_band(
     assert "宁德时代（示例）" in cells and "接洽/考察" in cells
     assert ">800,000<" in cells and ">3,000<" in cells
     assert re.search(r'class="band-text">\d+–\d+<', cells)
-    assert cells.count("scorebar-track") == 3
+    assert cells.count("scorebar-track") == 4  # local, chain, cluster and its pull part
 
 
 def test_leads_whose_band_crosses_the_cutoff_are_flagged(manager: Client) -> None:
@@ -152,6 +152,20 @@ def test_leads_whose_band_crosses_the_cutoff_are_flagged(manager: Client) -> Non
     flagged = re.findall(r'<tr class="sl-row[^"]*is-flagged[^"]*"', html)
     assert flagged, "near-ties around the cut-off are flagged"
     assert html.count('class="badge badge-flag"') == len(flagged)
+
+
+def test_neighbours_the_weights_cannot_tell_apart_are_marked(manager: Client) -> None:
+    response = manager.get(reverse("shortlists:page"), {"status": "any", "cutoff": "8"})
+    shortlist = response.context["shortlist"]
+    html = response.content.decode()
+    marked = html.count('<span aria-hidden="true">≈</span>')
+    assert marked == shortlist.ties == sum(r.tied_with_next for r in shortlist.rows[:-1])
+    # Two neighbours whose rank bands do not overlap are never marked as tied.
+    for upper, lower in zip(shortlist.rows, shortlist.rows[1:], strict=False):
+        if upper.band_high < lower.band_low:
+            assert not upper.tied_with_next
+    if shortlist.ties:
+        assert "无法区分先后" in html
 
 
 def test_a_cluster_scope_ranks_only_the_clusters_leads(manager: Client, world: Scenario) -> None:
@@ -274,3 +288,37 @@ def test_charts_are_inline_svg(manager: Client, world: Scenario) -> None:
         assert f"<title>{title}</title>" in html
     assert "济南新能源汽车产业集群" in html  # the cluster with targets
     assert '<script src="http' not in html
+
+
+def test_the_share_of_pull_is_a_what_if_slider_and_saved_with_the_profile(
+    manager: Client, world: Scenario
+) -> None:
+    query = {"status": "any", "cutoff": "5", "w_pull_share": "100"}
+    html = manager.get(reverse("shortlists:page"), query, headers=HTMX).content.decode()
+    assert "试算权重" in html and "（其中带动配套 100%）" in html
+    assert 'data-sliders="40,30,30,100"' in html
+    response = manager.post(
+        reverse("shortlists:profile_save"),
+        {
+            **query,
+            "scope": "region",
+            "w_local_fit": "40",
+            "w_chain_completion": "30",
+            "w_cluster_strength": "30",
+            "profile-name": "balanced",
+            "profile-reason": "龙头带动为重点",
+        },
+    )
+    assert response.status_code == 302
+    profile = ScoringProfile.objects.get(name="balanced", version=2)
+    assert profile.pull_share == 1.0
+    assert profile.weights() == pytest.approx((0.4, 0.3, 0.3))
+
+
+def test_ahp_splits_cluster_strengthening_with_a_fourth_judgement(manager: Client) -> None:
+    html = manager.get(
+        reverse("shortlists:ahp"), {"lf_cc": "1", "lf_cs": "1", "cc_cs": "1", "st_pu": "1/3"}
+    ).content.decode()
+    # Pull judged slightly more important than strengthening (3 : 1): 75 % of cluster.
+    assert "强群之内：带动配套占 75%" in html
+    assert "w_pull_share=75" in html

@@ -188,8 +188,54 @@ def test_top_positions_matches_rerank_top_and_breaks_ties_by_position() -> None:
     rng = np.random.default_rng(3)
     subs = rng.uniform(0, 100, (5000, 3))
     weights = (0.5, 0.3, 0.2)
-    totals = weighted_totals(subs[:, 0], subs[:, 1], subs[:, 2], weights)
+    # A pull share of 0 makes cluster strength the strengthen part, bit for bit.
+    totals = weighted_totals(subs[:, 0], subs[:, 1], subs[:, 2], subs[:, 2], weights, 0.0)
+    assert np.array_equal(totals, (0.5 * subs[:, 0] + 0.3 * subs[:, 1]) + 0.2 * subs[:, 2])
     assert top_positions(totals, 50).tolist() == rerank_top(subs, weights, 50).tolist()
     tied = np.array([5.0, 7.0, 7.0, 1.0, 7.0])
     assert top_positions(tied, 2).tolist() == [1, 2]
     assert top_positions(tied, 10).tolist() == [1, 2, 4, 0, 3]
+
+
+def expected_mixed_order(weights: tuple[float, float, float], share: float) -> list[int]:
+    """By hand: cluster = (1 - share) x strengthen + share x pull from the stored parts."""
+    rows = LeadScore.objects.filter(strengthen__isnull=False, pull__isnull=False).values_list(
+        "lead_id", "local_fit", "chain_completion", "strengthen", "pull"
+    )
+    totals: dict[int, float] = {}
+    for lead, lf, cc, st, pu in rows:
+        assert st is not None and pu is not None
+        totals[lead] = (weights[0] * lf + weights[1] * cc) + weights[2] * (
+            (1 - share) * st + share * pu
+        )
+    return sorted(totals, key=lambda lead: (-totals[lead], lead))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("share", [0.0, 0.3, 1.0])
+def test_the_share_of_pull_reranks_from_the_stored_parts_in_both_paths(
+    world: Scenario, share: float
+) -> None:
+    weights = (0.2, 0.2, 0.6)
+    assert not LeadScore.objects.filter(pull__isnull=True).exists()
+    request = RankRequest(weights=weights, limit=100, filters=ANY_STATUS, pull_share=share)
+    expected = expected_mixed_order(weights, share)
+    assert ids(request) == expected
+    assert [row.lead_id for row in rank_leads_sql(request)] == expected
+    row = rank_leads(request).rows[0]
+    assert row.cluster_strength == pytest.approx((1 - share) * row.strengthen + share * row.pull)
+
+
+@pytest.mark.django_db
+def test_a_score_stored_before_anchor_pull_ranks_on_its_stored_cluster_score(
+    world: Scenario,
+) -> None:
+    legacy = LeadScore.objects.order_by("lead_id").first()
+    assert legacy is not None
+    LeadScore.objects.filter(pk=legacy.pk).update(strengthen=None, pull=None)
+    ranking.forget_cache()
+    request = RankRequest(weights=(0.0, 0.0, 1.0), limit=100, filters=ANY_STATUS, pull_share=1.0)
+    (row,) = [r for r in rank_leads(request).rows if r.lead_id == legacy.lead_id]
+    assert row.total == pytest.approx(legacy.cluster_strength)
+    (sql_row,) = [r for r in rank_leads_sql(request) if r.lead_id == legacy.lead_id]
+    assert sql_row.total == pytest.approx(legacy.cluster_strength)

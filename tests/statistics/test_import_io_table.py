@@ -71,6 +71,19 @@ def test_it_writes_supplier_shares_with_the_table_as_source(
     assert _version() == before + 1
 
 
+def test_it_stores_the_customer_share_as_the_links_customer_weight(
+    industries: None, fixtures: Path
+) -> None:
+    _import_nbs(fixtures, "--min-share", "0")
+
+    rows = IndustryLink.objects.values_list("supplier__code", "customer__code", "customer_weight")
+    sales = {(supplier, customer): share for supplier, customer, share in rows}
+    # Agriculture (A) sells 60 to intermediate use: 20 x 0.6 = 12 to B (cells are 60% of
+    # batteries) and 20 x 0.4 + 30 x 0.5 = 23 to C; its purchases from itself are left out.
+    assert sales["A", "B"] == pytest.approx(12 / 60)
+    assert sales["A", "C"] == pytest.approx(23 / 60)
+
+
 def test_it_drops_links_below_the_minimum_share(industries: None, fixtures: Path) -> None:
     # B->A (s 0.075, c 0.083) and B->C (s 0.087, c 0.125) are below 0.3 on both sides.
     _import_nbs(fixtures, "--min-share", "0.3")

@@ -44,8 +44,9 @@ def us_world() -> None:
         IndustryFactory(code=code)
 
 
-def _rows() -> dict[tuple[str, str], dict[str, Any]]:
-    values = RegionIndustry.objects.values(
+def _rows(year: int = 2019) -> dict[tuple[str, str], dict[str, Any]]:
+    """The rows of one vintage (the fixture's --year by default)."""
+    values = RegionIndustry.objects.filter(year=year).values(
         "region__code", "industry__code", "employment", "firms", "output", "year", "source"
     )
     return {
@@ -104,6 +105,7 @@ def test_it_updates_only_the_measures_it_reads(us_world: None, fixtures: Path) -
         industry=IndustryFactory(code="336111"),
         employment=5,
         output=Decimal("777.00"),
+        year=2019,
     )
 
     _run(fixtures / "cbp_like.csv", *CBP_OPTIONS)
@@ -113,10 +115,21 @@ def test_it_updates_only_the_measures_it_reads(us_world: None, fixtures: Path) -
     assert row["output"] == Decimal("777.00")
 
 
+def test_it_writes_a_new_vintage_next_to_the_others(us_world: None, fixtures: Path) -> None:
+    RegionIndustryFactory(
+        region=RegionFactory(code="10000"), industry=IndustryFactory(code="336111"), year=2017
+    )
+
+    _run(fixtures / "cbp_like.csv", *CBP_OPTIONS, "--replace")
+
+    assert _rows(2017)["10000", "336111"]["employment"] == Decimal("1000")
+    assert _rows(2019)["10000", "336111"]["employment"] == Decimal("1200")
+
+
 def test_it_replaces_a_regions_rows_when_asked(us_world: None, fixtures: Path) -> None:
     IndustryFactory(code="999999")
     RegionIndustryFactory(
-        region=RegionFactory(code="10000"), industry=IndustryFactory(code="999999")
+        region=RegionFactory(code="10000"), industry=IndustryFactory(code="999999"), year=2019
     )
 
     _run(fixtures / "cbp_like.csv", *CBP_OPTIONS, "--replace")
@@ -163,7 +176,7 @@ def test_it_reads_a_wide_yearbook_table_by_region_name(fixtures: Path) -> None:
         "--skip-unknown",
     )
 
-    rows = _rows()
+    rows = _rows(year=0)  # no --year: undated
     assert rows["SD-JN", "B"]["employment"] == Decimal("1500")
     assert rows["SD-JN", "C"]["employment"] is None  # —
     assert rows["SD-QD", "B"]["employment"] is None  # …

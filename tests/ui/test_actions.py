@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from projects.models import Lead, LeadActivity, StageChange
+from tests.ui.errors import assert_error_tied
 from tests.ui.scenario import Scenario
 
 HTMX = {"HX-Request": "true"}
@@ -83,7 +84,7 @@ def test_an_empty_note_is_refused_beside_the_field(scenario: Scenario, officer: 
     before = LeadActivity.objects.filter(lead=lead).count()
     body = post_row(officer, "lead_note", lead, kind="note", text="", panel="1")
     assert LeadActivity.objects.filter(lead=lead).count() == before
-    assert f'id="id_{lead.pk}_text-error"' in body
+    assert_error_tied(body, f"id_{lead.pk}_text")
 
 
 def test_it_assigns_an_owner_of_the_region_only(scenario: Scenario, officer: Client) -> None:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from tests.ui.errors import assert_error_tied
 from tests.ui.scenario import PASSWORD, Scenario
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
@@ -52,7 +53,7 @@ def test_a_bad_new_password_is_refused_beside_the_field(
 ) -> None:
     data = {"old_password": PASSWORD, "new_password1": "123", "new_password2": "123"}
     body = officer.post(reverse("password_change"), data).content.decode()
-    assert 'id="id_new_password2-error"' in body
+    assert_error_tied(body, "id_new_password2")
     assert Client().login(username="officer_jinan", password=PASSWORD)
 
 

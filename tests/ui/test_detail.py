@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -9,9 +10,11 @@ from django.test import Client
 from django.urls import reverse
 
 from projects.models import Lead
+from regions.models import RegionIndustry
 from screening import invalidation
 from screening.models import LeadScore
 from screening.services.scores import rescore_leads
+from tests.ui.errors import assert_error_tied
 from tests.ui.scenario import Scenario
 
 
@@ -55,6 +58,38 @@ def test_the_score_card_explains_in_plain_sentences(scenario: Scenario, officer:
     assert "✗ 港口" in body  # an unmet need
 
 
+def test_the_score_card_shows_both_parts_of_cluster_strengthening(
+    scenario: Scenario, officer: Client
+) -> None:
+    lead = scenario.leads["battery"]  # cell maker in Jinan, which has no cathode makers
+    score = LeadScore.objects.get(lead=lead)
+    assert score.strengthen is not None and score.pull is not None
+    assert score.cluster_strength == pytest.approx(0.5 * score.strengthen + 0.5 * score.pull)
+    body = detail(officer, lead)
+    card = body[body.index('id="scorecard-title"') :]
+    assert "壮大集群" in card and "带动配套" in card
+    assert f'aria-label=" {score.pull:.0f}/100"' in card  # the pull bar
+    assert '<span class="chip chip-pull">正极材料 <small>100%</small></span>' in card
+    assert "可带动配套：正极材料（占投入 100%）——本地缺失或薄弱，占其投入的 100%。" in card
+    english = detail(officer, lead, language="en")
+    assert "Would draw in: Cathode materials (100% of inputs)" in english
+
+
+def test_firm_counts_set_the_typical_plant_that_pull_compares_the_lead_with(
+    scenario: Scenario,
+) -> None:
+    lead = scenario.leads["battery"]  # 3,000 jobs
+    before = LeadScore.objects.get(lead=lead).explanation["pull"]
+    assert before["typical_source"] == "employment"  # no firm counts: the fallback
+    RegionIndustry.objects.filter(industry=scenario.industries["LIB-CELL"]).update(firms=5)
+    invalidation.measures_changed()  # as every write path of region data does
+    rescore_leads([lead.pk])
+    pull = LeadScore.objects.get(lead=lead).explanation["pull"]
+    # Jinan is the only city with battery cells: 1,500 jobs in 5 firms.
+    assert (pull["typical_plant"], pull["typical_source"]) == (300, "firms")
+    assert pull["size_ratio"] == 10.0
+
+
 def test_the_explanation_follows_the_language(scenario: Scenario, officer: Client) -> None:
     lead = scenario.leads["battery"]
     score = LeadScore.objects.get(lead=lead)
@@ -84,6 +119,31 @@ def test_where_else_scores_it_in_the_sibling_regions(scenario: Scenario, officer
     assert totals == sorted(totals, reverse=True)
     here = next(p for p in placements if p.is_target)
     assert here.total == pytest.approx(LeadScore.objects.get(lead=lead).total, abs=1e-6)
+
+
+def test_where_else_shows_which_regions_are_within_the_noise(
+    scenario: Scenario, officer: Client
+) -> None:
+    lead = scenario.leads["battery"]
+    response = officer.get(reverse("lead_elsewhere", kwargs={"pk": lead.pk}))
+    placements = response.context["placements"]
+    assert placements[0].band_low == 1
+    for place in placements:
+        assert 1 <= place.band_low <= place.band_high <= len(placements)
+    # Two regions the weight draws cannot order are marked; equal sub-scores always are.
+    for upper, lower in itertools.pairwise(placements):
+        if (upper.local_fit, upper.chain_completion, upper.cluster_strength) == (
+            lower.local_fit,
+            lower.chain_completion,
+            lower.cluster_strength,
+        ):
+            assert upper.tied_with_next
+    body = response.content.decode()
+    assert "名次区间" in body
+    assert body.count("可能最佳") == sum(p.could_be_best for p in placements[1:])
+    assert body.count('<span aria-hidden="true">≈</span>') == sum(
+        p.tied_with_next for p in placements[:-1]
+    )
 
 
 def test_it_warns_when_another_region_courts_the_same_company(
@@ -179,7 +239,7 @@ def test_bad_input_is_shown_beside_the_field_and_changes_nothing(
     )
     assert response.status_code == 200
     assert field in response.context["form"].errors
-    assert f'id="id_{field}-error"' in response.content.decode()
+    assert_error_tied(response.content.decode(), f"id_{field}")
     assert Lead.objects.values().get(pk=lead.pk) == before
 
 

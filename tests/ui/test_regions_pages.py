@@ -14,6 +14,7 @@ from django.urls import reverse
 from projects.models import Lead
 from regions.models import Endowment
 from screening.cluster_profile import LinkStatus
+from tests.ui.errors import assert_error_tied
 from tests.ui.scenario import Scenario
 
 
@@ -46,6 +47,25 @@ def test_the_cluster_profile_lists_visible_leads_that_fill_gaps(
         .context["leads"]
     )
     assert all(lead.industry_id in gaps for lead in theirs)
+
+
+def test_the_cluster_profile_lists_leads_that_would_draw_its_weak_links_in(
+    scenario: Scenario, client_for: Callable[[str], Client]
+) -> None:
+    cluster = scenario.clusters["JN-NEV"]
+    url = reverse("cluster_profile", kwargs={"pk": cluster.pk})
+    response = client_for("manager").get(url)
+    profile, pulling = response.context["profile"], response.context["pulling"]
+    # Jinan's electronics are weak (0 < LQ < 1) and feed auto parts: the parts lead's plant
+    # would draw more of them in; its other supplier, steel, is strong in Jinan.
+    assert scenario.industries["ELEC"].pk in profile.gap_supplier_ids
+    assert [(p.lead.pk, [i.code for i in p.links]) for p in pulling] == [
+        (scenario.leads["parts"].pk, ["ELEC"])
+    ]
+    body = response.content.decode()
+    assert 'id="pulling-leads"' in body and "潍柴零部件（示例）" in body
+    # An officer of another city does not see Jinan's leads here either.
+    assert client_for("officer_qingdao").get(url).context["pulling"] == []
 
 
 def bundle(files: dict[str, str]) -> SimpleUploadedFile:
@@ -107,7 +127,7 @@ def test_an_upload_of_the_wrong_kind_is_refused_beside_the_field(
     upload = SimpleUploadedFile("notes.txt", b"hello", content_type="text/plain")
     response = admin_client_.post(reverse("data_upload"), {"file": upload})
     assert "file" in response.context["form"].errors
-    assert 'id="id_file-error"' in response.content.decode()
+    assert_error_tied(response.content.decode(), "id_file")
 
 
 def test_a_malformed_token_is_not_found(scenario: Scenario, admin_client_: Client) -> None:

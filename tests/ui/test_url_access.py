@@ -69,6 +69,15 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "rescore_stale": POST_ONLY,
     "cluster_list": ANY_ROLE,
     "cluster_profile": ANY_ROLE,
+    "cluster_edit": ADMINS,
+    "cluster_preview": POST_ONLY,
+    "cluster_industries": ADMINS,
+    "cluster_member_row": ADMINS | {"admin": 404},  # no industry chosen
+    "cluster_anchor_row": ADMINS,
+    "region_page": ANY_ROLE,
+    "region_endowments": ADMINS,
+    "region_endowments_preview": POST_ONLY,
+    "region_endowment_row": ADMINS,
     "data_upload": ADMINS,
     "data_upload_confirm": POST_ONLY,
     "data_upload_progress": ADMINS,
@@ -136,6 +145,11 @@ EXPECTED_POST: dict[str, dict[str, Any]] = {
     "lead_note": row(LOGIN, 302, 404, 403, 302, 403),
     "rescore_stale": row(LOGIN, 403, 403, 403, 302, 403),
     "data_upload_confirm": row(LOGIN, 403, 403, 403, 404, 403),  # unknown token: 404
+    # The editors: an empty post is refused and re-rendered (nothing written).
+    "cluster_edit": row(LOGIN, 403, 403, 403, 200, 403),
+    "cluster_preview": row(LOGIN, 403, 403, 403, 200, 403),
+    "region_endowments": row(LOGIN, 403, 403, 403, 200, 403),
+    "region_endowments_preview": row(LOGIN, 403, 403, 403, 200, 403),
     "logout": same(302, 302),
     "shortlists:prospect_court": row(LOGIN, 404, 404, 404, 404, 403),  # no region, firm
 }
@@ -219,8 +233,12 @@ def sample_kwargs(route: Route, scenario: Scenario) -> dict[str, Any] | None:
             values[argument] = TOKEN
         elif argument == "lead_id":
             values[argument] = lead.pk
-        elif route.name in {"cluster_profile", "shortlists:cluster_prospects"}:
+        elif route.name and (
+            route.name.startswith("cluster_") or route.name == "shortlists:cluster_prospects"
+        ):
             values[argument] = scenario.clusters["JN-NEV"].pk
+        elif route.name and route.name.startswith("region_"):
+            values[argument] = scenario.cities["JN"].pk
         elif route.name in {"run_progress"}:
             values[argument] = by_basename["score-run"]
         elif route.name and route.name.startswith("v1:"):

@@ -19,20 +19,30 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from projects.demo.generate import DATA_DIR, DEFAULT_SEED, generate_leads, write_leads_csv
+from projects.demo.generate import (
+    BASELINE_NOTE,
+    BASELINE_YEAR,
+    DATA_DIR,
+    DEFAULT_SEED,
+    generate_leads,
+    write_leads_csv,
+)
 from projects.interchange.importer import import_bundle
 from projects.interchange.lead_format import BUNDLE_TABLES
 from regions.interchange.progress import terminal_progress
 from regions.interchange.report import ImportReport
 from regions.models import OfficerRegion, Region
+from regions.services import set_scoring_baseline
+from regions.vintages import scoring_baseline
 
 DEMO_PASSWORD = "xuanshang-demo"  # noqa: S105 (demo users only, created by this command)
-# username → (group, superuser, region code the officer works for)
+# username → (group, superuser, region code the user works for)
 DEMO_USERS: dict[str, tuple[str, bool, str | None]] = {
     "admin": ("admin", True, None),
     "manager": ("manager", False, None),
     "officer_jinan": ("officer", False, "SD-JN"),
     "officer_qingdao": ("officer", False, "SD-QD"),
+    "admin_zaozhuang": ("regional_admin", False, "SD-ZZ"),  # edits Zaozhuang's data only
 }
 
 
@@ -63,6 +73,7 @@ class Command(BaseCommand):
             )
         with tempfile.TemporaryDirectory() as folder:
             self._import("demo files", self._demo_tables(Path(folder) / "demo"))
+            self._baseline()
             path = Path(folder) / "leads.csv"
             write_leads_csv(path, generate_leads(seed=options["seed"], count=options["leads"]))
             self._import(f"{options['leads']} generated leads", path)
@@ -74,6 +85,12 @@ class Command(BaseCommand):
         for name in copy_demo_tables(folder):
             self.stdout.write(f"skipped {name}: not an interchange table")
         return folder
+
+    def _baseline(self) -> None:
+        """Score against the demo's pre-project vintage (set once; a re-run changes nothing)."""
+        if scoring_baseline().year != BASELINE_YEAR:
+            set_scoring_baseline(year=BASELINE_YEAR, note=BASELINE_NOTE)
+        self.stdout.write(f"scoring baseline: region data of {BASELINE_YEAR} ({BASELINE_NOTE})")
 
     def _import(self, what: str, path: Path) -> None:
         progress = terminal_progress()

@@ -3,11 +3,13 @@
 Reads a national input-output table, maps its sectors onto the project's industries through a
 concordance (table_code, industry_code, weight) and writes one IndustryLink per supplier ->
 customer pair whose supplier or customer share reaches --min-share. The link weight is the
-supplier share (share of the customer's intermediate inputs bought from the supplier, 0-1) and
-the source names the table, so table links sit next to hand-drawn chain links. By default a
-table never overwrites a link whose source is not a table (--no-keep-hand-drawn lets it), and
---industries limits an import to one chain. `--write-concordance OUT` writes a draft
-concordance by code or name match instead, for a person to correct. Details: docs/real-data.md.
+supplier share (share of the customer's intermediate inputs bought from the supplier, 0-1), its
+customer weight the customer share (share of the supplier's intermediate sales going to the
+customer, 0-1; the engine uses it for the downstream side), and the source names the table,
+so table links sit next to hand-drawn chain links. By default a table never overwrites a link
+whose source is not a table (--no-keep-hand-drawn lets it), and --industries limits an import
+to one chain. `--write-concordance OUT` writes a draft concordance by code or name match
+instead, for a person to correct. Details: docs/real-data.md.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ def is_table_source(source: str) -> bool:
 
 def table_source(label: str, unit: str) -> str:
     """The source text stored on links from this table (<= 200 characters)."""
+    # The text stays as before customer weights existed: a re-import finds its own links by it.
     text = f"{TABLE_SOURCE_PREFIX}{label} ({unit}); weight = supplier share"
     return text[:SOURCE_MAX_LENGTH]
 
@@ -94,18 +97,17 @@ def _plan_links(
 ) -> _LinkPlan:
     """Split the table's links into new ones, updates, and hand-drawn links left alone."""
     plan = _LinkPlan([], [], [], set())
-    rows = links[["supplier", "customer", "supplier_share"]].itertuples(index=False)
-    for supplier, customer, weight in rows:
+    columns = ["supplier", "customer", "supplier_share", "customer_share"]
+    for supplier, customer, weight, sales in links[columns].itertuples(index=False):
         pair = (ids[supplier], ids[customer])
         plan.seen.add(pair)
+        values = {"weight": weight, "customer_weight": sales, "source": source}
         if pair not in existing:
-            plan.new.append(
-                IndustryLink(supplier_id=pair[0], customer_id=pair[1], weight=weight, source=source)
-            )
+            plan.new.append(IndustryLink(supplier_id=pair[0], customer_id=pair[1], **values))
         elif keep_hand_drawn and not is_table_source(existing[pair][1]):
             plan.kept.append((supplier, customer))
         else:
-            plan.changed.append(IndustryLink(pk=existing[pair][0], weight=weight, source=source))
+            plan.changed.append(IndustryLink(pk=existing[pair][0], **values))
     return plan
 
 
@@ -131,7 +133,9 @@ def write_table_links(
         and (in_scope(codes[pair[0]], patterns) or in_scope(codes[pair[1]], patterns))
     ]
     IndustryLink.objects.bulk_create(plan.new, batch_size=BATCH_SIZE)
-    IndustryLink.objects.bulk_update(plan.changed, ["weight", "source"], batch_size=BATCH_SIZE)
+    IndustryLink.objects.bulk_update(
+        plan.changed, ["weight", "customer_weight", "source"], batch_size=BATCH_SIZE
+    )
     for start in range(0, len(stale), BATCH_SIZE):
         IndustryLink.objects.filter(pk__in=stale[start : start + BATCH_SIZE]).delete()
     summary = LinkWriteSummary(len(plan.new), len(plan.changed), plan.kept, len(stale))
@@ -142,7 +146,8 @@ def write_table_links(
 
 class Command(BaseCommand):
     help = (
-        "Write industry links (weight = supplier share) from a national input-output table "
+        "Write industry links (weight = supplier share, customer weight = customer share) from "
+        "a national input-output table "
         "mapped onto the project's industries by a concordance CSV; or write a draft "
         "concordance with --write-concordance."
     )

@@ -1,10 +1,11 @@
 """`manage.py import_region_table PATH --layout long|wide ...`: region-industry rows from tables.
 
 Reads a region x industry table (a yearbook's wide table, or a register's long table such as
-County Business Patterns) and upserts RegionIndustry rows by (region, industry), all or
-nothing. Blank and suppressed cells stay unknown (NULL), never zero; with --missing unknown
-(the default) the pairs a long table leaves out are written as unknown too, since CBP drops
-suppressed cells instead of marking them. Details and examples: docs/real-data.md.
+County Business Patterns) and upserts RegionIndustry rows by (region, industry, --year; no
+--year = undated), all or nothing. Blank and suppressed cells stay unknown (NULL), never
+zero; with --missing unknown (the default) the pairs a long table leaves out are written as
+unknown too, since CBP drops suppressed cells instead of marking them. Details and examples:
+docs/real-data.md.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pandas as pd
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from regions.models import Industry, Region, RegionIndustry
+from regions.models import UNDATED, Industry, Region, RegionIndustry
 from regions.statistics.region_tables import (
     MEASURES,
     SUPPRESSION_MARKERS,
@@ -58,18 +59,23 @@ def write_region_rows(
 ) -> int:
     """Upsert RegionIndustry rows (region, industry ids; measures); call inside a transaction.
 
-    Only the given measures, year and source are set on existing rows; other measures stay.
-    With `replace` the regions' other rows are deleted first. Marks the shared measures stale.
+    Rows are one vintage: `year` (None = undated). Only the given measures and source are set
+    on existing rows of that vintage; other measures and other vintages stay. With `replace`
+    the regions' other rows of the same vintage are deleted first. Marks the shared measures
+    stale.
     """
+    vintage = UNDATED if year is None else year
     if replace:
-        RegionIndustry.objects.filter(region_id__in=frame["region"].unique().tolist()).delete()
+        RegionIndustry.objects.filter(
+            region_id__in=frame["region"].unique().tolist(), year=vintage
+        ).delete()
     records = frame[["region", "industry", *measures]].itertuples(index=False)
     batch: list[RegionIndustry] = []
     for record in records:
         values = {m: _CONVERT[m](v) for m, v in zip(measures, record[2:], strict=True)}
         batch.append(
             RegionIndustry(
-                region_id=record[0], industry_id=record[1], year=year, source=source, **values
+                region_id=record[0], industry_id=record[1], year=vintage, source=source, **values
             )
         )
         if len(batch) == BATCH_SIZE:
@@ -85,8 +91,8 @@ def _upsert(batch: list[RegionIndustry], measures: list[str]) -> None:
         RegionIndustry.objects.bulk_create(
             batch,
             update_conflicts=True,
-            unique_fields=["region", "industry"],
-            update_fields=[*measures, "year", "source"],
+            unique_fields=["region", "industry", "year"],
+            update_fields=[*measures, "source"],
         )
 
 
@@ -129,8 +135,14 @@ class Command(BaseCommand):
             action="store_true",
             help="ignore regions / industries not in the database (default: error)",
         )
-        parser.add_argument("--replace", action="store_true", help="delete the regions' rows first")
-        parser.add_argument("--year", type=int)
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="delete the regions' rows of the same --year first (other vintages stay)",
+        )
+        parser.add_argument(
+            "--year", type=int, help="the vintage these figures describe (default: undated)"
+        )
         parser.add_argument("--source", help="stored on every row (default: the file name)")
         parser.add_argument("--sheet", help=".xlsx sheet name (default: the first)")
         parser.add_argument("--skip-rows", type=int, default=0, help="title lines above the header")

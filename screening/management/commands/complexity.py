@@ -1,4 +1,6 @@
-"""`manage.py complexity INPUT.csv --out DIR [--threshold 1.0]`: the measures, for analysts."""
+"""`manage.py complexity INPUT.csv --out DIR [--threshold 1.0] [--relatedness PHI.csv]`: the
+measures, for analysts. With --relatedness (industry_relatedness.csv), density, COI and COG use
+that reference phi instead of phi estimated from INPUT's regions."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Any
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from screening.scoring import complexity_frames
+from screening.scoring import RelatednessError, complexity_frames, read_relatedness
 
 REQUIRED = ["region", "industry", "value"]
 
@@ -23,11 +25,24 @@ class Command(BaseCommand):
         parser.add_argument("input")
         parser.add_argument("--out", required=True, help="folder for the four result CSVs")
         parser.add_argument("--threshold", type=float, default=1.0, help="RCA presence cut-off")
+        parser.add_argument(
+            "--relatedness",
+            help="industry_relatedness.csv: use this phi (a reference industry space) for "
+            "density, COI and COG instead of estimating it from INPUT",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         long_df = self.read_input(Path(options["input"]))
+        relatedness = None
+        if options["relatedness"]:
+            try:
+                relatedness = read_relatedness(options["relatedness"])
+            except (RelatednessError, OSError) as error:
+                raise CommandError(str(error)) from error
         try:
-            frames = complexity_frames(long_df, threshold=options["threshold"])
+            frames = complexity_frames(
+                long_df, threshold=options["threshold"], relatedness=relatedness
+            )
         except ValueError as error:
             raise CommandError(f"{options['input']}: {error}") from error
         out = Path(options["out"])

@@ -16,6 +16,8 @@ HEADER = [
     "local_fit",
     "chain_completion",
     "cluster_strength",
+    "strengthen",
+    "pull",
     "total",
     "computed_at",
 ]
@@ -34,6 +36,8 @@ class Command(BaseCommand):
             "local_fit",
             "chain_completion",
             "cluster_strength",
+            "strengthen",
+            "pull",
             "total",
             "computed_at",
         )
@@ -41,7 +45,11 @@ class Command(BaseCommand):
         with open(options["out"], "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(HEADER)
-            for ext, region, fit, chain, cluster, total, at in rows.iterator(chunk_size=5000):
+            for ext, region, fit, chain, cluster, *parts, total, at in rows.iterator(
+                chunk_size=5000
+            ):
+                # The parts are empty for a score computed before anchor pull existed.
+                part_cells = ["" if v is None else f"{v:.4f}" for v in parts]
                 writer.writerow(
                     [
                         safe_cell(ext),
@@ -49,6 +57,7 @@ class Command(BaseCommand):
                         f"{fit:.4f}",
                         f"{chain:.4f}",
                         f"{cluster:.4f}",
+                        *part_cells,
                         f"{total:.4f}",
                         at.isoformat(),
                     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ('regions', '0006_cluster_target_links_and_field_rules'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0003_fewer_score_indexes'),
+        ('screening', '0004_anchor_pull'),
     ]
 
     operations = [
