@@ -24,6 +24,6 @@ class LeadAdmin(MarksScoresStaleAdmin):
     list_display = ["external_id", "company", "region", "industry", "stage", "status", "owner"]
     list_filter = ["stage", "status", "region"]
     search_fields = ["external_id", "company", "products"]
-    autocomplete_fields = ["region", "industry", "owner", "input_industries"]
+    autocomplete_fields = ["region", "industry", "owner", "input_industries", "firm"]
     list_select_related = ["region", "industry", "owner"]
     inlines = [LeadActivityInline, StageChangeInline]

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from regions.models import Industry, Region
+from regions.models import Firm, Industry, Region
 
 
 class Stage(models.TextChoices):
@@ -89,6 +89,15 @@ class Lead(models.Model):
     )
     needs = models.JSONField(_("needs"), default=list, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
+    # The directory firm this lead was made from when an officer chose to court it (prospects).
+    firm = models.ForeignKey(
+        Firm,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+        verbose_name=_("firm"),
+    )
     received_on = models.DateField(_("received on"), null=True, blank=True)
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.LEAD)
     status = models.CharField(

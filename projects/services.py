@@ -25,7 +25,7 @@ from projects.models import (
     StageChange,
     Status,
 )
-from regions.models import Industry
+from regions.models import Firm, Industry, Region
 from screening import invalidation
 
 # Fields whose change changes the lead's score.
@@ -94,6 +94,35 @@ def lead_update(
     if changed_scoring:
         invalidation.leads_changed([lead.pk])
     return lead
+
+
+@transaction.atomic
+def lead_court_firm(*, firm: Firm, region: Region, user: AbstractBaseUser | None) -> Lead:
+    """Make a lead of a directory firm for a region: the officer decided to court it.
+
+    The lead carries what the prospect list scored (the firm's industry, its employees as the
+    plant's jobs, nothing else known), so its score is the prospect's score; it remembers the
+    firm. One lead per firm and region: a second is refused.
+    """
+    if Lead.objects.filter(firm=firm, region=region).exists():
+        raise ValidationError(
+            {
+                "firm": _("%(firm)s is already a lead of %(region)s.")
+                % {"firm": firm.name, "region": region.name}
+            }
+        )
+    return lead_create(
+        user=user,
+        external_id=f"P-{region.pk}-{firm.pk}",
+        company=firm.name,
+        firm=firm,
+        industry_id=firm.industry_id,
+        region=region,
+        jobs=firm.employees,
+        investor_origin=firm.hq_region or firm.country,
+        source=_("firm directory %(id)s") % {"id": firm.code},
+        received_on=timezone.localdate(),
+    )
 
 
 def missing_for_stage(lead: Lead, to_stage: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""Admin for reference data: a region with its endowments, a cluster with members and anchors."""
+"""Admin for reference data: a region with its endowments, a cluster with members and anchors,
+a firm of the firm directory with its plants."""
 
 from typing import Any
 
@@ -13,11 +14,13 @@ from .models import (
     ClusterIndustry,
     ClusterTargetLink,
     Endowment,
+    Firm,
     Industry,
     IndustryLink,
     IndustryProximity,
     IndustryReference,
     OfficerRegion,
+    Plant,
     Region,
     RegionIndustry,
     ScoringBaseline,
@@ -146,6 +149,33 @@ class EndowmentAdmin(MarksScoresStaleAdmin):
     list_filter = ["factor"]
     search_fields = ["region__code", "factor"]
     autocomplete_fields = ["region"]
+
+
+class PlantInline(admin.TabularInline):
+    model = Plant
+    extra = 0
+    autocomplete_fields = ["region", "industry"]
+
+
+@admin.register(Firm)
+class FirmAdmin(MarksScoresStaleAdmin):
+    """The firm directory; a change reloads prospect lists (no stored score depends on it)."""
+
+    list_display = ["code", "name", "name_en", "industry", "country", "employees", "listed"]
+    list_filter = ["listed", "country"]
+    search_fields = ["code", "name", "name_en", "industry__code"]
+    autocomplete_fields = ["industry"]
+    list_select_related = ["industry"]
+    inlines = [PlantInline]
+
+
+@admin.register(Plant)
+class PlantAdmin(MarksScoresStaleAdmin):
+    list_display = ["firm", "region", "industry", "employees", "source"]
+    list_filter = ["region"]
+    search_fields = ["firm__code", "firm__name", "region__code", "industry__code"]
+    autocomplete_fields = ["firm", "region", "industry"]
+    list_select_related = ["firm", "region", "industry"]
 
 
 @admin.register(OfficerRegion)

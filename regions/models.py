@@ -1,4 +1,5 @@
-"""Regions, industries and what links them: employment, supply chains, clusters, endowments.
+"""Regions, industries and what links them: employment, supply chains, clusters, endowments,
+and the firm directory (companies worth courting, and where they already operate).
 
 These are the reference data that admins keep true; every score is computed from them.
 An empty optional figure is stored as NULL and means *unknown*, never zero.
@@ -429,3 +430,63 @@ class OfficerRegion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.region.code}"
+
+
+class Firm(models.Model):
+    """A company in the firm directory: someone worth courting, not (yet) a lead.
+
+    Its employees stand in for a new plant's jobs when the firm is scored as a prospect.
+    Empty figures are unknown; a real company's figures are left empty rather than guessed.
+    """
+
+    code = models.CharField(_("firm id"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    industry = models.ForeignKey(
+        Industry, on_delete=models.PROTECT, related_name="firms", verbose_name=_("industry")
+    )
+    # Where the head office is, as the source names it: a region code of ours or any place.
+    hq_region = models.CharField(_("headquarters"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=64, blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    revenue = models.DecimalField(
+        _("revenue (10k CNY)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    listed = models.BooleanField(_("listed company"), default=False)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("firm")
+        verbose_name_plural = _("firm directory")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revenue__gte=0) | Q(revenue__isnull=True),
+                name="firm_revenue_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Plant(models.Model):
+    """Where a firm already operates: one of its plants (or branches) in a region."""
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="plants")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="plants")
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="plants")
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("plant")
+        verbose_name_plural = _("plants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["firm", "region", "industry"], name="plant_unique_per_region_industry"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.firm.code} @ {self.region.code} ({self.industry.code})"

@@ -132,6 +132,20 @@ def can_edit_shared_reference(user: AnyUser) -> bool:
     return has_role(user, Role.ADMIN)
 
 
+def can_see_prospects(user: AnyUser, region_id: int) -> bool:
+    """Managers and admins rank the firm directory for any region; officers and regional
+    admins for their own (the regions whose leads they see)."""
+    if has_role(user, Role.MANAGER, Role.ADMIN):
+        return True
+    scoped = has_role(user, Role.OFFICER, Role.REGIONAL_ADMIN)
+    return scoped and region_id in officer_region_ids(user)
+
+
+def can_court_in(user: AnyUser, region_id: int) -> bool:
+    """Courting a firm makes a lead of the region: whoever may edit that region's leads."""
+    return can_edit_lead(user, Lead(region_id=region_id))
+
+
 def admin_region_ids(user: AnyUser) -> list[int] | None:
     """The regions whose clusters, endowments and leads this user may change as an admin:
     None for every region (admins), the user's regions for a regional admin, else none."""

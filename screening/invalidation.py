@@ -52,6 +52,16 @@ def measures_changed() -> None:
     _enqueue_on_commit("rescore_stale", [])
 
 
+def firms_changed() -> None:
+    """The firm directory (firms, plants) changed. No stored score depends on it, so nothing
+    is enqueued; the version tells each process to reload its copy for prospect lists."""
+    from screening.models import DataVersion
+
+    updated = DataVersion.objects.filter(pk=1).update(firms_version=F("firms_version") + 1)
+    if not updated:
+        DataVersion.objects.get_or_create(pk=1, defaults={"firms_version": 2})
+
+
 def profiles_changed() -> None:
     """A scoring profile was added or changed: the leads under it get a new total."""
     _enqueue_on_commit("rescore_stale", [])
@@ -98,6 +108,8 @@ def rows_written(model: type, objects: list[object]) -> None:
         measures_changed()
     elif label in REGION_MODELS:
         regions_changed(REGION_MODELS[label](obj) for obj in objects)
+    elif label in FIRM_MODELS:
+        firms_changed()
     elif label == "projects.Lead":
         leads_changed(obj.pk for obj in objects)  # type: ignore[attr-defined]
 
@@ -112,6 +124,8 @@ MEASURE_MODELS = {
     "regions.Region",
     "regions.Industry",
 }
+# The firm directory: prospect lists only (no stored score).
+FIRM_MODELS = {"regions.Firm", "regions.Plant"}
 REGION_MODELS = {
     "regions.Endowment": lambda obj: obj.region_id,
     "regions.Cluster": lambda obj: obj.region_id,

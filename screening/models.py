@@ -19,6 +19,9 @@ class DataVersion(models.Model):
     """
 
     measures_version = models.PositiveIntegerField(default=1)
+    # The firm directory (firms, plants): no stored score depends on it, but prospect lists
+    # keep the directory in memory per process and reload it when this moves.
+    firms_version = models.PositiveIntegerField(default=1)
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,8 +1,9 @@
-"""Managers' shortlists: ranking, what-if weights, AHP, saved snapshots, charts, exports."""
+"""Managers' shortlists: ranking, what-if weights, AHP, saved snapshots, charts, exports;
+prospects (the firm directory ranked for a region)."""
 
 from django.urls import URLPattern, path
 
-from shortlists.views import charts, ranking, saved
+from shortlists.views import charts, prospects, ranking, saved
 
 app_name = "shortlists"
 
@@ -18,4 +19,9 @@ urlpatterns: list[URLPattern] = [
     path("saved/<int:pk>/entries/<int:entry_pk>/", saved.entry_decide_view, name="decide"),
     path("saved/<int:pk>/export.xlsx", saved.export_xlsx, name="export_xlsx"),
     path("saved/<int:pk>/export.pdf", saved.export_pdf, name="export_pdf"),
+    path("prospects/", prospects.prospects_page, name="prospects"),
+    path("prospects/export.xlsx", prospects.prospects_export, name="prospects_export"),
+    path("prospects/explain/", prospects.prospect_explain, name="prospect_explain"),
+    path("prospects/court/", prospects.prospect_court, name="prospect_court"),
+    path("prospects/cluster/<int:pk>/", prospects.cluster_gap_prospects, name="cluster_prospects"),
 ]

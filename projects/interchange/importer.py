@@ -36,6 +36,8 @@ _MEASURE_TABLES = {
 }
 # Tables whose changes alter the scores of leads in the regions they belong to.
 _REGION_TABLES = {"clusters", "anchor_firms", "endowments"}
+# The firm directory: no stored score depends on it; prospect lists re-read it.
+_FIRM_TABLES = {"firms", "plants"}
 
 
 def import_bundle(
@@ -117,6 +119,8 @@ def _mark_stale(plans: list[TablePlan], report: ImportReport, book: CodeBook) ->
             region_codes |= plan.changed_region_codes()
     if region_codes:
         invalidation.regions_changed(book.regions[code] for code in region_codes)
+    if any(report.table(name).changed for name in _FIRM_TABLES if name in report.counts):
+        invalidation.firms_changed()
     leads = report.counts.get("leads")
     if leads is not None and leads.changed:
         invalidation.leads_imported()

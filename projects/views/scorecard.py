@@ -12,6 +12,7 @@ from itertools import chain
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from projects.models import Lead
@@ -114,8 +115,11 @@ def same_company_elsewhere(user: AnyUser, lead: Lead) -> list[Duplicate]:
     The other region and stage are shown to everyone who sees this lead, so agencies notice;
     a link is offered only when the user may read the other lead.
     """
+    same = Q(company=lead.company)
+    if lead.firm_id is not None:  # made from the firm directory: the firm is the investor
+        same |= Q(firm_id=lead.firm_id)
     others = list(
-        Lead.objects.filter(company=lead.company)
+        Lead.objects.filter(same)
         .exclude(region_id=lead.region_id)
         .select_related("region")
         .order_by("region__code")[:10]

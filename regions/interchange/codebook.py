@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from regions.interchange.formats import INDUSTRY, REGION, Column
-from regions.models import Cluster, Industry, Region
+from regions.interchange.formats import FIRM, INDUSTRY, REGION, Column
+from regions.models import Cluster, Firm, Industry, Region
 
 ClusterKey = tuple[str, str]  # (region code, cluster code)
 
@@ -15,7 +15,8 @@ ClusterKey = tuple[str, str]  # (region code, cluster code)
 @dataclass
 class CodeBook:
     """Code → id maps of the stored regions, industries and clusters, and the codes the files
-    being imported define. Small (one entry per region, industry or cluster)."""
+    being imported define. Small (one entry per region, industry or cluster); the firm
+    directory can be large, so its map is read only when a file refers to firms."""
 
     regions: dict[str, int] = field(default_factory=dict)
     industries: dict[str, int] = field(default_factory=dict)
@@ -23,6 +24,8 @@ class CodeBook:
     new_regions: set[str] = field(default_factory=set)
     new_industries: set[str] = field(default_factory=set)
     new_clusters: set[ClusterKey] = field(default_factory=set)
+    new_firms: set[str] = field(default_factory=set)
+    _firms: dict[str, int] | None = None
 
     @classmethod
     def from_db(cls) -> CodeBook:
@@ -38,11 +41,21 @@ class CodeBook:
             (region_code, code): pk
             for region_code, code, pk in Cluster.objects.values_list("region__code", "code", "id")
         }
+        self._firms = None  # read again on first use
+
+    @property
+    def firms(self) -> dict[str, int]:
+        """Firm id (the file's `firm_id`) → stored Firm id, read on first use."""
+        if self._firms is None:
+            self._firms = dict(Firm.objects.values_list("code", "id"))
+        return self._firms
 
     def knows(self, ref: str, code: str) -> bool:
-        """Whether a region or industry code exists in the database or in this import."""
+        """Whether a region, industry or firm code exists in the database or in this import."""
         if ref == REGION:
             return code in self.regions or code in self.new_regions
+        if ref == FIRM:
+            return code in self.new_firms or code in self.firms
         assert ref == INDUSTRY
         return code in self.industries or code in self.new_industries
 
@@ -56,7 +69,9 @@ class CodeBook:
         return {pk: code for code, pk in self.industries.items()}
 
     def id_of(self, ref: str, code: str) -> int:
-        """The id of a stored region or industry (after the import wrote the new ones)."""
+        """The id of a stored region, industry or firm (after the import wrote the new ones)."""
+        if ref == FIRM:
+            return self.firms[code]
         return self.regions[code] if ref == REGION else self.industries[code]
 
     def model_values(self, columns: Iterable[Column], values: dict[str, Any]) -> dict[str, Any]:

@@ -22,10 +22,12 @@ from regions.models import (
     Cluster,
     ClusterIndustry,
     Endowment,
+    Firm,
     Industry,
     IndustryLink,
     IndustryProximity,
     IndustryReference,
+    Plant,
     Region,
     RegionIndustry,
 )
@@ -45,9 +47,11 @@ class Kind(enum.Enum):
     CODES = "codes"  # codes separated by ';', a set (kept sorted)
 
 
-# Where a code column must point: a region, an industry, or a cluster (region + cluster code).
+# Where a code column must point: a region, an industry, a firm of the firm directory, or a
+# cluster (region + cluster code).
 REGION = "region"
 INDUSTRY = "industry"
+FIRM = "firm"
 
 _INTEGER_MAX = {
     "PositiveSmallIntegerField": 32767,
@@ -357,6 +361,39 @@ ENDOWMENTS = Table(
     ),
 )
 
+FIRMS = Table(
+    name="firms",
+    model=Firm,
+    key=("firm_id",),
+    unique_fields=("code",),
+    columns=(
+        _col("firm_id", Kind.TEXT, Firm, "code", target="code", value_required=True),
+        _col("name", Kind.TEXT, Firm, "name", target="name", value_required=True),
+        _col("name_en", Kind.TEXT, Firm, "name_en", target="name_en", optional=True),
+        _industry_code(),
+        _col("hq_region", Kind.TEXT, Firm, "hq_region", target="hq_region", optional=True),
+        _col("country", Kind.TEXT, Firm, "country", target="country", optional=True),
+        _col("employees", Kind.INTEGER, Firm, "employees", target="employees"),
+        _col("revenue", Kind.DECIMAL, Firm, "revenue", target="revenue", optional=True),
+        _col("listed", Kind.FLAG, Firm, "listed", target="listed", optional=True),
+        _source(Firm),
+    ),
+)
+
+PLANTS = Table(
+    name="plants",
+    model=Plant,
+    key=("firm_id", "region_code", "industry_code"),
+    unique_fields=("firm", "region", "industry"),
+    columns=(
+        _col("firm_id", Kind.TEXT, Firm, "code", value_required=True, ref=FIRM),
+        _region_code(),
+        _industry_code(),
+        _col("employees", Kind.INTEGER, Plant, "employees", target="employees"),
+        _source(Plant),
+    ),
+)
+
 # The reference tables in import order: every table comes after the tables its codes point to.
 # (The leads table and the whole bundle are projects.interchange's.)
 TABLES: dict[str, Table] = {
@@ -371,6 +408,8 @@ TABLES: dict[str, Table] = {
         CLUSTERS,
         ANCHOR_FIRMS,
         ENDOWMENTS,
+        FIRMS,
+        PLANTS,
     )
 }
 

@@ -79,6 +79,8 @@ def _note_defined_codes(table: Table, rows: list[ParsedRow], book: CodeBook) -> 
         book.new_regions.update(row.values["code"] for row in rows if row.values.get("code"))
     elif table.name == "industries":
         book.new_industries.update(row.values["code"] for row in rows if row.values.get("code"))
+    elif table.name == "firms":
+        book.new_firms.update(row.values["firm_id"] for row in rows if row.values.get("firm_id"))
     elif table.name == "clusters":
         book.new_clusters.update(
             (row.values["region_code"], row.values["cluster_code"])
@@ -148,8 +150,12 @@ def write_reference(plan: TablePlan, book: CodeBook) -> None:
         _write_clusters(plan, book)
     elif plan.table.name == "anchor_firms":
         _upsert(plan, plan.writes, book, lambda v: {"cluster_id": _cluster_id(book, v)})
+    elif plan.table.name == "plants":
+        _upsert(plan, plan.writes, book, lambda v: {"firm_id": book.firms[v["firm_id"]]})
     else:
         _upsert(plan, plan.writes, book)
+    if plan.table.name == "firms":
+        book.refresh()  # plants may point at the firms just written
 
 
 def _targets(plan: TablePlan) -> list[Column]:

@@ -16,10 +16,12 @@ from regions.models import (
     AnchorFirm,
     ClusterIndustry,
     Endowment,
+    Firm,
     Industry,
     IndustryLink,
     IndustryProximity,
     IndustryReference,
+    Plant,
     Region,
     RegionIndustry,
 )
@@ -103,6 +105,31 @@ _PATHS: dict[str, tuple[type[Model], dict[str, str]]] = {
     "endowments": (
         Endowment,
         {"region_code": "region__code", "factor": "factor", "value": "value", "source": "source"},
+    ),
+    "firms": (
+        Firm,
+        {
+            "firm_id": "code",
+            "name": "name",
+            "name_en": "name_en",
+            "industry_code": "industry__code",
+            "hq_region": "hq_region",
+            "country": "country",
+            "employees": "employees",
+            "revenue": "revenue",
+            "listed": "listed",
+            "source": "source",
+        },
+    ),
+    "plants": (
+        Plant,
+        {
+            "firm_id": "firm__code",
+            "region_code": "region__code",
+            "industry_code": "industry__code",
+            "employees": "employees",
+            "source": "source",
+        },
     ),
 }
 

@@ -24,7 +24,7 @@ SHARED_TABLE = (
 )
 # The region codes a regional admin may write; None: every region.
 RegionCodes = frozenset[str] | None
-_REF_FILES = {"region": "regions.csv", "industry": "industries.csv"}
+_REF_FILES = {"region": "regions.csv", "industry": "industries.csv", "firm": "firms.csv"}
 
 
 @dataclass

@@ -15,6 +15,7 @@ from screening.api import (
     views_auth,
     views_imports,
     views_leads,
+    views_prospects,
     views_reference,
     views_scores,
 )
@@ -40,6 +41,11 @@ v1: list[URLPattern | URLResolver] = [
     path("leads/<int:lead_id>/activities/", lead_activities, name="lead-activities"),
     path("leads/<int:lead_id>/score-history/", score_history, name="lead-score-history"),
     path("shortlists/", views_scores.ShortlistView.as_view(), name="shortlist"),
+    path(
+        "regions/<int:region_id>/prospects/",
+        views_prospects.RegionProspectsView.as_view(),
+        name="region-prospects",
+    ),
     path("imports/", views_imports.ImportListView.as_view(), name="imports"),
     re_path(
         rf"^imports/(?P<token>{UPLOAD_TOKEN})/$",

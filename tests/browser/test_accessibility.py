@@ -17,6 +17,8 @@ from django.db.models import F
 from playwright.sync_api import expect
 
 from projects.models import Lead
+from regions.models import Firm, Plant
+from screening.selectors.firms import forget_directory
 from tests.browser.a11y import axe_violations, describe, node_count
 from tests.browser.conftest import ARTIFACTS, DESKTOP, settled
 from tests.shortlists.conftest import build_world
@@ -56,6 +58,33 @@ def visit(tab: Any, url: str, wait_for: str = "main") -> None:
     settled(tab)
 
 
+LOADING = {"zh-hans": "加载中…", "en": "Loading…"}
+
+
+def add_directory(world: Scenario) -> list[Firm]:
+    """A few directory firms for the prospect pages: a Chinese name only (read with a Chinese
+    voice on English pages), a plant in a sibling city, one of unknown size."""
+    industries = world.industries
+    firms = [
+        Firm.objects.create(
+            code="A11Y-1", name="示例正极材料股份有限公司", industry=industries["LIB-CATH"],
+            country="CN", employees=600, source="generated (test)",
+        ),
+        Firm.objects.create(
+            code="A11Y-2", name="示例动力电池有限公司", name_en="Example Cells Ltd.",
+            industry=industries["LIB-CELL"], country="JP", employees=None, listed=True,
+            source="generated (test)",
+        ),
+        Firm.objects.create(
+            code="A11Y-3", name="示例零部件集团", industry=industries["NEV-PART"], country="CN",
+            employees=2400, source="generated (test)",
+        ),
+    ]  # fmt: skip
+    Plant.objects.create(firm=firms[2], region=world.cities["QD"], industry=industries["NEV-PART"])
+    forget_directory()
+    return firms
+
+
 @pytest.mark.parametrize("language", list(LANGUAGES))
 def test_every_main_page_has_no_wcag_violation(
     browser: Any, live_server: Any, world: Scenario, language: str, shot: Callable[..., Any]
@@ -74,6 +103,7 @@ def test_every_main_page_has_no_wcag_violation(
     battery = world.leads["battery"]
     parts = world.leads["parts"]
     cluster = world.clusters["JN-NEV"]
+    firms = add_directory(world)
     # One score waiting for its rescore (its badge and faded bars must stay legible).
     Lead.objects.filter(pk=world.leads["textile"].pk).update(score_revision=F("score_revision") + 1)
     visit(tab, f"{url}/", "#lead-table")
@@ -114,8 +144,23 @@ def test_every_main_page_has_no_wcag_violation(
 
     visit(tab, f"{url}/clusters/")
     audit("cluster list")
-    visit(tab, f"{url}/clusters/{cluster.pk}/")
+    visit(tab, f"{url}/clusters/{cluster.pk}/", "#fill-gaps-title")
     audit("cluster page")
+
+    # Prospects: the ranked directory, a firm's explanation open, then a firm just courted.
+    jinan = world.cities["JN"].pk
+    visit(tab, f"{url}/shortlists/prospects/?region={jinan}", ".pr-table")
+    audit("prospects")
+    row = tab.locator("tr", has=tab.locator(f"#court-{firms[0].pk}"))
+    row.locator(".explain-box summary").click()
+    expect(row.locator(".why p").first).not_to_have_text(LOADING[language])
+    audit("prospects: explanation open")
+    row.locator(f"#court-{firms[0].pk} button[type=submit]").click()
+    expect(tab.locator(f"#court-lead-{firms[0].pk}")).to_be_focused()
+    expect(tab.locator("#live-status")).not_to_be_empty()
+    settled(tab)
+    audit("prospects: firm courted")
+    shot(tab, f"a11y-prospects-{language}")
 
     visit(tab, f"{url}/shortlists/?cutoff=5&status=any", "#shortlist-table")
     audit("shortlist")

@@ -35,6 +35,10 @@ HEADERS = {
         "input_codes,stage,status,received_on,products,investor_origin,investor_type,"
         "status_reason,source"
     ),
+    "firms.csv": (
+        "firm_id,name,name_en,industry_code,hq_region,country,employees,revenue,listed,source"
+    ),
+    "plants.csv": "firm_id,region_code,industry_code,employees,source",
 }
 STAGES = {"lead", "contact", "negotiation", "signed", "registered", "construction", "production"}
 STATUSES = {"active", "on_hold", "dormant", "lost", "withdrawn"}

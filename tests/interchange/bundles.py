@@ -14,10 +14,12 @@ from regions.models import (
     Cluster,
     ClusterIndustry,
     Endowment,
+    Firm,
     Industry,
     IndustryLink,
     IndustryProximity,
     IndustryReference,
+    Plant,
     Region,
     RegionIndustry,
 )
@@ -89,6 +91,37 @@ BASE: dict[str, Table] = {
         ["SD-QD", "port", "1", ""],
         ["SD-JN", "port", "0", ""],
         ["SD-JN", "industrial_land_ha", "", "survey pending"],  # unknown, not zero
+    ],
+    "firms": [
+        [
+            "firm_id",
+            "name",
+            "name_en",
+            "industry_code",
+            "hq_region",
+            "country",
+            "employees",
+            "revenue",
+            "listed",
+            "source",
+        ],
+        [
+            "F1",
+            "+示例电池",
+            "Example Battery",
+            "NEV-BAT",
+            "SD-QD",
+            "CN",
+            "1200",
+            "35000.5",
+            "1",
+            "x",
+        ],
+        ["F2", "Kestrel GmbH", "", "NEV-ASM", "Stuttgart", "DE", "", "", "0", ""],  # size unknown
+    ],
+    "plants": [
+        ["firm_id", "region_code", "industry_code", "employees", "source"],
+        ["F1", "SD-QD", "NEV-BAT", "300", "annual report"],
     ],
     "leads": [
         [
@@ -185,6 +218,8 @@ MODELS = [
     ClusterIndustry,
     AnchorFirm,
     Endowment,
+    Firm,
+    Plant,
     Lead,
 ]
 
@@ -230,6 +265,8 @@ def empty_database() -> None:
     """Delete every imported row (parents are detached first: they are protected)."""
     Lead.objects.all().delete()
     for model in (
+        Plant,
+        Firm,
         AnchorFirm,
         ClusterIndustry,
         Cluster,

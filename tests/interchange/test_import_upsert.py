@@ -47,6 +47,8 @@ def test_it_creates_everything_then_finds_it_unchanged(
         "clusters": 2,
         "anchor_firms": 1,
         "endowments": 3,
+        "firms": 2,
+        "plants": 1,
         "leads": 3,
     }
     before = counts()

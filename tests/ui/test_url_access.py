@@ -125,6 +125,14 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "shortlists:save": POST_ONLY,
     "shortlists:profile_save": POST_ONLY,
     "shortlists:decide": POST_ONLY,
+    # Prospects: managers and admins for any region, officers for their own (the page falls
+    # back to an officer's own region; the API refuses another region).
+    "shortlists:prospects": ANY_ROLE,
+    "shortlists:prospects_export": ANY_ROLE,
+    "shortlists:prospect_explain": row(LOGIN, 404, 404, 404, 404, 403),  # no region, firm
+    "shortlists:prospect_court": POST_ONLY,
+    "shortlists:cluster_prospects": ANY_ROLE,  # empty for an officer of another region
+    "v1:region-prospects": row(A, 200, 403, 200, 200, 403),
 }
 # Unnamed patterns cannot be reversed: the path requested for each.
 UNNAMED_PATHS = {"api/^": "/api/no-such-endpoint/"}
@@ -143,6 +151,7 @@ EXPECTED_POST: dict[str, dict[str, Any]] = {
     "region_endowments": row(LOGIN, 403, 403, 403, 200, 403),
     "region_endowments_preview": row(LOGIN, 403, 403, 403, 200, 403),
     "logout": same(302, 302),
+    "shortlists:prospect_court": row(LOGIN, 404, 404, 404, 404, 403),  # no region, firm
 }
 
 # The Django admin guards itself (staff only); its pages without arguments are walked.
@@ -224,7 +233,9 @@ def sample_kwargs(route: Route, scenario: Scenario) -> dict[str, Any] | None:
             values[argument] = TOKEN
         elif argument == "lead_id":
             values[argument] = lead.pk
-        elif route.name and route.name.startswith("cluster_"):
+        elif route.name and (
+            route.name.startswith("cluster_") or route.name == "shortlists:cluster_prospects"
+        ):
             values[argument] = scenario.clusters["JN-NEV"].pk
         elif route.name and route.name.startswith("region_"):
             values[argument] = scenario.cities["JN"].pk
