@@ -131,6 +131,7 @@ def _run_import(token: str, *, dry_run: bool, user: Any) -> dict[str, Any]:
         dry_run=dry_run,
         progress=None if dry_run else progress,
         regions=access.admin_region_codes(user),
+        batch=token,  # the audit trail's import batch is the upload's token
     )
     if dry_run:
         leads = report.counts.get("leads")
