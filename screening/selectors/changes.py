@@ -23,7 +23,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from projects.models import Lead, LeadActivity
@@ -85,13 +85,14 @@ ACTION_LABELS: dict[str, Any] = {
     RECORDED: gettext_lazy("记录"),
 }
 SUBJECT_NAMES: dict[str, Any] = {
-    "lead": gettext_lazy("线索"),
-    "activity": gettext_lazy("跟进记录"),
-    "cluster": gettext_lazy("集群"),
-    "member": gettext_lazy("成员产业"),
-    "anchor": gettext_lazy("龙头企业"),
-    "target_link": gettext_lazy("目标链环"),
+    "lead": pgettext_lazy("change subject", "线索"),
+    "activity": pgettext_lazy("change subject", "跟进记录"),
+    "cluster": pgettext_lazy("change subject", "集群"),
+    "member": pgettext_lazy("change subject", "成员产业"),
+    "anchor": pgettext_lazy("change subject", "龙头企业"),
+    "target_link": pgettext_lazy("change subject", "目标链环"),
 }
+ACTIVITY_EXCERPT = 40  # characters of an activity's text named in its changes
 
 
 def lead_changes(lead_id: int) -> list[Change]:
@@ -103,7 +104,7 @@ def lead_changes(lead_id: int) -> list[Change]:
                 "activity",
                 LeadActivity,
                 {"lead_id": lead_id},
-                label=lambda row: str(row.get_kind_display()),
+                label=_activity_label,
             ),
         ]
     )
@@ -124,6 +125,12 @@ def cluster_changes(cluster_id: int) -> list[Change]:
 
 def _newest_first(changes: list[Change]) -> list[Change]:
     return sorted(changes, key=lambda c: (c.at, c.history_id), reverse=True)
+
+
+def _activity_label(row: Any) -> str:
+    text = " ".join(row.text.split())
+    short = text if len(text) <= ACTIVITY_EXCERPT else text[: ACTIVITY_EXCERPT - 1] + "…"
+    return f"{row.get_kind_display()} · {short}"
 
 
 def _industry_label(row: Any) -> str:
