@@ -6,32 +6,24 @@ deleting it in the Django admin (Auth Token → Tokens). Session sign-in works a
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+from typing import ClassVar, cast
 
 from django.contrib.auth.models import User
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from screening import access
 from screening.api.serializers_leads import MeSerializer
+from screening.api.throttling import LockedOut, TokenRequestThrottle
 from screening.api.views_reference import ApiViewMixin
-
-
-class TokenThrottle(SimpleRateThrottle):
-    """Slow down password guessing against the token endpoint, per client address."""
-
-    scope = "token"
-    rate = "20/minute"
-
-    def get_cache_key(self, request: Request, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class TokenSerializer(serializers.Serializer):
@@ -41,13 +33,16 @@ class TokenSerializer(serializers.Serializer):
 class TokenView(ApiViewMixin, APIView):
     """Your API token: POST username and password to get it, DELETE to revoke it."""
 
-    extra_error_statuses: ClassVar[dict[str, str]] = {"429": "Too many attempts; wait a minute."}
+    extra_error_statuses: ClassVar[dict[str, str]] = {
+        "429": "Too many requests, or too many failed sign-ins (locked out for a while)."
+    }
 
     def get_permissions(self) -> list[BasePermission]:
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
 
-    def get_throttles(self) -> list[Any]:
-        return [TokenThrottle()] if self.request.method == "POST" else []
+    def get_throttles(self) -> list[BaseThrottle]:
+        throttles = super().get_throttles()
+        return [*throttles, TokenRequestThrottle()] if self.request.method == "POST" else throttles
 
     @extend_schema(
         summary="Get (or create) your API token",
@@ -57,7 +52,12 @@ class TokenView(ApiViewMixin, APIView):
     )
     def post(self, request: Request) -> Response:
         credentials = AuthTokenSerializer(data=request.data, context={"request": request})
-        credentials.is_valid(raise_exception=True)
+        if not credentials.is_valid():
+            # django-axes refused the sign-in (too many failures) before checking the password;
+            # it marks the request it was given, here DRF's.
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut
+            raise ValidationError(credentials.errors)
         token, _ = Token.objects.get_or_create(user=credentials.validated_data["user"])
         return Response({"token": token.key})
 

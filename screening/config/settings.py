@@ -8,6 +8,7 @@ fails loudly instead of running with a published one.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a login refused for too many failures into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "screening.config.urls"
@@ -151,6 +155,37 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Login protection -----------------------------------------------------------------------
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: clients connect
+# directly, only the socket address counts). The login lockout and the API throttles count per
+# client address found this way (screening/client_address.py), never by a header a client
+# sets. Set it to exactly the number of proxies: one too many trusts a client-made entry.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# django-axes: failed sign-ins on the login page, the Django admin and the API token endpoint
+# (every path that calls django.contrib.auth.authenticate) are counted in a store every worker
+# shares: the cache when it is Redis (REDIS_URL), else the database (a per-process memory
+# cache would give each gunicorn worker its own count). After LOGIN_FAILURE_LIMIT failures
+# from one address, or for one username, further attempts are refused, even with the right
+# password, until LOGIN_COOLOFF_MINUTES pass without another failure. Counting by username
+# stops a guesser who changes address; counting by address stops one who tries many usernames.
+AUTHENTICATION_BACKENDS = [
+    "screening.config.login_protection.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if os.environ.get("REDIS_URL")
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "screening.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "screening.config.login_protection.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # a guesser must not reset the count by signing in elsewhere
+AXES_ENABLE_ADMIN = False  # same admin pages with either handler; unlock with manage.py commands
+
 # --- Celery ---------------------------------------------------------------------------------
 # REDIS_URL unset: tasks run eagerly in-process, so a demo needs no broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -195,6 +230,22 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "screening.api.errors.api_exception_handler",
+    # Per signed-in user and per anonymous client address, counted in the shared cache
+    # (screening/api/throttling.py); the rates are API_THROTTLE_RATES below.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "screening.api.throttling.UserRateThrottle",
+        "screening.api.throttling.AnonRateThrottle",
+    ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+}
+# Requests per period ("N/second|minute|hour|day"); "off" turns a scope off.
+API_THROTTLE_RATES: dict[str, str | None] = {
+    scope: (None if rate.strip().lower() == "off" else rate.strip())
+    for scope, rate in {
+        "user": os.environ.get("API_THROTTLE_USER", "600/minute"),
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+        "token": os.environ.get("API_THROTTLE_TOKEN", "20/minute"),
+    }.items()
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Xuanshang API",
@@ -211,6 +262,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Lockouts and repeated failures are warnings; every single attempt is not news.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # --- Scoring --------------------------------------------------------------------------------

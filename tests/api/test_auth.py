@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -42,7 +43,9 @@ def test_it_refuses_a_wrong_password_with_the_error_body(world: World) -> None:
     assert not Token.objects.exists()
 
 
-def test_it_slows_down_password_guessing(world: World) -> None:
+def test_it_slows_down_password_guessing(world: World, settings: Any) -> None:
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "token": "20/minute"}
+    settings.AXES_FAILURE_LIMIT = 1000  # the rate, not the lockout (tests/foundation)
     body = {"username": "officer_a", "password": "wrong"}
     client = APIClient()
     codes = [client.post(f"{V1}/auth/token/", body, format="json").status_code for _ in range(21)]
