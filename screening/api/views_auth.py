@@ -1,7 +1,8 @@
 """Tokens and the signed-in user.
 
-A token is per user; the user can revoke their own here, and an admin revokes anyone's by
-deleting it in the Django admin (Auth Token → Tokens). Session sign-in works as well.
+POST a username and password for a new token (hashed at rest, expiring: screening/api/tokens.py);
+DELETE revokes all of your tokens; an admin revokes anyone's in the Django admin (Knox → Auth
+tokens). A password change revokes them too. Session sign-in works as well.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from typing import ClassVar, cast
 from django.contrib.auth.models import User
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
@@ -23,15 +23,19 @@ from rest_framework.views import APIView
 from screening import access
 from screening.api.serializers_leads import MeSerializer
 from screening.api.throttling import LockedOut, TokenRequestThrottle
+from screening.api.tokens import issue_token, revoke_tokens
 from screening.api.views_reference import ApiViewMixin
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`; shown once.")
+    expiry = serializers.DateTimeField(
+        allow_null=True, help_text="When the token stops working; ask for a new one before."
+    )
 
 
 class TokenView(ApiViewMixin, APIView):
-    """Your API token: POST username and password to get it, DELETE to revoke it."""
+    """Your API token: POST username and password for a new one, DELETE to revoke yours."""
 
     extra_error_statuses: ClassVar[dict[str, str]] = {
         "429": "Too many requests, or too many failed sign-ins (locked out for a while)."
@@ -45,7 +49,7 @@ class TokenView(ApiViewMixin, APIView):
         return [*throttles, TokenRequestThrottle()] if self.request.method == "POST" else throttles
 
     @extend_schema(
-        summary="Get (or create) your API token",
+        summary="Get a new API token (expires; see `expiry`)",
         request=AuthTokenSerializer,
         responses=TokenSerializer,
         auth=[],
@@ -58,12 +62,12 @@ class TokenView(ApiViewMixin, APIView):
             if getattr(request, "axes_locked_out", False):
                 raise LockedOut
             raise ValidationError(credentials.errors)
-        token, _ = Token.objects.get_or_create(user=credentials.validated_data["user"])
-        return Response({"token": token.key})
+        token, expiry = issue_token(credentials.validated_data["user"])
+        return Response(TokenSerializer({"token": token, "expiry": expiry}).data)
 
-    @extend_schema(summary="Revoke your API token", responses={204: None})
+    @extend_schema(summary="Revoke all of your API tokens", responses={204: None})
     def delete(self, request: Request) -> Response:
-        Token.objects.filter(user=cast(User, request.user)).delete()
+        revoke_tokens(cast(User, request.user))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

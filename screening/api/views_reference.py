@@ -11,12 +11,9 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from knox.auth import TokenAuthentication
 from rest_framework import viewsets
-from rest_framework.authentication import (
-    BaseAuthentication,
-    SessionAuthentication,
-    TokenAuthentication,
-)
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.serializers import BaseSerializer

@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -235,7 +235,7 @@ CACHES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -254,6 +254,14 @@ REST_FRAMEWORK = {
     ],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
+# API tokens (django-rest-knox, screening/api/tokens.py): stored as SHA-512 digests, expire
+# after API_TOKEN_TTL_DAYS, revoked when the user's password changes; same header as before.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=float(os.environ.get("API_TOKEN_TTL_DAYS", "30"))),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+API_TOKENS_PER_USER = int(os.environ.get("API_TOKENS_PER_USER", "10"))
 # Requests per period ("N/second|minute|hour|day"); "off" turns a scope off.
 API_THROTTLE_RATES: dict[str, str | None] = {
     scope: (None if rate.strip().lower() == "off" else rate.strip())
