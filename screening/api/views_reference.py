@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from knox.auth import TokenAuthentication
 from rest_framework import viewsets
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.parsers import BaseParser, JSONParser
@@ -25,6 +24,7 @@ from screening.api import filters, serializers
 from screening.api.pagination import PagePagination
 from screening.api.permissions import ReferenceData, check_may_edit_region
 from screening.api.schema import ApiSchema
+from screening.api.tokens import ExpiringTokenAuthentication
 from screening.api.writes import cluster_save, reference_delete, reference_save
 
 
@@ -36,7 +36,7 @@ class ApiViewMixin(APIView):
     """
 
     authentication_classes: Sequence[type[BaseAuthentication]] = (
-        TokenAuthentication,
+        ExpiringTokenAuthentication,
         SessionAuthentication,
     )
     schema = ApiSchema()
