@@ -67,6 +67,7 @@ def lead_create(
     )
     # A new lead has no score yet: it is stale by definition; enqueue it now.
     invalidation.leads_changed([lead.pk])
+    invalidation.pipeline_changed([lead.pk])  # created decided (e.g. signed): decision pending
     return lead
 
 
@@ -93,6 +94,8 @@ def lead_update(
         lead_move_stage(lead=lead, user=user, to_stage=new_stage)
     if changed_scoring:
         invalidation.leads_changed([lead.pk])
+    if "status" in fields:
+        invalidation.pipeline_changed([lead.pk])
     return lead
 
 
@@ -162,6 +165,8 @@ def lead_move_stage(*, lead: Lead, user: AbstractBaseUser | None, to_stage: str)
     )
     lead.stage = to_stage
     lead.save(update_fields=["stage", "updated_at"])
+    # Reaching signed keeps the score in force as the decision score; moving back reopens.
+    invalidation.pipeline_changed([lead.pk])
     return lead
 
 
@@ -184,6 +189,8 @@ def lead_set_status(
         % {"status": lead.get_status_display(), "reason": reason},
         author=_user_or_none(user),
     )
+    # Lost or withdrawn keeps the score in force as the decision score; reopening closes it.
+    invalidation.pipeline_changed([lead.pk])
     return lead
 
 

@@ -13,8 +13,10 @@ from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from projects.models import ActivityKind, InvestorType, Lead, LeadActivity, Stage, Status
 from regions.validators import LONG_TEXT_MAX
@@ -195,9 +197,19 @@ SCORE_VALUES = (
 )
 
 
+# External ids are unique across the province. A clash is refused in the same words whether
+# the lead holding the id is the user's own or another region's, naming neither the lead nor
+# where it is: an officer must not learn about other regions' leads by trying ids.
+EXTERNAL_ID_TAKEN = gettext_lazy("This external id is not available; choose another one.")
+
+
 class LeadWriteSerializer(serializers.ModelSerializer):
     """Fields a client sets on create and update; the write services check the rest."""
 
+    external_id = serializers.CharField(
+        max_length=Lead._meta.get_field("external_id").max_length,
+        validators=[UniqueValidator(queryset=Lead.objects.all(), message=EXTERNAL_ID_TAKEN)],
+    )
     needs = serializers.ListField(
         child=serializers.CharField(max_length=64),
         required=False,
