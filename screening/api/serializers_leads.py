@@ -19,6 +19,7 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from projects.models import ActivityKind, InvestorType, Lead, LeadActivity, Stage, Status
+from regions.validators import LONG_TEXT_MAX
 from screening.models import LeadScore, ScoreHistory, ScoreRun, ScoringProfile
 from screening.selectors.profiles import ProfilesInForce, profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
@@ -260,7 +261,7 @@ class LeadActivitySerializer(serializers.ModelSerializer):
     )
     happened_on = serializers.DateField(required=False, help_text="Defaults to today.")
     kind = serializers.ChoiceField(choices=ActivityKind.choices)
-    text = serializers.CharField(max_length=10000)
+    text = serializers.CharField(max_length=LONG_TEXT_MAX)
 
     class Meta:
         model = LeadActivity
