@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it also sees what the others answer: every error under /api/ in the API's body.
+    "screening.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -107,8 +109,16 @@ DATABASES = {
 }
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Long imports and a worker writing at the same time need a busy timeout, not "locked".
-    DATABASES["default"]["OPTIONS"] = {"timeout": 30}
+    # The embedded default serves several users, a worker and imports at once. WAL lets
+    # readers go on while one writes; IMMEDIATE takes the write lock when a transaction begins,
+    # waiting up to `timeout` seconds for it. A deferred transaction that reads and then writes
+    # (every service: validate, then save) cannot wait: SQLite answers "database is locked" at
+    # once, to avoid a deadlock, and the user got a 500.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

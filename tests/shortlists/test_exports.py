@@ -97,3 +97,20 @@ def test_exports_follow_the_language(manager: Client, world: Scenario) -> None:
     assert sheet.cell(row=HEADER_ROW + 1, column=len(columns(sheet))).value == (
         entry.explanation_en
     )
+
+
+def test_the_excel_export_survives_a_control_character_in_stored_text(
+    manager: Client, world: Scenario
+) -> None:
+    """A name stored before the models refused control characters (issue 14, finding 4):
+    openpyxl cannot write one; the export shows U+FFFD instead of answering 500."""
+    top = expected_order((0.4, 0.3, 0.3))[0]
+    Lead.objects.filter(pk=top).update(company="甲\x01公司")
+    saved = save_shortlist(manager, cutoff=5, status="any")
+
+    response = manager.get(reverse("shortlists:export_xlsx", args=[saved.pk]))
+
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    assert sheet.cell(row=HEADER_ROW + 1, column=2).value == "甲\ufffd公司"
