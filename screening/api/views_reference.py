@@ -13,7 +13,7 @@ from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
-from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
@@ -22,6 +22,7 @@ from regions.models import Cluster, Endowment, Industry, IndustryLink, Region
 from screening import access
 from screening.api import filters, serializers
 from screening.api.pagination import PagePagination
+from screening.api.parsers import LimitedJSONParser
 from screening.api.permissions import ReferenceData, check_may_edit_region
 from screening.api.schema import ApiSchema
 from screening.api.tokens import ExpiringTokenAuthentication
@@ -40,7 +41,7 @@ class ApiViewMixin(APIView):
         SessionAuthentication,
     )
     schema = ApiSchema()
-    parser_classes: Sequence[type[BaseParser]] = (JSONParser,)
+    parser_classes: Sequence[type[BaseParser]] = (LimitedJSONParser,)
     renderer_classes: Sequence[type[BaseRenderer]] = (JSONRenderer,)
     lookup_value_regex = r"[0-9]+"
 

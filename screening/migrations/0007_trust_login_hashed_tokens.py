@@ -40,7 +40,7 @@ def hash_old_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("screening", "0005_data_version_firms"),
+        ("screening", "0006_outcomes_decisions"),
         ("knox", "0009_extend_authtoken_field"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
