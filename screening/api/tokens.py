@@ -18,6 +18,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.db.models import QuerySet
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 
@@ -35,6 +37,19 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             auth_token.delete()
             return True
         return False
+
+
+class ExpiringTokenScheme(OpenApiAuthenticationExtension):
+    """The OpenAPI document's name for this sign-in: `Authorization: Token <key>`, as before."""
+
+    target_class = "screening.api.tokens.ExpiringTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return build_bearer_security_scheme_object(
+            header_name="Authorization",
+            token_prefix="Token",  # noqa: S106 - the header word
+        )
 
 
 def tokens_of(user: AbstractBaseUser) -> QuerySet[AuthToken]:
