@@ -151,7 +151,7 @@ def test_rows_show_sub_scores_capex_jobs_stage_and_rank_band(
     assert row, "the battery lead is shown"
     cells = row.group(1)
     assert "宁德时代（示例）" in cells and "接洽/考察" in cells
-    assert ">800,000<" in cells and ">3,000<" in cells
+    assert '<span class="amount">800,000 万元</span>' in cells and ">3,000<" in cells
     assert re.search(r'class="band-text">\d+–\d+<', cells)
     assert cells.count("scorebar-track") == 4  # local, chain, cluster and its pull part
 
