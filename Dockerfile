@@ -6,6 +6,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1
 
 WORKDIR /app
+# A Chinese TrueType font the PDF briefings embed (shortlists/pdf_fonts.py).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 xuanshang
 # Exactly the versions (and hashes) in the lock file, as CI tested them.
 COPY requirements.txt ./

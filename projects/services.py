@@ -179,6 +179,7 @@ def lead_set_status(
     if status in {Status.LOST, Status.ON_HOLD, Status.WITHDRAWN} and not reason.strip():
         raise ValidationError({"status_reason": _("Give a reason for this status.")})
     lead.status, lead.status_reason, lead.lost_to = status, reason.strip(), lost_to.strip()
+    _clean_fields(lead, {"status_reason", "lost_to"})
     lead.save(update_fields=["status", "status_reason", "lost_to", "updated_at"])
     LeadActivity.objects.create(
         lead=lead,
@@ -215,13 +216,21 @@ def lead_add_activity(
         raise ValidationError({"kind": _("Unknown activity kind.")})
     if not text.strip():
         raise ValidationError({"text": _("Write something.")})
-    return LeadActivity.objects.create(
+    activity = LeadActivity(
         lead=lead,
         kind=kind,
         text=text.strip(),
         happened_on=happened_on or timezone.localdate(),
         author=_user_or_none(user),
     )
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+def _clean_fields(lead: Lead, names: set[str]) -> None:
+    """Run the model's rules (regions.validators) on the fields a workflow action sets."""
+    lead.clean_fields(exclude=[f.name for f in Lead._meta.fields if f.name not in names])
 
 
 def _user_or_none(user: AbstractBaseUser | None) -> Any:

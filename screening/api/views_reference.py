@@ -17,7 +17,7 @@ from rest_framework.authentication import (
     SessionAuthentication,
     TokenAuthentication,
 )
-from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
@@ -26,6 +26,7 @@ from regions.models import Cluster, Endowment, Industry, IndustryLink, Region
 from screening import access
 from screening.api import filters, serializers
 from screening.api.pagination import PagePagination
+from screening.api.parsers import LimitedJSONParser
 from screening.api.permissions import ReferenceData, check_may_edit_region
 from screening.api.schema import ApiSchema
 from screening.api.writes import cluster_save, reference_delete, reference_save
@@ -43,7 +44,7 @@ class ApiViewMixin(APIView):
         SessionAuthentication,
     )
     schema = ApiSchema()
-    parser_classes: Sequence[type[BaseParser]] = (JSONParser,)
+    parser_classes: Sequence[type[BaseParser]] = (LimitedJSONParser,)
     renderer_classes: Sequence[type[BaseRenderer]] = (JSONRenderer,)
     lookup_value_regex = r"[0-9]+"
 

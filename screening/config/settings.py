@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it also sees what the others answer: every error under /api/ in the API's body.
+    "screening.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -107,8 +109,16 @@ DATABASES = {
 }
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Long imports and a worker writing at the same time need a busy timeout, not "locked".
-    DATABASES["default"]["OPTIONS"] = {"timeout": 30}
+    # The embedded default serves several users, a worker and imports at once. WAL lets
+    # readers go on while one writes; IMMEDIATE takes the write lock when a transaction begins,
+    # waiting up to `timeout` seconds for it. A deferred transaction that reads and then writes
+    # (every service: validate, then save) cannot wait: SQLite answers "database is locked" at
+    # once, to avoid a deadlock, and the user got a 500.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -214,9 +224,12 @@ LOGGING = {
 }
 
 # --- Scoring --------------------------------------------------------------------------------
-# Capex is stored in 10k units of the lead's currency; scoring compares sizes in 10k CNY.
-# Illustrative fixed rates (not live FX): override with CURRENCY_TO_CNY="USD:7.1,EUR:7.8".
-CURRENCY_TO_CNY = {
+# Capex is stored in 10k units of the lead's currency; scoring compares sizes in 10k CNY, and
+# pages that compare or sum amounts show CNY equivalents with the rate and its date.
+# The one table of rates: CNY per unit of each currency. Illustrative fixed round figures near
+# the 2024 averages of the PBOC central parity, NOT live FX (docs/methods.md, "Money"); an
+# agency sets its own with CURRENCY_TO_CNY="USD:7.1,EUR:7.8" and CURRENCY_RATES_AS_OF.
+CURRENCY_RATES = {
     "CNY": 1.0,
     "RMB": 1.0,
     "USD": 7.1,
@@ -226,12 +239,18 @@ CURRENCY_TO_CNY = {
     "KRW": 0.0052,
     "GBP": 9.0,
 }
-CURRENCY_TO_CNY.update(
+CURRENCY_RATES.update(
     {
         k.strip().upper(): float(v)
         for k, v in (pair.split(":") for pair in env_list("CURRENCY_TO_CNY"))
     }
 )
+CURRENCY_RATES_AS_OF = os.environ.get("CURRENCY_RATES_AS_OF", "2024-12-31")
+CURRENCY_TO_CNY = CURRENCY_RATES  # the earlier name, kept for deployments that read it
+
+# A TrueType/TrueType-collection font with Chinese that the PDF briefings embed; empty = look
+# for one (fontconfig, then the usual Debian paths; shortlists/pdf_fonts.py).
+PDF_CJK_FONT = os.environ.get("PDF_CJK_FONT", "")
 # Leads per recompute task; large sets are split into chunks run as a group across workers.
 SCORE_CHUNK_SIZE = int(os.environ.get("SCORE_CHUNK_SIZE", "20000"))
 # Recomputations of at most this many leads store explanations at once; larger ones leave
