@@ -40,7 +40,7 @@ def hash_old_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("screening", "0006_outcomes_decisions"),
+        ("screening", "0007_outcomes_calibration"),
         ("knox", "0009_extend_authtoken_field"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
