@@ -62,6 +62,10 @@ class LeadAdmin(MarksScoresStaleAdmin):
     inlines = [LeadActivityInline, StageChangeInline]
     actions = ["restore", "purge"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Lead]:
+        """Archived leads too (filter "archived"), so they can be restored or purged."""
+        return Lead.all_objects.select_related("region", "industry", "owner")
+
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         services.lead_archive(lead=cast(Lead, obj), user=request.user)  # type: ignore[arg-type]
 

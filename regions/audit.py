@@ -168,7 +168,8 @@ def record_bulk(model: type[models.Model], pks: Sequence[int], *, created: bool)
     user = current_user()
     written = 0
     for start in range(0, len(pks), BULK_CHUNK):
-        rows = list(model._default_manager.filter(pk__in=pks[start : start + BULK_CHUNK]))
+        # The base manager: a default manager may hide rows (archived leads) an import updates.
+        rows = list(model._base_manager.filter(pk__in=pks[start : start + BULK_CHUNK]))
         copies = history.bulk_history_create(
             rows, batch_size=BULK_CHUNK, update=not created, default_user=user
         )

@@ -135,7 +135,9 @@ def write_batch(batch: Batch, present: frozenset[str], book: CodeBook) -> None:
     )
     rescored = [values["external_id"] for values, flag in batch if flag & RESCORE]
     if rescored:
-        Lead.objects.filter(external_id__in=rescored).update(score_revision=F("score_revision") + 1)
+        Lead.all_objects.filter(external_id__in=rescored).update(
+            score_revision=F("score_revision") + 1
+        )
     _replace_inputs([values for values, flag in batch if flag & INPUTS], book)
     record_history(
         [lead.pk for lead, (_values, flag) in zip(leads, batch, strict=True) if flag & CREATE],
@@ -154,9 +156,9 @@ def _replace_inputs(rows: list[dict[str, Any]], book: CodeBook) -> None:
         return
     through = Lead.input_industries.through
     ids = dict(
-        Lead.objects.filter(external_id__in=[values["external_id"] for values in rows]).values_list(
-            "external_id", "id"
-        )
+        Lead.all_objects.filter(
+            external_id__in=[values["external_id"] for values in rows]
+        ).values_list("external_id", "id")
     )
     through.objects.filter(lead_id__in=ids.values()).delete()
     through.objects.bulk_create(

@@ -12,13 +12,9 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.authentication import (
-    BaseAuthentication,
-    SessionAuthentication,
-    TokenAuthentication,
-)
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.decorators import action
-from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,8 +26,10 @@ from screening import access
 from screening.api import filters, serializers
 from screening.api.changes import CHANGES_SCHEMA, changes_response
 from screening.api.pagination import PagePagination
+from screening.api.parsers import LimitedJSONParser
 from screening.api.permissions import ReferenceData, check_may_edit_region
 from screening.api.schema import ApiSchema
+from screening.api.tokens import ExpiringTokenAuthentication
 from screening.api.writes import cluster_save, reference_delete, reference_save
 from screening.selectors.changes import cluster_changes
 
@@ -44,11 +42,11 @@ class ApiViewMixin(APIView):
     """
 
     authentication_classes: Sequence[type[BaseAuthentication]] = (
-        TokenAuthentication,
+        ExpiringTokenAuthentication,
         SessionAuthentication,
     )
     schema = ApiSchema()
-    parser_classes: Sequence[type[BaseParser]] = (JSONParser,)
+    parser_classes: Sequence[type[BaseParser]] = (LimitedJSONParser,)
     renderer_classes: Sequence[type[BaseRenderer]] = (JSONRenderer,)
     lookup_value_regex = r"[0-9]+"
 

@@ -3,10 +3,12 @@ or changed, with old and new values (the ORM writer on SQLite, COPY on PostgreSQ
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from projects import services
 from projects.interchange.importer import import_bundle
 from projects.models import Lead
 from regions.interchange.report import ImportReport
@@ -50,3 +52,21 @@ def test_a_reimport_records_only_the_rows_it_changes_with_old_and_new(
     ]
     inputs = [c for c in lead_changes(l2.pk) if c.field == "input_industries"]
     assert [(c.old_label, c.new_label.split(" (")[-1]) for c in inputs] == [("—", "NEV-ASM)")]
+
+
+def test_an_import_updates_an_archived_lead_and_leaves_it_archived(
+    tmp_path: Path, imported: ImportReport
+) -> None:
+    l1 = Lead.objects.get(external_id="L1")
+    services.lead_archive(lead=l1, user=None)
+    tables = copy_tables()
+    tables["leads"][1][4] = "99"  # L1 capex (a scoring input)
+    tables["leads"][1][9] = "NEV-ASM"  # L1 input industries
+
+    again = import_bundle(write_bundle(tmp_path / "edit", tables), dry_run=False)
+
+    assert again.ok, again.as_text()
+    assert again.counts["leads"].updated == 1 and again.counts["leads"].created == 0
+    archived = Lead.all_objects.get(external_id="L1")
+    assert archived.archived_at is not None and archived.capex == Decimal("99")
+    assert [i.code for i in archived.input_industries.all()] == ["NEV-ASM"]
