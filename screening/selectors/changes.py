@@ -163,7 +163,7 @@ def _changes(subject: str, model: type[models.Model], scope: dict[str, int], lab
         for field in fields:
             old, new = getattr(before, field.attname), getattr(copy, field.attname)
             if old != new:
-                found.append(head.field_change(field, old, new, labels))
+                found.append(head.field_change(field, old, new, labels, (before, copy)))
         for field, values in m2m.items():
             old, new = values.get(before.pk, []), values.get(copy.pk, [])
             if sorted(old) != sorted(new):
@@ -217,7 +217,24 @@ class _Head:
             **values,
         )
 
-    def field_change(self, field: Any, old: Any, new: Any, labels: _Labels) -> Change:
+    def field_change(
+        self,
+        field: Any,
+        old: Any,
+        new: Any,
+        labels: _Labels,
+        copies: tuple[Any, Any] = (None, None),
+    ) -> Change:
+        if field.name == "capex":  # an amount reads with the currency it was given in
+            return self.change(
+                CHANGED,
+                field=field.name,
+                field_label=str(CAPEX_LABEL),
+                old=_json_safe(old),
+                new=_json_safe(new),
+                old_label=_amount(old, copies[0]),
+                new_label=_amount(new, copies[1]),
+            )
         return self.change(
             CHANGED,
             field=field.name,
@@ -227,6 +244,19 @@ class _Head:
             old_label=labels.of(field, old),
             new_label=labels.of(field, new),
         )
+
+
+CAPEX_LABEL = gettext_lazy("投资额")
+
+
+def _amount(value: Any, copy: Any) -> str:
+    """A lead's capex in the currency of that version, every digit kept ("12,000.5 万 USD": an
+    audit trail shows what was entered, not a rounded display figure)."""
+    if value is None:
+        return "—"
+    currency = (getattr(copy, "currency", "") or "CNY").upper()
+    figure = f"{Decimal(value).normalize():,f}"
+    return _("%(figure)s 万 %(currency)s") % {"figure": figure, "currency": currency}
 
 
 def _json_safe(value: Any) -> Any:
