@@ -57,7 +57,18 @@ def dispatch(lead_ids: list[int], reason: str) -> ScoreRun | None:
     run = ScoreRun.objects.create(reason=reason, total=len(lead_ids), state=ScoreRun.State.QUEUED)
     size = settings.SCORE_CHUNK_SIZE
     chunks = [lead_ids[i : i + size] for i in range(0, len(lead_ids), size)]
-    group(rescore_chunk.s(chunk, run.pk) for chunk in chunks).apply_async()
+    try:
+        group(rescore_chunk.s(chunk, run.pk) for chunk in chunks).apply_async()
+    except Exception as exc:
+        # The broker went away: no chunk of this run will ever come. Left queued, the run
+        # would hold the sweep back for RUN_STALL_MINUTES (see rescore_stale); failed, the
+        # next sweep rescores its leads, which are still stale.
+        ScoreRun.objects.filter(pk=run.pk).update(
+            state=ScoreRun.State.FAILED,
+            error=f"not queued: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
     return run
 
 
