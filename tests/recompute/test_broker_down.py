@@ -3,6 +3,7 @@ answer at once and stand, and nothing stays stale once it is back."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import socket
@@ -12,7 +13,9 @@ from pathlib import Path
 
 import pytest
 from django.db.models import F
+from django.utils import timezone
 from kombu.exceptions import OperationalError
+from pytest_django import Settings
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from projects.models import Lead
@@ -93,3 +96,52 @@ def test_a_run_whose_chunks_were_never_queued_fails_and_does_not_hold_the_sweep(
     # The next sweep (broker back) rescores what that run never did.
     assert tasks.rescore_stale() == len(ids)
     assert stale_lead_ids() == []
+
+
+def backdated_run(seconds: float, **fields: object) -> ScoreRun:
+    run = ScoreRun.objects.create(reason="1 lead(s) changed", **({"total": 1} | fields))
+    ScoreRun.objects.filter(pk=run.pk).update(
+        created_at=timezone.now() - dt.timedelta(seconds=seconds)
+    )
+    return run
+
+
+@pytest.mark.django_db
+def test_the_sweep_treats_a_run_missing_from_an_empty_queue_as_lost(
+    small_world: SmallWorld, monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    """A restarted broker lost the run's only message: the sweep waited 10 min for it."""
+    settings.SCORE_SWEEP_SECONDS = 60
+    ids = sorted(lead.pk for lead in small_world.leads.values())
+    lost = backdated_run(90)
+    monkeypatch.setattr(tasks, "queued_messages", lambda: 0)
+    assert tasks.rescore_stale() == len(ids)
+    lost.refresh_from_db()
+    assert (lost.state, lost.error) == (ScoreRun.State.FAILED, "lost: not in the queue")
+    assert stale_lead_ids() == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("age", "queued", "fields"),
+    [
+        (30, 0, {}),  # queued less than a sweep period ago: its chunk may be starting
+        (90, 5, {}),  # messages wait in the queue: its chunk may be among them
+        (90, None, {}),  # the broker cannot tell: the cautious rule
+        (90, 0, {"state": ScoreRun.State.RUNNING, "done": 1, "total": 2}),  # in progress
+    ],
+)
+def test_the_sweep_still_waits_for_a_run_that_may_be_alive(
+    small_world: SmallWorld,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
+    age: float,
+    queued: int | None,
+    fields: dict[str, object],
+) -> None:
+    settings.SCORE_SWEEP_SECONDS = 60
+    run = backdated_run(age, **fields)
+    monkeypatch.setattr(tasks, "queued_messages", lambda: queued)
+    assert tasks.rescore_stale() == 0
+    run.refresh_from_db()
+    assert run.state != ScoreRun.State.FAILED
