@@ -358,6 +358,7 @@ def pull_cells(
         typical=typical,
     )
 
+
 # from screening/scoring/world.py (the density part of build_measures)
 def _density_parts(mcp, known, prox, slots, levels):
     """Density, its coverage, its score and the per-level reference distributions."""
