@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import ActivityKind, Lead, Stage, Status
 from projects.templatetags.xs_ui import factor_label
 from regions.models import Cluster, Endowment, Industry, Region
+from regions.validators import LONG_TEXT_MAX
 from screening.web import LocalNameChoiceField, LocalNameMultipleChoiceField
 
 SORTS = {
@@ -233,7 +234,7 @@ class NoteForm(forms.Form):
         label=_("类型"), choices=ActivityKind.choices, initial=ActivityKind.NOTE
     )
     text = forms.CharField(
-        label=_("内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("内容"), max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
     happened_on = forms.DateField(
         label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -5,11 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from regions.models import Firm, Industry, Region
+from regions.models import TEXT, Firm, Industry, Region, known_factors
+from regions.validators import (
+    LONG_TEXT,
+    LONG_TEXT_MAX,
+    known_currency,
+    known_needs,
+    names_list,
+    plausible_date,
+)
 
 
 class Stage(models.TextChoices):
@@ -58,9 +67,11 @@ class Lead(models.Model):
     unknown, and scoring treats them as unknown (lower confidence), never as zero.
     """
 
-    external_id = models.CharField(_("external id"), max_length=64, unique=True)
-    company = models.CharField(_("company"), max_length=200)
-    investor_origin = models.CharField(_("investor origin"), max_length=100, blank=True)
+    external_id = models.CharField(_("external id"), max_length=64, unique=True, validators=TEXT)
+    company = models.CharField(_("company"), max_length=200, validators=TEXT)
+    investor_origin = models.CharField(
+        _("investor origin"), max_length=100, blank=True, validators=TEXT
+    )
     investor_type = models.CharField(
         _("investor type"), max_length=10, choices=InvestorType.choices, blank=True
     )
@@ -69,7 +80,9 @@ class Lead(models.Model):
     industry = models.ForeignKey(
         Industry, on_delete=models.PROTECT, related_name="leads", db_index=False
     )
-    products = models.TextField(_("products"), blank=True)
+    products = models.TextField(
+        _("products"), blank=True, max_length=LONG_TEXT_MAX, validators=LONG_TEXT
+    )
     input_industries = models.ManyToManyField(
         Industry, blank=True, related_name="leads_buying", verbose_name=_("input industries")
     )
@@ -79,7 +92,9 @@ class Lead(models.Model):
     capex = models.DecimalField(
         _("capex (10k)"), max_digits=16, decimal_places=2, null=True, blank=True
     )
-    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    currency = models.CharField(
+        _("currency"), max_length=3, default="CNY", validators=[known_currency]
+    )
     jobs = models.PositiveIntegerField(_("jobs"), null=True, blank=True)
     land_ha = models.DecimalField(
         _("land need (ha)"), max_digits=10, decimal_places=2, null=True, blank=True
@@ -87,8 +102,8 @@ class Lead(models.Model):
     power_mw = models.DecimalField(
         _("power need (MW)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    needs = models.JSONField(_("needs"), default=list, blank=True)
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    needs = models.JSONField(_("needs"), default=list, blank=True, validators=[names_list])
+    source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
     # The directory firm this lead was made from when an officer chose to court it (prospects).
     firm = models.ForeignKey(
         Firm,
@@ -98,13 +113,19 @@ class Lead(models.Model):
         related_name="leads",
         verbose_name=_("firm"),
     )
-    received_on = models.DateField(_("received on"), null=True, blank=True)
+    received_on = models.DateField(
+        _("received on"), null=True, blank=True, validators=[plausible_date]
+    )
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.LEAD)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
     )
-    status_reason = models.CharField(_("status reason"), max_length=300, blank=True)
-    lost_to = models.CharField(_("lost to (where it went)"), max_length=200, blank=True)
+    status_reason = models.CharField(
+        _("status reason"), max_length=300, blank=True, validators=TEXT
+    )
+    lost_to = models.CharField(
+        _("lost to (where it went)"), max_length=200, blank=True, validators=TEXT
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -172,6 +193,15 @@ class Lead(models.Model):
             kwargs["update_fields"] = [f for f in kwargs["update_fields"] if f != "score_revision"]
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        # Needs name endowment factors; the importer checks the same set (plus the factors
+        # its endowments file adds), so a need saved here is one an import accepts.
+        if isinstance(self.needs, list) and self.needs:
+            try:
+                known_needs(self.needs, known_factors())
+            except ValidationError as exc:
+                raise ValidationError({"needs": exc.messages}) from exc
+
 
 class ActivityKind(models.TextChoices):
     NOTE = "note", _("备注")
@@ -183,8 +213,8 @@ class ActivityKind(models.TextChoices):
 class LeadActivity(models.Model):
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(_("kind"), max_length=10, choices=ActivityKind.choices)
-    happened_on = models.DateField(_("date"))
-    text = models.TextField(_("text"))
+    happened_on = models.DateField(_("date"), validators=[plausible_date])
+    text = models.TextField(_("text"), max_length=LONG_TEXT_MAX, validators=LONG_TEXT)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

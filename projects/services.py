@@ -67,6 +67,7 @@ def lead_create(
     )
     # A new lead has no score yet: it is stale by definition; enqueue it now.
     invalidation.leads_changed([lead.pk])
+    invalidation.pipeline_changed([lead.pk])  # created decided (e.g. signed): decision pending
     return lead
 
 
@@ -93,6 +94,8 @@ def lead_update(
         lead_move_stage(lead=lead, user=user, to_stage=new_stage)
     if changed_scoring:
         invalidation.leads_changed([lead.pk])
+    if "status" in fields:
+        invalidation.pipeline_changed([lead.pk])
     return lead
 
 
@@ -162,6 +165,8 @@ def lead_move_stage(*, lead: Lead, user: AbstractBaseUser | None, to_stage: str)
     )
     lead.stage = to_stage
     lead.save(update_fields=["stage", "updated_at"])
+    # Reaching signed keeps the score in force as the decision score; moving back reopens.
+    invalidation.pipeline_changed([lead.pk])
     return lead
 
 
@@ -174,6 +179,7 @@ def lead_set_status(
     if status in {Status.LOST, Status.ON_HOLD, Status.WITHDRAWN} and not reason.strip():
         raise ValidationError({"status_reason": _("Give a reason for this status.")})
     lead.status, lead.status_reason, lead.lost_to = status, reason.strip(), lost_to.strip()
+    _clean_fields(lead, {"status_reason", "lost_to"})
     lead.save(update_fields=["status", "status_reason", "lost_to", "updated_at"])
     LeadActivity.objects.create(
         lead=lead,
@@ -183,6 +189,8 @@ def lead_set_status(
         % {"status": lead.get_status_display(), "reason": reason},
         author=_user_or_none(user),
     )
+    # Lost or withdrawn keeps the score in force as the decision score; reopening closes it.
+    invalidation.pipeline_changed([lead.pk])
     return lead
 
 
@@ -208,13 +216,21 @@ def lead_add_activity(
         raise ValidationError({"kind": _("Unknown activity kind.")})
     if not text.strip():
         raise ValidationError({"text": _("Write something.")})
-    return LeadActivity.objects.create(
+    activity = LeadActivity(
         lead=lead,
         kind=kind,
         text=text.strip(),
         happened_on=happened_on or timezone.localdate(),
         author=_user_or_none(user),
     )
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+def _clean_fields(lead: Lead, names: set[str]) -> None:
+    """Run the model's rules (regions.validators) on the fields a workflow action sets."""
+    lead.clean_fields(exclude=[f.name for f in Lead._meta.fields if f.name not in names])
 
 
 def _user_or_none(user: AbstractBaseUser | None) -> Any:

@@ -14,9 +14,14 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
-from regions.validators import no_control_characters, non_negative_finite
+from regions.validators import (
+    LONG_TEXT,
+    LONG_TEXT_MAX,
+    no_control_characters,
+    non_negative_finite,
+)
 
-# Text that people type into cluster profiles and endowments (the importer applies the same rule).
+# Text that people type (names, codes, sources); the importer applies the same rule.
 TEXT = [no_control_characters]
 
 
@@ -30,9 +35,9 @@ class RegionLevel(models.TextChoices):
 class Region(models.Model):
     """A province, city, county or development zone; parents form a tree (no cycles)."""
 
-    code = models.CharField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=TEXT)
+    name = models.CharField(_("name"), max_length=100, validators=TEXT)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True, validators=TEXT)
     level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
         "self",
@@ -85,9 +90,9 @@ class Region(models.Model):
 class Industry(models.Model):
     """An industry in the agency's taxonomy (two or more levels through `parent`)."""
 
-    code = models.CharField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=120)
-    name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=TEXT)
+    name = models.CharField(_("name"), max_length=120, validators=TEXT)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True, validators=TEXT)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent industry"),
@@ -132,7 +137,7 @@ class RegionIndustry(models.Model):
     year = models.PositiveSmallIntegerField(
         _("year"), default=UNDATED, help_text=_("0 = undated (applies to every baseline)")
     )
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
     class Meta:
         verbose_name = _("region industry")
@@ -166,7 +171,7 @@ class IndustryReference(models.Model):
         Industry, on_delete=models.CASCADE, related_name="reference_size"
     )
     employment = models.DecimalField(_("employment"), max_digits=14, decimal_places=2)
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
     class Meta:
         verbose_name = _("reference industry size")
@@ -194,7 +199,7 @@ class IndustryLink(models.Model):
     customer = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="supplier_links")
     weight = models.FloatField(_("weight"))
     customer_weight = models.FloatField(_("customer weight"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
     class Meta:
         verbose_name = _("industry link")
@@ -229,7 +234,7 @@ class ScoringBaseline(models.Model):
     year = models.PositiveSmallIntegerField(
         _("baseline year"), null=True, blank=True, help_text=_("empty = the latest year loaded")
     )
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=TEXT)
 
     class Meta:
         verbose_name = _("scoring baseline")
@@ -256,7 +261,7 @@ class IndustryProximity(models.Model):
     industry_1 = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="+")
     industry_2 = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="+")
     proximity = models.FloatField(_("proximity"))
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
     class Meta:
         verbose_name = _("industry proximity")
@@ -292,7 +297,9 @@ class Cluster(models.Model):
     name = models.CharField(_("name"), max_length=120, validators=TEXT)
     name_en = models.CharField(_("English name"), max_length=120, blank=True, validators=TEXT)
     priority = models.BooleanField(_("priority cluster"), default=False)
-    description = models.TextField(_("description"), blank=True, validators=TEXT)
+    description = models.TextField(
+        _("description"), blank=True, max_length=LONG_TEXT_MAX, validators=LONG_TEXT
+    )
     target_capex = models.DecimalField(
         _("target signed capex per year (10k CNY)"),
         max_digits=18,
@@ -414,6 +421,12 @@ class Endowment(models.Model):
         return f"{self.region.code}: {self.factor} = {self.value}"
 
 
+def known_factors() -> set[str]:
+    """The endowment factors a lead's needs may name: those some region records (the lead
+    form offers the same ones, projects.forms.factor_choices)."""
+    return set(Endowment.objects.order_by().values_list("factor", flat=True).distinct())
+
+
 class OfficerRegion(models.Model):
     """Which regions a user works for: an officer sees these regions' leads (and those of
     their descendant regions) only; a regional admin edits these regions' data only."""
@@ -439,21 +452,21 @@ class Firm(models.Model):
     Empty figures are unknown; a real company's figures are left empty rather than guessed.
     """
 
-    code = models.CharField(_("firm id"), max_length=64, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    code = models.CharField(_("firm id"), max_length=64, unique=True, validators=TEXT)
+    name = models.CharField(_("name"), max_length=200, validators=TEXT)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True, validators=TEXT)
     industry = models.ForeignKey(
         Industry, on_delete=models.PROTECT, related_name="firms", verbose_name=_("industry")
     )
     # Where the head office is, as the source names it: a region code of ours or any place.
-    hq_region = models.CharField(_("headquarters"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=64, blank=True)
+    hq_region = models.CharField(_("headquarters"), max_length=100, blank=True, validators=TEXT)
+    country = models.CharField(_("country"), max_length=64, blank=True, validators=TEXT)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     revenue = models.DecimalField(
         _("revenue (10k CNY)"), max_digits=18, decimal_places=2, null=True, blank=True
     )
     listed = models.BooleanField(_("listed company"), default=False)
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
     class Meta:
         ordering = ["code"]
@@ -477,7 +490,7 @@ class Plant(models.Model):
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="plants")
     industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="plants")
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
     class Meta:
         verbose_name = _("plant")

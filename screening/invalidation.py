@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import F
 from kombu.exceptions import OperationalError
 
+from screening import decisions
+
 log = logging.getLogger(__name__)
 
 
@@ -71,10 +73,21 @@ def leads_imported() -> None:
     """An import created or updated leads in bulk.
 
     The import's upsert already bumped score_revision on every lead whose scoring inputs
-    changed (and new leads have no score yet), so marking is done; only the recompute of the
-    stale scores is left to enqueue.
+    changed (and new leads have no score yet), so marking is done; the recompute of the stale
+    scores is left to enqueue. Stages and statuses may have changed too: decision records
+    are brought in line (screening.decisions).
     """
+    decisions.sync_all_decisions()
     _enqueue_on_commit("rescore_stale", [])
+
+
+def pipeline_changed(lead_ids: Iterable[int]) -> None:
+    """These leads' stage or status changed: take or close their decision scores now.
+
+    Not a staleness mark: the decision score is the score in force at this moment, kept
+    apart from recomputation (screening.decisions).
+    """
+    decisions.sync_decisions(lead_ids)
 
 
 def _enqueue_on_commit(task_name: str, ids: list[int]) -> None:
@@ -112,6 +125,7 @@ def rows_written(model: type, objects: list[object]) -> None:
         firms_changed()
     elif label == "projects.Lead":
         leads_changed(obj.pk for obj in objects)  # type: ignore[attr-defined]
+        pipeline_changed(obj.pk for obj in objects)  # type: ignore[attr-defined]
 
 
 # Regions and industries shape the World itself (levels, parents, names in explanations).

@@ -207,3 +207,112 @@ class ScoreRun(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else round(100 * (self.done + self.failed) / self.total)
+
+
+class Outcome(models.TextChoices):
+    """How a decided lead ended: landed (signed or later) or lost (lost or withdrawn)."""
+
+    WON = "won", _("落地")
+    LOST = "lost", _("未落地")
+
+
+class LeadDecision(models.Model):
+    """The score a lead had when it was decided: first signed, or lost / withdrawn.
+
+    Taken once when the lead becomes decided and never touched by recomputation, so a backtest
+    asks what the agency knew then, not what the data say now. A lead moved back below signed
+    or reopened after lost is undecided again: its record is closed (`reopened_at`) and kept,
+    and the next decision takes a new one. The score fields are NULL while the decision waits
+    for a current score (the lead had none, or only a stale one, when it was decided); the
+    next score stored for the lead fills them (screening.decisions).
+    """
+
+    lead = models.ForeignKey(
+        "projects.Lead", on_delete=models.CASCADE, related_name="decisions", db_index=False
+    )
+    outcome = models.CharField(_("outcome at decision"), max_length=4, choices=Outcome.choices)
+    stage = models.CharField(_("stage at decision"), max_length=16)
+    status = models.CharField(_("status at decision"), max_length=12)
+    decided_at = models.DateTimeField(_("decided at"))
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    local_fit = models.FloatField(null=True)
+    chain_completion = models.FloatField(null=True)
+    cluster_strength = models.FloatField(null=True)
+    strengthen = models.FloatField(null=True)
+    pull = models.FloatField(null=True)
+    total = models.FloatField(null=True)
+    confidence = models.FloatField(null=True)
+    profile = models.ForeignKey(
+        ScoringProfile, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    lead_revision = models.PositiveIntegerField(null=True)
+    region_version = models.PositiveIntegerField(null=True)
+    measures_version = models.PositiveIntegerField(null=True)
+    computed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        verbose_name = _("lead decision")
+        verbose_name_plural = _("lead decisions")
+        indexes = [
+            models.Index(fields=["lead", "-decided_at"], name="decision_lead"),
+            # The score store looks for pending decisions after every write: few rows.
+            models.Index(
+                fields=["lead"],
+                condition=Q(total__isnull=True, reopened_at__isnull=True),
+                name="decision_pending",
+            ),
+        ]
+        constraints = [
+            # One decision in force per lead; closed ones are history.
+            models.UniqueConstraint(
+                fields=["lead"], condition=Q(reopened_at__isnull=True), name="decision_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id} {self.outcome} @ {self.decided_at:%Y-%m-%d}"
+
+    @property
+    def pending(self) -> bool:
+        """Decided, but no current score was stored yet to keep as the decision score."""
+        return self.total is None
+
+
+class CalibrationRun(models.Model):
+    """One backtest of decision scores against outcomes (the `calibrate` command, the
+    calibration page): its figures, and the profile version made from it if a manager adopted
+    its weights (who, when). Read-only once written, except for the adoption."""
+
+    region = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("region"),
+        help_text=_("The region and everything below it; empty: every region."),
+    )
+    since = models.DateField(_("decided since"), null=True, blank=True)
+    n_won = models.PositiveIntegerField(_("landed"))
+    n_lost = models.PositiveIntegerField(_("lost"))
+    result = models.JSONField(_("result"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The profile versions made from this run: one for the region, or one for each region
+    # below it that has leads (profiles are per region; a province's leads sit in its cities).
+    adopted_profiles = models.ManyToManyField(ScoringProfile, blank=True, related_name="+")
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    adopted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("calibration run")
+        verbose_name_plural = _("calibration runs")
+
+    def __str__(self) -> str:
+        return f"calibration #{self.pk}: {self.n_won} landed, {self.n_lost} lost"

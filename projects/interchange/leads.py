@@ -38,6 +38,7 @@ from regions.interchange.validate import (
     ParsedRow,
     RegionCodes,
     TableParser,
+    check_needs,
     check_refs,
     check_row_scope,
 )
@@ -82,6 +83,7 @@ class LeadImport:
             for row in chunk:
                 duplicates.check(row)
                 check_refs(LEADS, self.source.label, row, self.book, self.report)
+                check_needs(self.source.label, row, self.book, self.report)
                 check_row_scope(self.source.label, row, self.regions, self.report)
             self.present = parser.present
             if self.report.ok:  # once anything is wrong nothing is written: stop comparing

@@ -19,6 +19,7 @@ from projects.models import Lead
 from regions.models import Region
 from screening.access import visible_leads
 from screening.models import LeadScore, ScoreHistory
+from screening.selectors.decision_view import DecisionView, decision_view
 from screening.selectors.elsewhere import lead_in_regions, rank_ranges
 from screening.selectors.profiles import profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
@@ -35,6 +36,7 @@ class ScoreCard:
     sentences: list[str]
     facts: dict[str, Any]
     history: list[ScoreHistory]
+    decision: DecisionView | None = None
 
 
 def score_card(lead: Lead, lang: str) -> ScoreCard:
@@ -45,7 +47,8 @@ def score_card(lead: Lead, lang: str) -> ScoreCard:
     explanation: dict[str, Any] = score.explanation if score is not None else {}
     sentences = list((explanation.get("sentences") or {}).get(lang) or [])
     history = list(ScoreHistory.objects.filter(lead=lead).order_by("-computed_at")[:HISTORY_ROWS])
-    return ScoreCard(score, stale, sentences[1:], explanation_facts(explanation), history)
+    decision = decision_view(lead.pk, score)
+    return ScoreCard(score, stale, sentences[1:], explanation_facts(explanation), history, decision)
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,11 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
 from regions.interchange.formats import Column, Kind
-from regions.validators import first_control_character
+from regions.validators import CONTROL_CHARACTER, first_control_character
 
 _NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")  # exported with one more leading apostrophe
 _QUOTED = re.compile(r"'+[=+\-@\t\r]")  # imported with one leading apostrophe fewer
@@ -38,6 +41,13 @@ def neutralise(text: str) -> str:
     return "'" + text if _NEEDS_QUOTE.match(text) else text
 
 
+def exportable(text: str) -> str:
+    """`text` with each character no file can carry (a control character stored before the
+    models refused them, regions.validators) replaced by U+FFFD, so an export never fails
+    and what it writes can be imported."""
+    return text if text.isprintable() else CONTROL_CHARACTER.sub("\ufffd", text)
+
+
 def unneutralise(text: str) -> str:
     """Remove the apostrophe `neutralise` added (only where the rest would be a formula)."""
     return text[1:] if _QUOTED.match(text) else text
@@ -52,6 +62,8 @@ def cell_reader(column: Column) -> CellReader:
     Empty means unknown (None), blank text, no flag or an empty list; never zero.
     """
     parse = _PARSERS[column.kind]
+    if column.checks:
+        parse = _checked(parse, column)
     required = column.value_required
     empty = column.empty
     fresh_list = isinstance(empty, list)
@@ -67,6 +79,27 @@ def cell_reader(column: Column) -> CellReader:
         return [] if fresh_list else empty
 
     return read
+
+
+def _checked(
+    parse: Callable[[Column, str], object], column: Column
+) -> Callable[[Column, str], object]:
+    """`parse`, then the model field's rules (`Column.checks`) on the value read; a list
+    (names, codes) is checked item by item."""
+
+    def read_and_check(column: Column, text: str) -> object:
+        value = parse(column, text)
+        items = value if isinstance(value, list | tuple) else (value,)
+        try:
+            for item in items:
+                for check in column.checks:
+                    check(item)
+        except ValidationError as exc:
+            with translation.override("en"):  # import reports are written in English
+                raise CellError(" ".join(str(message) for message in exc.messages)) from exc
+        return value
+
+    return read_and_check
 
 
 def parse_cell(column: Column, raw: str) -> object:
@@ -230,7 +263,7 @@ def format_cell(kind: Kind, value: object) -> str:
         text = ";".join(value)  # type: ignore[arg-type]
     else:
         text = str(value)
-    return neutralise(text)
+    return neutralise(exportable(text))
 
 
 def xlsx_value(kind: Kind, value: object) -> object:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from regions.interchange.formats import FIRM, INDUSTRY, REGION, Column
-from regions.models import Cluster, Firm, Industry, Region
+from regions.models import Cluster, Firm, Industry, Region, known_factors
 
 ClusterKey = tuple[str, str]  # (region code, cluster code)
 
@@ -25,6 +25,9 @@ class CodeBook:
     new_industries: set[str] = field(default_factory=set)
     new_clusters: set[ClusterKey] = field(default_factory=set)
     new_firms: set[str] = field(default_factory=set)
+    # Endowment factors (what a lead's needs may name): stored, and those endowments.csv adds.
+    factors: set[str] = field(default_factory=set)
+    new_factors: set[str] = field(default_factory=set)
     _firms: dict[str, int] | None = None
 
     @classmethod
@@ -41,6 +44,7 @@ class CodeBook:
             (region_code, code): pk
             for region_code, code, pk in Cluster.objects.values_list("region__code", "code", "id")
         }
+        self.factors = known_factors()
         self._firms = None  # read again on first use
 
     @property
@@ -58,6 +62,9 @@ class CodeBook:
             return code in self.new_firms or code in self.firms
         assert ref == INDUSTRY
         return code in self.industries or code in self.new_industries
+
+    def knows_factor(self, name: str) -> bool:
+        return name in self.factors or name in self.new_factors
 
     def knows_cluster(self, key: ClusterKey) -> bool:
         return key in self.clusters or key in self.new_clusters

@@ -10,10 +10,18 @@ numbers and dates, blank for text, never zero.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
+from django.core.validators import (
+    DecimalValidator,
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
 from django.db.models import Field, Model
 
 from regions.models import UNDATED as UNDATED_YEAR
@@ -31,6 +39,7 @@ from regions.models import (
     Region,
     RegionIndustry,
 )
+from regions.validators import no_control_characters
 
 
 class Kind(enum.Enum):
@@ -105,6 +114,26 @@ class Column:
         """The value an empty cell stands for: unknown (None) or blank text/lists."""
         return _EMPTY[self.kind]
 
+    @cached_property
+    def checks(self) -> tuple[Callable[[Any], None], ...]:
+        """The model field's own rules (regions.validators: a currency code, a plausible date)
+        that reading the cell does not already apply, run on every non-empty value: the same
+        functions the API, the forms and the admin run, so an import refuses what they do."""
+        return tuple(
+            rule
+            for rule in self.limit.validators
+            if not isinstance(rule, _READ_RULES) and rule is not no_control_characters
+        )
+
+
+# Rules the cell reader applies itself (lengths, digits, ranges, control characters).
+_READ_RULES = (
+    MaxLengthValidator,
+    MinValueValidator,
+    MaxValueValidator,
+    DecimalValidator,
+    ProhibitNullCharactersValidator,
+)
 
 _EMPTY: dict[Kind, object] = {
     Kind.TEXT: "",

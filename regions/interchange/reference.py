@@ -81,6 +81,8 @@ def _note_defined_codes(table: Table, rows: list[ParsedRow], book: CodeBook) -> 
         book.new_industries.update(row.values["code"] for row in rows if row.values.get("code"))
     elif table.name == "firms":
         book.new_firms.update(row.values["firm_id"] for row in rows if row.values.get("firm_id"))
+    elif table.name == "endowments":
+        book.new_factors.update(row.values["factor"] for row in rows if row.values.get("factor"))
     elif table.name == "clusters":
         book.new_clusters.update(
             (row.values["region_code"], row.values["cluster_code"])

@@ -220,6 +220,21 @@ def check_refs(
         _check_anchor_cluster(label, row, book, report)
 
 
+def check_needs(label: str, row: ParsedRow, book: CodeBook, report: ImportReport) -> None:
+    """A lead's needs name endowment factors (the model's rule, regions.validators)."""
+    for name in row.values.get("needs") or ():
+        if not book.knows_factor(name):
+            report.error(
+                label,
+                row.number,
+                "needs",
+                name,
+                "unknown need: not an endowment factor of any region (in the database or in "
+                f"{TABLES['endowments'].filename})",
+            )
+            row.ok = False
+
+
 def _check_anchor_cluster(label: str, row: ParsedRow, book: CodeBook, report: ImportReport) -> None:
     key = (row.values.get("region_code"), row.values.get("cluster_code"))
     if all(key) and not book.knows_cluster(key):  # type: ignore[arg-type]

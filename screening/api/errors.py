@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -47,6 +49,10 @@ def _as_api_exception(exc: Exception) -> Exception:
         return exceptions.PermissionDenied()
     if isinstance(exc, ProtectedError | RestrictedError):
         return Conflict(_protected_message(exc))
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge()
+    if isinstance(exc, SuspiciousOperation | BadRequest):
+        return BadRequestError()
     return exc
 
 
@@ -54,6 +60,47 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state of the data."
     default_code = "conflict"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("The request body is too large.")
+    default_code = "too_large"
+
+
+class BadRequestError(exceptions.APIException):
+    """A request Django refused before any field was read (bad host, too many fields…)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = gettext_lazy("The request could not be understood.")
+    default_code = "bad_request"
+
+
+class ServerError(exceptions.APIException):
+    default_detail = gettext_lazy("Something went wrong on the server; it has been logged.")
+    default_code = "server_error"
+
+
+# Errors answered outside DRF's views (Django's own 400/403/404/500 pages, other middleware),
+# rewritten into the error body by status: screening.api.middleware.
+_BY_STATUS: dict[int, tuple[str, Any]] = {
+    400: (BadRequestError.default_code, BadRequestError.default_detail),
+    401: (exceptions.NotAuthenticated.default_code, exceptions.NotAuthenticated.default_detail),
+    403: (exceptions.PermissionDenied.default_code, exceptions.PermissionDenied.default_detail),
+    404: (exceptions.NotFound.default_code, exceptions.NotFound.default_detail),
+    405: ("method_not_allowed", gettext_lazy("This method is not allowed here.")),
+    406: (exceptions.NotAcceptable.default_code, exceptions.NotAcceptable.default_detail),
+    413: (PayloadTooLarge.default_code, PayloadTooLarge.default_detail),
+    415: ("unsupported_media_type", gettext_lazy("This media type is not supported here.")),
+    429: (exceptions.Throttled.default_code, exceptions.Throttled.default_detail),
+}
+
+
+def body_for_status(code: int) -> dict[str, Any]:
+    """The error body for an HTTP error status, when no exception says more."""
+    fallback = ServerError if code >= 500 else BadRequestError
+    name, message = _BY_STATUS.get(code, (fallback.default_code, fallback.default_detail))
+    return _body(str(name), force_str(message), {})
 
 
 def error_body(exc: exceptions.APIException) -> dict[str, Any]:

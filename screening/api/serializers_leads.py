@@ -13,10 +13,13 @@ from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from projects.models import ActivityKind, InvestorType, Lead, LeadActivity, Stage, Status
+from regions.validators import LONG_TEXT_MAX
 from screening.models import LeadScore, ScoreHistory, ScoreRun, ScoringProfile
 from screening.selectors.profiles import ProfilesInForce, profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
@@ -194,6 +197,12 @@ SCORE_VALUES = (
 )
 
 
+# External ids are unique across the province. A clash is refused in the same words whether
+# the lead holding the id is the user's own or another region's, naming neither the lead nor
+# where it is: an officer must not learn about other regions' leads by trying ids.
+EXTERNAL_ID_TAKEN = gettext_lazy("This external id is not available; choose another one.")
+
+
 class LeadWriteSerializer(serializers.ModelSerializer):
     """Fields a client sets on create and update; the write services check the rest."""
 
@@ -209,6 +218,14 @@ class LeadWriteSerializer(serializers.ModelSerializer):
         extra_kwargs: ClassVar[dict[str, dict[str, object]]] = {
             name: {"min_value": 0} for name in ("capex", "land_ha", "power_mw")
         }
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        """The model's fields and validators, the uniqueness check with EXTERNAL_ID_TAKEN."""
+        fields = super().get_fields()
+        for validator in fields["external_id"].validators:
+            if isinstance(validator, UniqueValidator):
+                validator.message = EXTERNAL_ID_TAKEN
+        return fields
 
 
 class LeadBriefSerializer(serializers.ModelSerializer):
@@ -248,7 +265,7 @@ class LeadActivitySerializer(serializers.ModelSerializer):
     )
     happened_on = serializers.DateField(required=False, help_text="Defaults to today.")
     kind = serializers.ChoiceField(choices=ActivityKind.choices)
-    text = serializers.CharField(max_length=10000)
+    text = serializers.CharField(max_length=LONG_TEXT_MAX)
 
     class Meta:
         model = LeadActivity

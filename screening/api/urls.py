@@ -15,6 +15,7 @@ from screening.api import (
     views_auth,
     views_imports,
     views_leads,
+    views_outcomes,
     views_prospects,
     views_reference,
     views_scores,
@@ -35,11 +36,13 @@ router.register("score-runs", views_scores.ScoreRunViewSet, basename="score-run"
 
 lead_activities = views_leads.LeadActivityViewSet.as_view({"get": "list", "post": "create"})
 score_history = views_scores.ScoreHistoryViewSet.as_view({"get": "list"})
+lead_decisions = views_outcomes.LeadDecisionViewSet.as_view({"get": "list"})
 
 v1: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
     path("leads/<int:lead_id>/activities/", lead_activities, name="lead-activities"),
     path("leads/<int:lead_id>/score-history/", score_history, name="lead-score-history"),
+    path("leads/<int:lead_id>/decisions/", lead_decisions, name="lead-decisions"),
     path("shortlists/", views_scores.ShortlistView.as_view(), name="shortlist"),
     path(
         "regions/<int:region_id>/prospects/",

@@ -8,10 +8,13 @@ history and mark the lead's score stale, exactly as the browser's forms do.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -106,7 +109,8 @@ class LeadViewSet(
     def create(self, request: Request) -> Response:
         fields = self._write_input()
         inputs = fields.pop("input_industries", ())
-        lead = services.lead_create(user=acting_user(request), inputs=inputs, **fields)
+        with external_id_clash_refused():
+            lead = services.lead_create(user=acting_user(request), inputs=inputs, **fields)
         return self._output(lead, status.HTTP_201_CREATED)
 
     @extend_schema(summary="Replace a lead's fields (stage, status, owner have own actions)")
@@ -114,7 +118,10 @@ class LeadViewSet(
         self._lead = self.get_object()
         fields = self._write_input(partial=partial)
         inputs = fields.pop("input_industries", None)
-        services.lead_update(lead=self._lead, user=acting_user(request), inputs=inputs, **fields)
+        with external_id_clash_refused():
+            services.lead_update(
+                lead=self._lead, user=acting_user(request), inputs=inputs, **fields
+            )
         return self._output(self._lead)
 
     @extend_schema(summary="Change some of a lead's fields")
@@ -191,6 +198,27 @@ class LeadViewSet(
         )
         body = {"lead": lead.pk, "weights": weights, "results": fits}
         return Response(r.BestRegionsSerializer(body).data)
+
+
+@contextmanager
+def external_id_clash_refused() -> Iterator[None]:
+    """Answer an external id taken meanwhile as the serializer answers one taken before.
+
+    Two requests may both pass the serializer's uniqueness check with the same id; the
+    model's own check, or else the database's constraint, then refuses the later one. Both
+    are reworded to the serializer's message, which names neither the lead nor its region.
+    """
+    try:
+        yield
+    except DjangoValidationError as exc:
+        errors = getattr(exc, "error_dict", {})
+        if not any(e.code == "unique" for e in errors.get("external_id", ())):
+            raise
+        raise exceptions.ValidationError({"external_id": [s.EXTERNAL_ID_TAKEN]}) from exc
+    except IntegrityError as exc:
+        if "external_id" not in str(exc):
+            raise
+        raise exceptions.ValidationError({"external_id": [s.EXTERNAL_ID_TAKEN]}) from exc
 
 
 def _valid(serializer_class: type[Any], request: Request) -> dict[str, Any]:

@@ -12,12 +12,8 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.authentication import (
-    BaseAuthentication,
-    SessionAuthentication,
-    TokenAuthentication,
-)
-from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
+from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
@@ -26,8 +22,10 @@ from regions.models import Cluster, Endowment, Industry, IndustryLink, Region
 from screening import access
 from screening.api import filters, serializers
 from screening.api.pagination import PagePagination
+from screening.api.parsers import LimitedJSONParser
 from screening.api.permissions import ReferenceData, check_may_edit_region
 from screening.api.schema import ApiSchema
+from screening.api.tokens import ExpiringTokenAuthentication
 from screening.api.writes import cluster_save, reference_delete, reference_save
 
 
@@ -39,11 +37,11 @@ class ApiViewMixin(APIView):
     """
 
     authentication_classes: Sequence[type[BaseAuthentication]] = (
-        TokenAuthentication,
+        ExpiringTokenAuthentication,
         SessionAuthentication,
     )
     schema = ApiSchema()
-    parser_classes: Sequence[type[BaseParser]] = (JSONParser,)
+    parser_classes: Sequence[type[BaseParser]] = (LimitedJSONParser,)
     renderer_classes: Sequence[type[BaseRenderer]] = (JSONRenderer,)
     lookup_value_regex = r"[0-9]+"
 

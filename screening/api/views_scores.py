@@ -124,12 +124,22 @@ def rank_request(request: Request, params: dict[str, Any], w: SubScoreWeights) -
 
 
 class ScoreRunViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
-    """Recomputations of scores with their progress (done + failed of total)."""
+    """Recomputations of scores with their progress (done + failed of total).
 
-    queryset = ScoreRun.objects.all()
+    Managers and admins only, as the browser's run page. A run is province-wide (one run
+    rescores leads of many regions, and its reason counts them), so it belongs to no region an
+    officer or a regional admin could be scoped to: for them the list is empty and a run is
+    404, as a lead of another region is.
+    """
+
     serializer_class = s.ScoreRunSerializer
     permission_classes = (HasRole,)
     pagination_class = PagePagination
     filterset_class = filters.ScoreRunFilter
     ordering_fields = ("created_at", "id")
     ordering = ("-created_at", "-id")
+
+    def get_queryset(self) -> QuerySet[ScoreRun]:
+        if access.sees_all_regions(self.request.user):
+            return ScoreRun.objects.all()
+        return ScoreRun.objects.none()

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from django.db import connection
 
+from screening.decisions import fill_pending
 from screening.frames import read_frame_for_ids
 from screening.models import LeadScore, ScoreHistory
 
@@ -120,6 +121,8 @@ def store_scores(rows: StampRows, *, explain: Callable[[int], dict[str, object]]
         _upsert(full)
     if (~changed).any():
         _update_stamps(new[~changed])
+    # Decisions taken while these leads had no current score keep the one just stored.
+    fill_pending(new["lead_id"].tolist())
     return int(changed.sum())
 
 

@@ -193,7 +193,7 @@ def test_it_limits_best_regions_and_takes_weights(world: World, api: Api) -> Non
 
 def test_it_reports_score_run_progress(world: World, api: Api) -> None:
     run = ScoreRun.objects.create(reason="test", total=200, done=50, failed=10, state="running")
-    body = api("officer_a").get(f"{V1}/score-runs/{run.pk}/").json()
+    body = api("manager").get(f"{V1}/score-runs/{run.pk}/").json()
     assert (body["state"], body["percent"], body["done"]) == ("running", 30, 50)
     listed = api("manager").get(f"{V1}/score-runs/", {"state": "done"}).json()
     assert listed["count"] == 0

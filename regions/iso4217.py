@@ -1,0 +1,22 @@
+"""ISO 4217 currency codes a lead's capex may be given in.
+
+The active codes of ISO 4217 as of 2025 (from the iso-codes project's list, 4.15), plus the two
+added since (ZWG, Zimbabwe Gold, 2024; XCG, Caribbean guilder, 2025), less XTS (reserved for
+testing) and XXX (no currency). Historic codes and unofficial ones (RMB: use CNY) are not
+currencies of a new investment.
+"""
+
+from __future__ import annotations
+
+_CODES = """
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD
+BTN BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP
+DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS
+INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD
+MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR
+PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS
+SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW
+UZS VED VES VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD XPF XPT XSU XUA
+YER ZAR ZMW ZWG ZWL
+"""
+CURRENCY_CODES: frozenset[str] = frozenset(_CODES.split())
