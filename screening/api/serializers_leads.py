@@ -206,10 +206,6 @@ EXTERNAL_ID_TAKEN = gettext_lazy("This external id is not available; choose anot
 class LeadWriteSerializer(serializers.ModelSerializer):
     """Fields a client sets on create and update; the write services check the rest."""
 
-    external_id = serializers.CharField(
-        max_length=Lead._meta.get_field("external_id").max_length,
-        validators=[UniqueValidator(queryset=Lead.objects.all(), message=EXTERNAL_ID_TAKEN)],
-    )
     needs = serializers.ListField(
         child=serializers.CharField(max_length=64),
         required=False,
@@ -222,6 +218,14 @@ class LeadWriteSerializer(serializers.ModelSerializer):
         extra_kwargs: ClassVar[dict[str, dict[str, object]]] = {
             name: {"min_value": 0} for name in ("capex", "land_ha", "power_mw")
         }
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        """The model's fields and validators, the uniqueness check with EXTERNAL_ID_TAKEN."""
+        fields = super().get_fields()
+        for validator in fields["external_id"].validators:
+            if isinstance(validator, UniqueValidator):
+                validator.message = EXTERNAL_ID_TAKEN
+        return fields
 
 
 class LeadBriefSerializer(serializers.ModelSerializer):
