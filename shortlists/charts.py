@@ -17,22 +17,16 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import npgettext
 
+from projects.money import format_cny_total
+
 INK, INK_2, INK_3, LINE = "#1d2733", "#4a5868", "#5c6a7c", "#dde3ea"
 ACCENT, GOOD, WARN, BAD, SOFT = "#1f5fa8", "#1d7a46", "#c08a00", "#b3261e", "#e7f0fb"
 FONT = 12
 
 
 def money(value_wan: float | None, english: bool) -> str:
-    """An amount in 万元 (10k CNY) in words a reader expects: 亿元 / CNY bn when large."""
-    if value_wan is None or not math.isfinite(value_wan):
-        return "–"
-    if english:
-        return (
-            f"CNY {value_wan / 1e5:,.2f} bn"
-            if value_wan >= 1e5
-            else f"CNY {value_wan / 100:,.1f} m"
-        )
-    return f"{value_wan / 1e4:,.2f} 亿元" if value_wan >= 1e4 else f"{value_wan:,.0f} 万元"
+    """A total in 万元 (10k CNY) in words a reader expects: 亿元 / CNY bn when large."""
+    return format_cny_total(value_wan, english=english)
 
 
 def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> SafeString:
@@ -259,6 +253,7 @@ class FunnelStep:
     capex: float | None  # 万元, known amounts only
     jobs: int | None
     reached: int  # leads at this stage or later
+    currencies: tuple[str, ...] = ()  # currencies of the amounts summed into `capex`
 
 
 def funnel_chart(steps: Sequence[FunnelStep], *, english: bool, title: str) -> SafeString:
@@ -474,13 +469,14 @@ class TargetRow:
     target_projects: int | None
     signed_projects: int
     undated_projects: int
+    currencies: tuple[str, ...] = ()  # currencies of the amounts summed (in 万元)
 
 
 def targets_chart(rows: Sequence[TargetRow], *, english: bool, year: int, title: str) -> SafeString:
     """Per cluster, two bullet bars: signed capex and projects against the yearly targets."""
     if not rows:
         return empty_chart(_("范围内没有产业集群。"))
-    row, left, bar, gap = 52, 190, 230, 40
+    row, left, bar, gap = 64, 190, 230, 40
     width, height = left + 2 * bar + gap + 20, row * len(rows) + 34
     capex_top = max(
         [max(r.target_capex or 0, r.signed_capex + r.undated_capex) for r in rows] + [1]
@@ -507,10 +503,7 @@ def targets_chart(rows: Sequence[TargetRow], *, english: bool, year: int, title:
             r.target_capex,
             r.signed_capex,
             r.undated_capex,
-            _bullet_note(
-                money(r.signed_capex, english),
-                money(r.target_capex, english) if r.target_capex else None,
-            ),
+            _capex_note(r, english),
         )
         body += _bullet(
             left + bar + gap,
@@ -520,9 +513,7 @@ def targets_chart(rows: Sequence[TargetRow], *, english: bool, year: int, title:
             r.target_projects,
             r.signed_projects,
             r.undated_projects,
-            _bullet_note(
-                str(r.signed_projects), str(r.target_projects) if r.target_projects else None
-            ),
+            _projects_note(r),
         )
     desc = _(
         "%(year)s 年已签约（深色）与签约日期未记录（浅色）的投资额和项目数，竖线为年度目标。"
@@ -531,13 +522,8 @@ def targets_chart(rows: Sequence[TargetRow], *, english: bool, year: int, title:
         _("%(cluster)s：投资额 %(capex)s，项目 %(projects)s")
         % {
             "cluster": r.label,
-            "capex": _bullet_note(
-                money(r.signed_capex, english),
-                money(r.target_capex, english) if r.target_capex else None,
-            ),
-            "projects": _bullet_note(
-                str(r.signed_projects), str(r.target_projects) if r.target_projects else None
-            ),
+            "capex": "，".join(_capex_note(r, english)),
+            "projects": "，".join(_projects_note(r)),
         }
         for r in rows
     ]
@@ -545,10 +531,30 @@ def targets_chart(rows: Sequence[TargetRow], *, english: bool, year: int, title:
     return _svg(width, height, title, desc, body)
 
 
-def _bullet_note(signed: str, target: str | None) -> str:
-    if target is None:
-        return _("%(signed)s（未设目标）") % {"signed": signed}
-    return _("%(signed)s / 目标 %(target)s") % {"signed": signed, "target": target}
+def _capex_note(r: TargetRow, english: bool) -> tuple[str, str]:
+    return _bullet_note(
+        money(r.signed_capex, english),
+        money(r.undated_capex, english) if r.undated_capex else None,
+        money(r.target_capex, english) if r.target_capex else None,
+    )
+
+
+def _projects_note(r: TargetRow) -> tuple[str, str]:
+    return _bullet_note(
+        str(r.signed_projects),
+        str(r.undated_projects) if r.undated_projects else None,
+        str(r.target_projects) if r.target_projects else None,
+    )
+
+
+def _bullet_note(signed: str, undated: str | None, target: str | None) -> tuple[str, str]:
+    """Two lines under a bullet bar that name what it draws: the dark part (signed in the
+    year), the light part (signed, date not recorded) when there is one, then the target."""
+    drawn = _("当年签约 %(signed)s") % {"signed": signed}
+    if undated is not None:
+        drawn += " · " + _("未记日期 %(undated)s") % {"undated": undated}
+    goal = _("目标 %(target)s") % {"target": target} if target is not None else _("未设目标")
+    return drawn, goal
 
 
 def _bullet(
@@ -559,7 +565,7 @@ def _bullet(
     target: float | None,
     signed: float,
     undated: float,
-    note: str,
+    note: tuple[str, str],
 ) -> list[str]:
     scale = width / top
     parts = [
@@ -570,5 +576,6 @@ def _bullet(
     if target:
         tx = x + target * scale
         parts.append(_line(tx, y, tx, y + 24, stroke=INK, width=2.5))
-    parts.append(_text(x, y + 36, note, fill=INK_2, size=11))
+    parts.append(_text(x, y + 35, note[0], fill=INK_2, size=11))
+    parts.append(_text(x, y + 49, note[1], fill=INK_2, size=11))
     return parts

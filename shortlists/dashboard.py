@@ -7,7 +7,9 @@
 - the total's distribution per region (the scope region's sub-regions);
 - each cluster's signed capex and projects in a year against its yearly targets; a lead
   counts as signed in the year its first move to "signed" or a later stage was recorded.
-Unknown amounts (NULL capex or jobs) are left out of sums, never counted as zero.
+Unknown amounts (NULL capex or jobs) are left out of sums, never counted as zero. Capex is
+summed in 万元 only: foreign amounts at the configured rates (projects.money), an amount in a
+currency without a rate is left out like an unknown one.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pandas as pd
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
+from projects import money
 from projects.models import STAGE_ORDER, Lead, Stage, StageChange
 from regions.models import Cluster, ClusterIndustry, Industry, Region
 from regions.names import local_name
@@ -85,25 +88,47 @@ def feasibility(params: ShortlistParams, rows: list[ShortlistRow]) -> Feasibilit
 
 
 def funnel(scope: Scope, filters: LeadFilters) -> list[FunnelStep]:
-    """Leads now at each stage, with their known capex and jobs, and how many got this far."""
+    """Leads now at each stage, with their known capex (in 万元) and jobs, and how many got
+    this far."""
     status_only = LeadFilters(statuses=filters.statuses, min_confidence=filters.min_confidence)
     rows = (
         Lead.objects.filter(scope.lead_q() & status_only.q(prefix=""))
-        .values("stage")
+        .values("stage", "currency")
         .annotate(n=Count("pk"), capex=Sum("capex"), jobs=Sum("jobs"))
     )
-    by_stage: dict[str, dict[str, Any]] = {row["stage"]: dict(row) for row in rows}
-    counts = [by_stage.get(s, {}).get("n", 0) for s in STAGE_ORDER]
+    by_stage = _stage_sums([dict(row) for row in rows], money.configured_rates())
+    counts = [by_stage[s]["n"] for s in STAGE_ORDER]
     return [
         FunnelStep(
             label=str(Stage(stage).label),
             count=counts[i],
-            capex=_float(by_stage.get(stage, {}).get("capex")),
-            jobs=by_stage.get(stage, {}).get("jobs"),
+            capex=by_stage[stage]["capex"],
+            jobs=by_stage[stage]["jobs"],
             reached=sum(counts[i:]),
+            currencies=tuple(sorted(by_stage[stage]["currencies"])),
         )
         for i, stage in enumerate(STAGE_ORDER)
     ]
+
+
+def _stage_sums(rows: list[dict[str, Any]], rates: money.Rates) -> dict[str, dict[str, Any]]:
+    """Per stage: leads, capex in 万元 (None when no amount is known and convertible), jobs
+    (None when none is known) and the currencies whose amounts were summed."""
+    sums: dict[str, dict[str, Any]] = {
+        s: {"n": 0, "capex": None, "jobs": None, "currencies": set()} for s in STAGE_ORDER
+    }
+    for row in rows:
+        stage = sums.setdefault(
+            row["stage"], {"n": 0, "capex": None, "jobs": None, "currencies": set()}
+        )
+        stage["n"] += row["n"]
+        if row["jobs"] is not None:
+            stage["jobs"] = (stage["jobs"] or 0) + row["jobs"]
+        cny = money.to_cny(row["capex"], row["currency"], rates)
+        if cny is not None:
+            stage["capex"] = (stage["capex"] or 0.0) + cny
+            stage["currencies"].add(money.normalise(row["currency"]))
+    return sums
 
 
 def _float(value: object) -> float | None:
@@ -214,9 +239,9 @@ def _cluster_target_rows(scope: Scope, year: int) -> list[TargetRow]:
     all_regions = sorted(set().union(*map(set, regions.values())))
     signed = pd.DataFrame.from_records(
         Lead.objects.filter(stage__in=SIGNED_PLUS, region_id__in=all_regions).values_list(
-            "pk", "region_id", "industry_id", "capex"
+            "pk", "region_id", "industry_id", "capex", "currency"
         ),
-        columns=["lead", "region", "industry", "capex"],
+        columns=["lead", "region", "industry", "capex", "currency"],
     )
     first = dict(
         StageChange.objects.filter(
@@ -231,7 +256,7 @@ def _cluster_target_rows(scope: Scope, year: int) -> list[TargetRow]:
     years = signed["lead"].map(lambda pk: _year(first[pk]) if pk in first else 0)
     signed["dated"] = years == year
     signed["undated"] = years == 0
-    signed["capex"] = signed["capex"].astype(float).fillna(0.0)
+    signed["capex"] = _capex_cny(signed)
     return [
         _target_row(
             c, signed[signed["region"].isin(regions[c.pk]) & signed["industry"].isin(members[c.pk])]
@@ -240,8 +265,21 @@ def _cluster_target_rows(scope: Scope, year: int) -> list[TargetRow]:
     ]
 
 
+def _capex_cny(leads: pd.DataFrame) -> pd.Series:
+    """Capex in 万元 at the configured rates; unknown or unconvertible amounts add 0."""
+    rates = money.configured_rates()
+    rate = leads["currency"].map(lambda code: rates.rate(str(code)) or np.nan).astype(float)
+    return (leads["capex"].astype(float) * rate).fillna(0.0)
+
+
+def target_currencies(rows: list[TargetRow]) -> tuple[str, ...]:
+    """The currencies summed into the target rows (for the rates note)."""
+    return tuple(sorted({code for r in rows for code in r.currencies}))
+
+
 def _target_row(cluster: Cluster, leads: pd.DataFrame) -> TargetRow:
     dated, undated = leads[leads["dated"]], leads[leads["undated"]]
+    counted = leads[(leads["dated"] | leads["undated"]) & (leads["capex"] > 0)]
     return TargetRow(
         label=local_name(cluster),
         target_capex=_float(cluster.target_capex),
@@ -250,6 +288,7 @@ def _target_row(cluster: Cluster, leads: pd.DataFrame) -> TargetRow:
         target_projects=cluster.target_projects,
         signed_projects=len(dated),
         undated_projects=len(undated),
+        currencies=tuple(sorted({money.normalise(c) for c in counted["currency"]})),
     )
 
 

@@ -2,8 +2,10 @@
 
 Both read the snapshot only (what was decided on), plus the decisions and comments since.
 Every text cell of the workbook goes through screening.csv_safety.safe_cell, so a company
-name or comment starting with "=" is shown, never evaluated. The PDF embeds nothing but uses
-reportlab's built-in CID font STSong-Light, which every PDF reader can render in Chinese.
+name or comment starting with "=" is shown, never evaluated. Capex is given as reported (万
+units of its currency) with its CNY equivalent beside it; the header block says which rates
+of which date converted it (projects.money). The PDF embeds a TrueType CJK font when one is
+installed (shortlists.pdf_fonts), else it falls back to the non-embedded STSong-Light.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -23,8 +26,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     KeepInFrame,
@@ -36,12 +37,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from projects import money
 from projects.models import Stage
 from regions.names import is_english
 from screening.csv_safety import safe_cell
 from shortlists.models import Decision, SavedShortlist, ShortlistEntry
+from shortlists.pdf_fonts import cjk_font_name
 
-CJK_FONT = "STSong-Light"
 HEADER_FILL = PatternFill("solid", fgColor="16324F")
 FLAG_FILL = PatternFill("solid", fgColor="FFF4DC")
 
@@ -71,7 +73,8 @@ def weights_text(saved: SavedShortlist) -> str:
     }
 
 
-def meta_rows(saved: SavedShortlist) -> list[tuple[str, str]]:
+def meta_rows(saved: SavedShortlist, entries: Sequence[ShortlistEntry]) -> list[tuple[str, str]]:
+    """The shortlist's facts above its table: what, which scope, which profile, which rates."""
     who = saved.created_by.get_username() if saved.created_by else "–"
     when = timezone.localtime(saved.created_at).strftime("%Y-%m-%d %H:%M")
     return [
@@ -81,32 +84,44 @@ def meta_rows(saved: SavedShortlist) -> list[tuple[str, str]]:
         (_("权重"), weights_text(saved)),
         (_("入围名额"), str(saved.cutoff)),
         (_("保存"), f"{who} · {when}"),
+        (_("汇率"), rates_text(entries)),
     ]
+
+
+def rates_text(entries: Sequence[ShortlistEntry]) -> str:
+    note = money.rates_note(
+        (e.currency for e in entries if e.capex is not None),
+        money.configured_rates(),
+        english=is_english(),
+    )
+    return note or _("投资额均为人民币，未折算。")
 
 
 # --- Excel -------------------------------------------------------------------------------------
 
-# (header, width, number format or None for text)
+# (header, width, number format or None for text); headers are translated when written.
 COLUMNS: list[tuple[str, int, str | None]] = [
-    ("名次", 6, "0"),
-    ("企业", 28, None),
-    ("编号", 14, None),
-    ("目标地区", 12, None),
-    ("产业", 16, None),
-    ("阶段", 10, None),
-    ("投资额（万元）", 14, "#,##0.00"),
-    ("就业", 8, "#,##0"),
-    ("本地适配", 9, "0.0"),
-    ("补链", 8, "0.0"),
-    ("强群", 8, "0.0"),
-    ("带动配套", 9, "0.0"),
-    ("总分", 8, "0.0"),
-    ("置信度", 8, "0%"),
-    ("排名区间（5–95%）", 12, None),
-    ("跨越入围线", 10, None),
-    ("决定", 10, None),
-    ("意见", 30, None),
-    ("评分说明", 70, None),
+    (gettext_noop("名次"), 6, "0"),
+    (gettext_noop("企业"), 28, None),
+    (gettext_noop("编号"), 14, None),
+    (gettext_noop("目标地区"), 12, None),
+    (gettext_noop("产业"), 16, None),
+    (gettext_noop("阶段"), 10, None),
+    (gettext_noop("投资额（万，原币种）"), 14, "#,##0"),
+    (gettext_noop("币种"), 7, None),
+    (gettext_noop("折合人民币（万元）"), 14, "#,##0"),
+    (gettext_noop("就业"), 8, "#,##0"),
+    (gettext_noop("本地适配"), 9, "0.0"),
+    (gettext_noop("补链"), 8, "0.0"),
+    (gettext_noop("强群"), 8, "0.0"),
+    (gettext_noop("带动配套"), 9, "0.0"),
+    (gettext_noop("总分"), 8, "0.0"),
+    (gettext_noop("置信度"), 8, "0%"),
+    (gettext_noop("排名区间（5–95%）"), 12, None),
+    (gettext_noop("跨越入围线"), 10, None),
+    (gettext_noop("决定"), 10, None),
+    (gettext_noop("意见"), 30, None),
+    (gettext_noop("评分说明"), 70, None),
 ]
 
 
@@ -116,10 +131,11 @@ def shortlist_xlsx(saved: SavedShortlist, entries: Sequence[ShortlistEntry], lan
     sheet = book.active
     assert sheet is not None
     sheet.title = _("名单")
-    for i, (label, value) in enumerate(meta_rows(saved), start=1):
+    facts = meta_rows(saved, entries)
+    for i, (label, value) in enumerate(facts, start=1):
         sheet.cell(row=i, column=1, value=safe_cell(label)).font = Font(bold=True)
         sheet.cell(row=i, column=2, value=safe_cell(value))
-    header_row = len(meta_rows(saved)) + 2
+    header_row = len(facts) + 2
     _write_header(sheet, header_row)
     for offset, entry in enumerate(entries, start=1):
         _write_entry(sheet, header_row + offset, entry, lang)
@@ -141,7 +157,8 @@ def _write_header(sheet: Worksheet, row: int) -> None:
 
 
 def entry_values(entry: ShortlistEntry, lang: str) -> list[object]:
-    """The row of one entry: numbers as numbers, texts neutralised against formulas."""
+    """The row of one entry: numbers as numbers (scores to the 0.1 the pages show, capex in
+    万 of its own currency and in 万元), texts neutralised against formulas."""
     texts = [
         entry.company,
         entry.external_id,
@@ -149,16 +166,17 @@ def entry_values(entry: ShortlistEntry, lang: str) -> list[object]:
         entry.industry_name,
         stage_label(entry.stage),
     ]
-    numbers = [
-        float(entry.capex) if entry.capex is not None else None,
-        entry.jobs,
+    capex = float(entry.capex) if entry.capex is not None else None
+    cny = money.to_cny(entry.capex, entry.currency, money.configured_rates())
+    amounts = [capex, safe_cell(money.normalise(entry.currency)), _rounded(cny, 0), entry.jobs]
+    scores = [
         entry.local_fit,
         entry.chain_completion,
         entry.cluster_strength,
         entry.pull,
         entry.total,
-        entry.confidence,
     ]
+    numbers = [*amounts, *(_rounded(s, 1) for s in scores), _rounded(entry.confidence, 2)]
     tail = [
         band_text(entry),
         _("是") if entry.crosses_cutoff else "",
@@ -167,6 +185,10 @@ def entry_values(entry: ShortlistEntry, lang: str) -> list[object]:
         entry.explanation(lang),
     ]
     return [entry.rank, *(safe_cell(t) for t in texts), *numbers, *(safe_cell(t) for t in tail)]
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(float(value), digits)
 
 
 def _write_entry(sheet: Worksheet, row: int, entry: ShortlistEntry, lang: str) -> None:
@@ -183,13 +205,8 @@ def _write_entry(sheet: Worksheet, row: int, entry: ShortlistEntry, lang: str) -
 # --- PDF -----------------------------------------------------------------------------------------
 
 
-def _register_font() -> None:
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-
-
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName=CJK_FONT, fontSize=10, leading=14, wordWrap="CJK")
+    base = ParagraphStyle("base", fontName=cjk_font_name(), fontSize=10, leading=14, wordWrap="CJK")
     return {
         "base": base,
         "small": ParagraphStyle(
@@ -211,7 +228,6 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def shortlist_pdf(saved: SavedShortlist, entries: Sequence[ShortlistEntry], lang: str) -> bytes:
     """A summary page, then one page per lead for the meeting (shrunk to fit if need be)."""
-    _register_font()
     styles = _styles()
     out = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -223,6 +239,7 @@ def shortlist_pdf(saved: SavedShortlist, entries: Sequence[ShortlistEntry], lang
         bottomMargin=16 * mm,
         title=saved.name,
         author=saved.created_by.get_username() if saved.created_by else "",
+        initialFontName=cjk_font_name(),  # not Helvetica: every font of the file is embedded
     )
     story: list[object] = [*_summary(saved, entries, styles)]
     for entry in entries:
@@ -243,9 +260,9 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 def _summary(
     saved: SavedShortlist, entries: Sequence[ShortlistEntry], styles: dict[str, ParagraphStyle]
 ) -> list[object]:
-    facts = Table(
-        [[_p(k, styles["small"]), _p(v, styles["base"])] for k, v in meta_rows(saved)],
-        colWidths=[28 * mm, 150 * mm],
+    facts = _table(
+        [[_p(k, styles["small"]), _p(v, styles["base"])] for k, v in meta_rows(saved, entries)],
+        [28 * mm, 150 * mm],
     )
     head = [_("名次"), _("企业"), _("目标地区"), _("阶段"), _("总分"), _("排名区间"), _("决定")]
     rows = [[_p(h, styles["small"]) for h in head]] + [
@@ -260,23 +277,28 @@ def _summary(
         ]
         for e in entries
     ]
-    table = Table(
+    table = _table(
         rows,
-        colWidths=[12 * mm, 62 * mm, 26 * mm, 20 * mm, 14 * mm, 24 * mm, 20 * mm],
-        repeatRows=1,
+        [12 * mm, 62 * mm, 26 * mm, 20 * mm, 14 * mm, 24 * mm, 20 * mm],
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#16324f")),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#dde3ea")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        repeat_rows=1,
     )
-    table.setStyle(_grid_style())
     return [_p(saved.name, styles["h1"]), facts, Spacer(1, 6 * mm), table]
 
 
-def _grid_style() -> TableStyle:
-    return TableStyle(
-        [
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#16324f")),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#dde3ea")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-    )
+def _table(
+    rows: list[list[object]],
+    widths: list[float],
+    *commands: tuple[object, ...],
+    repeat_rows: int = 0,
+) -> Table:
+    """A table whose cells default to the CJK font (reportlab's default is a non-embedded
+    Helvetica, set even around cells that hold only paragraphs)."""
+    table = Table(rows, colWidths=widths, repeatRows=repeat_rows)
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), cjk_font_name()), *commands]))
+    return table
 
 
 def _briefing(
@@ -313,9 +335,12 @@ def _briefing(
 
 
 def _facts_table(entry: ShortlistEntry, styles: dict[str, ParagraphStyle]) -> Table:
-    capex = f"{entry.capex:,.0f} 万元" if entry.capex is not None else _("未知")
-    if is_english():
-        capex = f"{float(entry.capex) / 100:,.1f} m CNY" if entry.capex is not None else _("未知")
+    english, rates = is_english(), money.configured_rates()
+    capex = _("未知")
+    if entry.capex is not None:
+        capex = money.format_amount(entry.capex, entry.currency, english=english)
+        equivalent = money.equivalent_note(entry.capex, entry.currency, rates, english=english)
+        capex += f"\n{equivalent}" if equivalent else ""
     cells = [
         (_("编号"), entry.external_id),
         (_("目标地区"), entry.region_name),
@@ -333,11 +358,12 @@ def _facts_table(entry: ShortlistEntry, styles: dict[str, ParagraphStyle]) -> Ta
         ]
         for (k, v), (k2, v2) in zip(cells[0::2], cells[1::2], strict=True)
     ]
-    return Table(rows, colWidths=[22 * mm, 67 * mm, 22 * mm, 67 * mm])
+    return _table(rows, [22 * mm, 67 * mm, 22 * mm, 67 * mm])
 
 
 def _bar(value: float) -> Drawing:
     drawing = Drawing(60 * mm, 4 * mm)
+    drawing.initialFontName = cjk_font_name()  # it draws no text: no Helvetica in the file
     drawing.add(Rect(0, 0, 60 * mm, 3 * mm, fillColor=colors.HexColor("#eef2f6"), strokeColor=None))
     drawing.add(
         Rect(
@@ -378,14 +404,12 @@ def _scores_table(entry: ShortlistEntry, styles: dict[str, ParagraphStyle]) -> T
                 "",
             ]
         )
-    table = Table(rows, colWidths=[28 * mm, 64 * mm, 20 * mm])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    return table
+    return _table(rows, [28 * mm, 64 * mm, 20 * mm], ("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
 
 
 def _footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
     canvas.saveState()
-    canvas.setFont(CJK_FONT, 8)
+    canvas.setFont(cjk_font_name(), 8)
     canvas.setFillColor(colors.HexColor("#6b7a8c"))
     canvas.drawRightString(A4[0] - 16 * mm, 10 * mm, str(canvas.getPageNumber()))
     canvas.drawString(16 * mm, 10 * mm, _("选商 · 招商线索筛选"))

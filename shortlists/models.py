@@ -96,6 +96,8 @@ class ShortlistEntry(models.Model):
     industry_name = models.CharField(_("产业"), max_length=120)
     stage = models.CharField(_("阶段"), max_length=16, choices=Stage.choices)
     capex = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    # The currency capex was reported in (万 units of it), as the lead had it when saved.
+    currency = models.CharField(max_length=3, default="CNY")
     jobs = models.PositiveIntegerField(null=True, blank=True)
     local_fit = models.FloatField()
     chain_completion = models.FloatField()

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.conf import settings
 
 from projects.models import Lead
+from projects.money import configured_rates
 from screening.frames import read_frame_for_ids
 from screening.scoring import LeadBatch
 from screening.world import LoadedWorld
@@ -103,10 +103,12 @@ def _needs_array(frame: pd.DataFrame, factor_pos: dict[str, int]) -> np.ndarray:
 
 
 def _capex_in_cny(frame: pd.DataFrame) -> np.ndarray:
-    """Capex in 10k CNY; other currencies at the configured rates, unknown currency -> NaN."""
-    rates = settings.CURRENCY_TO_CNY
+    """Capex in 10k CNY; other currencies at the configured rates (projects.money, the one
+    table the pages show), a currency without a rate -> NaN."""
+    rates = configured_rates()
     capex = pd.to_numeric(frame["capex"], errors="coerce").to_numpy(dtype=float)
-    rate = frame["currency"].map(lambda c: rates.get(str(c).upper(), np.nan)).to_numpy(dtype=float)
+    per_code = {code: rates.rate(str(code)) for code in frame["currency"].unique()}
+    rate = frame["currency"].map(lambda c: per_code[c] or np.nan).to_numpy(dtype=float)
     return capex * rate
 
 

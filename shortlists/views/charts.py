@@ -3,12 +3,15 @@ distributions per region, and the clusters' targets."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from projects import money
 from regions.names import is_english
 from shortlists import charts, dashboard
 from shortlists.forms import ShortlistForm, params_from_form
@@ -63,12 +66,19 @@ def charts_page(request: HttpRequest) -> HttpResponse:
             cutoff_total=chosen[-1].scores.total if chosen else None,
             title=_("各地区总分分布"),
         ),
+        "funnel_rates": rates_note(c for step in funnel for c in step.currencies),
         "targets": targets,
+        "targets_rates": rates_note(dashboard.target_currencies(targets.rows)),
         "targets_svg": charts.targets_chart(
             targets.rows, english=english, year=year, title=_("集群目标与签约")
         ),
     }
     return render(request, "shortlists/charts.html", context)
+
+
+def rates_note(currencies: Iterable[str]) -> str:
+    """Which rates converted the foreign amounts summed into a chart ("" if none were)."""
+    return money.rates_note(currencies, money.configured_rates(), english=is_english())
 
 
 def _saved(request: HttpRequest) -> SavedShortlist | None:

@@ -182,7 +182,7 @@ def test_a_manager_ranks_tries_weights_saves_decides_and_exports(
         page.get_by_role("link", name="导出 Excel").click()
     sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     assert sheet is not None
-    assert [sheet.cell(row=r, column=1).value for r in range(9, 17)] == list(range(1, 9))
+    assert [sheet.cell(row=r, column=1).value for r in range(10, 18)] == list(range(1, 9))
     with page.expect_download() as download:
         page.get_by_role("link", name="导出 PDF 简报").click()
     pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))

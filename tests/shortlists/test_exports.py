@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -18,7 +19,12 @@ from tests.shortlists.test_ranking import expected_order
 from tests.ui.scenario import Scenario
 
 pytestmark = pytest.mark.django_db
-HEADER_ROW = 8  # six facts, a blank row, then the header
+HEADER_ROW = 9  # seven facts (the last: the exchange rates), a blank row, then the header
+
+
+def columns(sheet: Any) -> dict[str, int]:
+    """The header's column numbers (1-based) by title."""
+    return {c.value: c.column for c in sheet[HEADER_ROW] if c.value}
 
 
 def saved_with_a_formula(manager: Client, world: Scenario) -> SavedShortlist:
@@ -48,16 +54,17 @@ def test_the_excel_export_has_one_formatted_row_per_lead(manager: Client, world:
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=HEADER_ROW + 1)]
     entries = list(saved.entries.order_by("rank"))
     assert len(rows) == len(entries) == 5
+    col = {title: n - 1 for title, n in columns(sheet).items()}
     for row, entry in zip(rows, entries, strict=True):
         assert row[0] == entry.rank and row[2] == entry.external_id
-        assert row[11] == pytest.approx(entry.pull)  # anchor pull, a part of cluster
-        assert row[12] == pytest.approx(entry.total)  # total, as a number
+        assert row[col["带动配套"]] == pytest.approx(entry.pull, abs=0.05)  # a part of cluster
+        assert row[col["总分"]] == pytest.approx(entry.total, abs=0.05)  # total, as a number
         assert row[-1] == entry.explanation_zh and row[-1]
     assert rows[0][1] == '\'=HYPERLINK("http://x","点我")'  # shown, never evaluated
-    assert rows[0][16] == "重点跟进" and rows[0][17] == "'@SUM(1+1)"
+    assert rows[0][col["决定"]] == "重点跟进" and rows[0][col["意见"]] == "'@SUM(1+1)"
     assert sheet.cell(row=1, column=2).value == "一季度重点"
     assert sheet.freeze_panes == f"C{HEADER_ROW + 1}"
-    assert sheet.cell(row=HEADER_ROW + 1, column=13).number_format == "0.0"
+    assert sheet.cell(row=HEADER_ROW + 1, column=col["总分"] + 1).number_format == "0.0"
 
 
 def test_the_pdf_export_is_a_summary_and_one_page_per_lead(
@@ -87,7 +94,9 @@ def test_exports_follow_the_language(manager: Client, world: Scenario) -> None:
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     entry = saved.entries.get(rank=1)
-    assert sheet.cell(row=HEADER_ROW + 1, column=19).value == entry.explanation_en
+    assert sheet.cell(row=HEADER_ROW + 1, column=len(columns(sheet))).value == (
+        entry.explanation_en
+    )
 
 
 def test_the_excel_export_survives_a_control_character_in_stored_text(

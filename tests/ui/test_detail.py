@@ -34,7 +34,7 @@ def test_it_shows_every_field(scenario: Scenario, officer: Client) -> None:
         "民营",
         "动力电池电芯与模组",
         "正极材料",
-        "800000 CNY",
+        "800,000 万元",  # capex in its own currency, with separators
         "港口",
         "招商引资线索（测试）",
         "2026年1月5日",
@@ -42,7 +42,7 @@ def test_it_shows_every_field(scenario: Scenario, officer: Client) -> None:
     ):
         assert text in body, text
     english = detail(officer, lead, language="en")
-    for text in ("800,000 CNY", "3,000", "Jan. 5, 2026", "Private", "Cathode materials"):
+    for text in ("CNY 8,000.0 m", "3,000", "Jan. 5, 2026", "Private", "Cathode materials"):
         assert text in english, text
 
 
