@@ -8,6 +8,8 @@ they were, and nothing but the manager's decision and comment ever changes them.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -314,13 +316,46 @@ def explanation_text(explanation: dict[str, Any] | None, lang: str) -> str:
     return "\n".join(sentences[1:])
 
 
+def shortlist_fingerprint(shortlist: Shortlist) -> str:
+    """A digest of what a ranking shown on screen was built from and what it chose: its
+    settings (scope, profile and its version, weights, share of pull, cut-off, filters), the
+    version of the shared data, and the leads above the cut-off in order with their totals.
+
+    The save form carries the digest of the ranking on screen; a save whose ranking, redone
+    at that moment, digests differently is refused (ShortlistChanged): the manager would have
+    saved something other than what they looked at.
+    """
+    params = shortlist.params
+    made_of = {
+        "settings": params.query(),
+        "profile_version": params.profile.version,
+        "measures_version": measures_version(),
+        "chosen": [[row.lead.pk, round(row.scores.total, 3)] for row in shortlist.chosen],
+    }
+    text = json.dumps(made_of, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+class ShortlistChanged(Exception):
+    """The shortlist to save is not the ranking the manager saw: its settings differ from
+    those on screen, or the data or scores moved since it was shown."""
+
+
 # --- Writes ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def shortlist_save(*, params: ShortlistParams, name: str, user: User) -> SavedShortlist:
-    """Rank the scope now and keep the leads above the cut-off as they stand, with their bands."""
+def shortlist_save(
+    *, params: ShortlistParams, name: str, user: User, fingerprint: str
+) -> SavedShortlist:
+    """Rank the scope now and keep the leads above the cut-off as they stand, with their bands.
+
+    `fingerprint` is the `shortlist_fingerprint` of the ranking the manager saw; when the
+    ranking redone now differs, nothing is saved and ShortlistChanged is raised.
+    """
     shortlist = build_shortlist(params, extra_rows=0)
+    if fingerprint != shortlist_fingerprint(shortlist):
+        raise ShortlistChanged
     scope = params.scope
     saved = SavedShortlist.objects.create(
         name=name.strip(),

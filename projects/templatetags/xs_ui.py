@@ -98,7 +98,7 @@ def score_bar(value: float | None, label: str = "", cell: bool = True, wide: boo
     number = "–" if value is None else f"{float(value):.0f}"
     bar = format_html(
         '<span class="scorebar{wide}" role="img" aria-label="{label} {number}/100"'
-        ' title="{label} {number}"><span class="scorebar-track">'
+        ' title="{label} {number}">{caption}<span class="scorebar-track">'
         '<span class="scorebar-fill fill-{band}" style="width: {width}%"></span></span>'
         '<span class="scorebar-num" aria-hidden="true">{number}</span></span>',
         label=label,
@@ -106,6 +106,8 @@ def score_bar(value: float | None, label: str = "", cell: bool = True, wide: boo
         band=band(value),
         width=bar_width(value),
         wide=" scorebar-wide" if wide else "",
+        # The phone's inbox cards have no column headers: the label shows above the bar.
+        caption=format_html('<span class="scorebar-label">{}</span>', label) if label else "",
     )
     return format_html('<td class="col-score">{}</td>', bar) if cell else bar
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,10 +28,12 @@ from shortlists.ranking import ranked_row
 from shortlists.review import COMPARE_MAX, ahp_evaluate, compare_leads, parse_lead_ids
 from shortlists.services import (
     Shortlist,
+    ShortlistChanged,
     ShortlistParams,
     build_shortlist,
     percents_of,
     profile_save_what_if,
+    shortlist_fingerprint,
     shortlist_save,
 )
 from shortlists.views.common import (
@@ -69,13 +71,18 @@ def page_context(form: ShortlistForm, shortlist: Shortlist | None, **extra: Any)
         params.sliders if params else tuple(_int(form.data.get(name)) for name in WEIGHT_FIELDS)
     )
     pull_value = params.pull_percent if params else _int(form.data.get(PULL_SHARE_FIELD))
+    # Without a ranking (the choices have errors) the save form carries the choices as they
+    # are and no fingerprint, so a save refuses instead of saving the ranking shown before.
+    data = form.data
+    submitted = {k: data.getlist(k) for k in data} if isinstance(data, QueryDict) else dict(data)
     context = {
         "form": form,
         "shortlist": shortlist,
         "sliders": [(form[name], values[i]) for i, name in enumerate(WEIGHT_FIELDS)],
         "pull_slider": (form[PULL_SHARE_FIELD], pull_value),
         "presets": presets(),
-        "hidden": hidden_pairs(query),
+        "hidden": hidden_pairs(query if shortlist else submitted),
+        "fingerprint": shortlist_fingerprint(shortlist) if shortlist else "",
         "query": query_string(query),
         "save_form": SaveShortlistForm(prefix="save"),
         "profile_form": SaveProfileForm(
@@ -110,16 +117,31 @@ def shortlist_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 @manager_required
 def shortlist_save_view(request: HttpRequest) -> HttpResponse:
-    """Snapshot the shortlist as ranked now (the server ranks again; nothing is trusted)."""
+    """Snapshot the shortlist as ranked now (the server ranks again; nothing is trusted), but
+    only when that ranking is the one on screen (the form's fingerprint); otherwise the page
+    comes back ranked by the submitted settings, nothing saved, saying why."""
     form = ShortlistForm(request.POST)
     name_form = SaveShortlistForm(request.POST, prefix="save")
     if not (form.is_valid() and name_form.is_valid()):
-        shortlist = build_shortlist(params_from_form(form)) if form.is_valid() else None
-        context = page_context(form, shortlist, save_form=name_form, open_panel="save")
+        valid = form.is_valid()
+        shortlist = build_shortlist(params_from_form(form)) if valid else None
+        context = page_context(
+            form, shortlist, save_form=name_form, open_panel="save", save_refused=not valid
+        )
         return render(request, "shortlists/page.html", context, status=400)
-    saved = shortlist_save(
-        params=params_from_form(form), name=name_form.cleaned_data["name"], user=signed_in(request)
-    )
+    params = params_from_form(form)
+    try:
+        saved = shortlist_save(
+            params=params,
+            name=name_form.cleaned_data["name"],
+            user=signed_in(request),
+            fingerprint=request.POST.get("fingerprint", ""),
+        )
+    except ShortlistChanged:
+        context = page_context(
+            form, build_shortlist(params), save_form=name_form, open_panel="save", save_refused=True
+        )
+        return render(request, "shortlists/page.html", context, status=409)
     messages.success(request, _("名单“%(name)s”已保存。") % {"name": saved.name})
     return redirect("shortlists:saved", pk=saved.pk)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -49,9 +50,19 @@ def save_shortlist(client: Client, cutoff: int = 5, **extra: object) -> SavedSho
         "save-name": "一季度重点",
         **extra,
     }
+    data["fingerprint"] = fingerprint_on_screen(client, data)
     response = client.post(reverse("shortlists:save"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     return SavedShortlist.objects.latest("pk")
+
+
+def fingerprint_on_screen(client: Client, data: dict[str, Any]) -> str:
+    """The fingerprint the save form carries on the shortlist page ranked with `data`."""
+    query = {k: v for k, v in data.items() if not k.startswith("save-")}
+    html = client.get(reverse("shortlists:page"), query).content.decode()
+    found = re.search(r'<input type="hidden" name="fingerprint" value="([0-9a-f]*)">', html)
+    assert found is not None, "the save form carries no fingerprint"
+    return found.group(1)
 
 
 def row_ids(html: str) -> list[int]:
