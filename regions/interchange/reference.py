@@ -16,7 +16,7 @@ from django.db.models import Model, Q
 
 from regions import audit
 from regions.interchange.codebook import CodeBook
-from regions.interchange.formats import Column, Table, targets
+from regions.interchange.formats import CLUSTERS, Column, Table, targets
 from regions.interchange.readers import TableSource
 from regions.interchange.report import ImportReport, TableCounts
 from regions.interchange.stored import Row, key_of, stored_by_key
@@ -32,7 +32,7 @@ from regions.interchange.validate import (
     check_table_scope,
     check_tree,
 )
-from regions.models import ClusterIndustry
+from regions.models import ClusterIndustry, ClusterTargetLink
 
 
 @dataclass
@@ -101,6 +101,37 @@ def check_reference(plan: TablePlan, book: CodeBook, report: ImportReport) -> No
         check_tree(plan.label, plan.rows, stored_parents, report)
 
 
+def check_target_links(plans: list[TablePlan], report: ImportReport) -> None:
+    """A cluster's member is not a link to fill (the cluster editor's rule, regions.services):
+    members are the stored ones, or the file's for a cluster clusters.csv lists."""
+    by_name = {plan.table.name: plan for plan in plans}
+    links = by_name.get("cluster_target_links")
+    if links is None:
+        return
+    members = {key for key in stored_by_key(CLUSTERS) if key[:2] not in _groups(by_name)}
+    clusters = by_name.get("clusters")
+    if clusters is not None:
+        members |= {key_of(CLUSTERS, row.values) for row in clusters.rows}
+    for row in links.rows:
+        if key_of(links.table, row.values) in members:
+            report.error(
+                links.label,
+                row.number,
+                "industry_code",
+                str(row.values.get("industry_code")),
+                "a member of the cluster is not a link to fill",
+            )
+            row.ok = False
+
+
+def _groups(plans: dict[str, TablePlan]) -> set[tuple[Any, ...]]:
+    """The clusters (region code, cluster code) whose members clusters.csv sets."""
+    clusters = plans.get("clusters")
+    if clusters is None:
+        return set()
+    return {key_of(CLUSTERS, row.values)[:2] for row in clusters.rows}
+
+
 def classify(plan: TablePlan, counts: TableCounts) -> None:
     """Sort the rows into created, updated and unchanged by comparing with the stored rows.
 
@@ -156,6 +187,8 @@ def write_reference(plan: TablePlan, book: CodeBook) -> None:
     elif plan.table.name == "anchor_firms":
         extra = _cluster_ref(book)
         _upsert(plan, plan.writes, book, written, extra)
+    elif plan.table.name == "cluster_target_links":
+        _write_target_links(plan, book, written)
     elif plan.table.name == "plants":
         _upsert(plan, plan.writes, book, written, lambda v: {"firm_id": book.firms[v["firm_id"]]})
     else:
@@ -281,6 +314,39 @@ def _write_clusters(plan: TablePlan, book: CodeBook, written: Written) -> None:
         members,
         [key_of(plan.table, row.values) not in plan.stored for row in plan.writes],
     )
+
+
+def _write_target_links(plan: TablePlan, book: CodeBook, written: Written) -> None:
+    """Replace the target links of each cluster in the file with the file's rows (links a
+    cluster no longer has are deleted row by row, so the audit trail records each)."""
+    book.refresh()  # clusters written by this import
+    condition = Q()
+    for region_code, cluster_code, industry_code in plan.removed:
+        condition |= Q(
+            cluster_id=book.clusters[(region_code, cluster_code)],
+            industry_id=book.industries[industry_code],
+        )
+    if plan.removed:
+        ClusterTargetLink.objects.filter(condition).delete()
+    ClusterTargetLink.objects.bulk_create(
+        [
+            ClusterTargetLink(
+                cluster_id=_cluster_id(book, row.values),
+                industry_id=book.industries[row.values["industry_code"]],
+            )
+            for row in plan.writes
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    # Rows inserted with ignore_conflicts come back without ids: read the new links back.
+    pairs = {
+        (_cluster_id(book, row.values), book.industries[row.values["industry_code"]])
+        for row in plan.writes
+    }
+    stored = ClusterTargetLink.objects.filter(cluster_id__in={c for c, _i in pairs})
+    new = [link for link in stored if (link.cluster_id, link.industry_id) in pairs]
+    written.add(ClusterTargetLink, new, [True] * len(new))
 
 
 def _drop_members(removed: list[tuple[Any, ...]], book: CodeBook) -> None:

@@ -164,6 +164,17 @@ STORAGES = {
     },
 }
 
+# --- Data uploads and imports (projects.interchange.uploads, regions.interchange.readers) ----
+# Refused before anything is read: an upload larger than this; a .zip or .xlsx with more
+# members or whose members inflate to more than this in total. Checked again while reading (a
+# member that inflates past its declared size stops the read), and an .xlsx sheet may have at
+# most this many rows. Raise them for a national-scale load from the command line.
+MB = 1_000_000
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "50")) * MB
+IMPORT_MAX_INFLATED_BYTES = int(os.environ.get("IMPORT_MAX_INFLATED_MB", "500")) * MB
+IMPORT_MAX_ZIP_MEMBERS = int(os.environ.get("IMPORT_MAX_ZIP_MEMBERS", "100"))
+IMPORT_MAX_XLSX_ROWS = int(os.environ.get("IMPORT_MAX_XLSX_ROWS", "1048576"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -233,6 +244,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # periodic sweep picks up what is stale, so a request must not hang on a dead broker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2}
 CELERY_TASK_PUBLISH_RETRY = False
+# Nothing reads a task's result. Without this, every publish first subscribes to the result
+# channel on Redis, which retries for ~20 s when Redis is down: the request that enqueued
+# hung for the whole outage (bench/bench_faults.py).
+CELERY_TASK_IGNORE_RESULT = True
 SCORE_SWEEP_SECONDS = int(os.environ.get("SCORE_SWEEP_SECONDS", "60"))
 
 CACHES = {
