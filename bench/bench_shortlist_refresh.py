@@ -107,7 +107,7 @@ def measure(n_leads: int, rounds: int, changes: int) -> int:
     ranking.score_table()
     full = time.perf_counter() - start
     request(-1)  # a warm process: templates, translations, the World for the bands
-    rescore_leads(rng.choice(n_leads, 10, replace=False) + 1)  # the World, built once
+    rescore_leads((rng.choice(n_leads, 10, replace=False) + 1).tolist())  # the World, built once
     print(f"{n_leads:,} scored leads; {changes:,} score changes before each first request")
     print(
         f"full    read of the copy (each first request after a change, before): {1e3 * full:.0f} ms"

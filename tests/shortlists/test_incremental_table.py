@@ -33,7 +33,7 @@ def assert_same_as_a_full_read(table: ranking.ScoreTable) -> None:
     )
 
 
-def no_full_read() -> mock._patch:  # type: ignore[type-arg]
+def no_full_read() -> mock._patch:
     return mock.patch.object(ranking, "_load_table", side_effect=AssertionError("full read"))
 
 
