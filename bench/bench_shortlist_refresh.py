@@ -15,8 +15,8 @@ Celery worker does after an edit; untimed), then times the first manager request
 shortlist page (the htmx what-if request through Django, as bench_shortlist.py sends it) and,
 separately, the refresh of the copy alone; then the same request with nothing changed (what
 the page costs anyway, on this machine at this load). Prints p50 / p95 / max, and for
-comparison one full reload of the copy (what every first request after a change cost before). Exits 1 if the p95 of
-the first request is above 300 ms.
+comparison one full reload of the copy (what every first request after a change cost before).
+Exits 1 if the p95 of the first request is above 300 ms.
 """
 
 from __future__ import annotations
