@@ -31,12 +31,14 @@ from screening.web import role_required
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("数据文件（.zip 或 .xlsx）"))
+    file = forms.FileField(label=_("数据文件（.zip、.xlsx 或 .csv）"))
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in UPLOAD_SUFFIXES:
-            raise forms.ValidationError(_("请上传 CSV 文件的 .zip 压缩包或 .xlsx 工作簿。"))
+            raise forms.ValidationError(
+                _("请上传 CSV 文件的 .zip 压缩包、.xlsx 工作簿或单个 .csv 文件。")
+            )
         return upload
 
 
