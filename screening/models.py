@@ -277,3 +277,42 @@ class LeadDecision(models.Model):
     def pending(self) -> bool:
         """Decided, but no current score was stored yet to keep as the decision score."""
         return self.total is None
+
+
+class CalibrationRun(models.Model):
+    """One backtest of decision scores against outcomes (the `calibrate` command, the
+    calibration page): its figures, and the profile version made from it if a manager adopted
+    its weights (who, when). Read-only once written, except for the adoption."""
+
+    region = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("region"),
+        help_text=_("The region and everything below it; empty: every region."),
+    )
+    since = models.DateField(_("decided since"), null=True, blank=True)
+    n_won = models.PositiveIntegerField(_("landed"))
+    n_lost = models.PositiveIntegerField(_("lost"))
+    result = models.JSONField(_("result"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The profile versions made from this run: one for the region, or one for each region
+    # below it that has leads (profiles are per region; a province's leads sit in its cities).
+    adopted_profiles = models.ManyToManyField(ScoringProfile, blank=True, related_name="+")
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    adopted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("calibration run")
+        verbose_name_plural = _("calibration runs")
+
+    def __str__(self) -> str:
+        return f"calibration #{self.pk}: {self.n_won} landed, {self.n_lost} lost"

@@ -5,6 +5,15 @@ them (an import contract holds it), so the core can be reorganised without touch
 callers. Tests and benchmarks may reach into the modules.
 """
 
+from screening.scoring.calibration import (
+    MIN_EACH,
+    BacktestInput,
+    TooFewOutcomes,
+    auc_delong,
+    backtest,
+    predict,
+    profile_weights,
+)
 from screening.scoring.complexity import complexity_frames
 from screening.scoring.engine import (
     LeadBatch,
@@ -47,25 +56,32 @@ __all__ = [
     "CR_ACCEPT",
     "DEFAULT_PULL_SHARE",
     "FACTOR_LABELS",
+    "MIN_EACH",
     "MIN_REGIONS_FOR_ESTIMATED_PROXIMITY",
     "PRESETS",
     "AhpResult",
+    "BacktestInput",
     "LeadBatch",
     "ReferenceSpace",
     "RelatednessError",
     "Robustness",
     "ScoreArrays",
     "SubScoreWeights",
+    "TooFewOutcomes",
     "World",
     "WorldInputs",
     "ahp_weights",
     "apply_concordance",
     "apply_weights",
+    "auc_delong",
+    "backtest",
     "build_world",
     "cluster_mix",
     "complexity_frames",
     "explain_lead",
     "input_profile",
+    "predict",
+    "profile_weights",
     "proximity_pairs",
     "rank_robustness",
     "read_concordance",

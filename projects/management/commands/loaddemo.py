@@ -27,8 +27,10 @@ from projects.demo.generate import (
     generate_leads,
     write_leads_csv,
 )
+from projects.demo.outcomes import is_decided, pending_row
 from projects.interchange.importer import import_bundle
 from projects.interchange.lead_format import BUNDLE_TABLES
+from projects.models import Lead
 from regions.interchange.progress import terminal_progress
 from regions.interchange.report import ImportReport
 from regions.models import OfficerRegion, Region
@@ -75,11 +77,15 @@ class Command(BaseCommand):
             self._import("demo files", self._demo_tables(Path(folder) / "demo"))
             self._baseline()
             path = Path(folder) / "leads.csv"
-            write_leads_csv(path, generate_leads(seed=options["seed"], count=options["leads"]))
+            rows = generate_leads(seed=options["seed"], count=options["leads"])
+            write_leads_csv(path, rows_to_import(list(rows)))
             self._import(f"{options['leads']} generated leads", path)
         self._users()
         if "rescore" in get_commands():
             call_command("rescore", "--all", stdout=self.stdout)
+        if "demo_outcomes" in get_commands():  # outcomes are drawn from the scores
+            seed, leads = str(options["seed"]), str(options["leads"])
+            call_command("demo_outcomes", "--seed", seed, "--leads", leads, stdout=self.stdout)
 
     def _demo_tables(self, folder: Path) -> Path:
         for name in copy_demo_tables(folder):
@@ -124,6 +130,26 @@ def _summary(report: ImportReport) -> str:
         f"{name} {counts.created} created, {counts.updated} updated"
         for name, counts in changed.items()
     )
+
+
+def rows_to_import(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Generated rows as they are imported: a decided lead waits, still open, for the outcome
+    `demo_outcomes` draws from its score; a lead already loaded keeps its stage and status
+    (its outcome was drawn on the first run), so a second run changes nothing."""
+    stored = {
+        external_id: (stage, status, reason)
+        for external_id, stage, status, reason in Lead.objects.filter(
+            external_id__in=[row["external_id"] for row in rows]
+        ).values_list("external_id", "stage", "status", "status_reason")
+    }
+    out = []
+    for row in rows:
+        if row["external_id"] in stored:
+            stage, status, reason = stored[row["external_id"]]
+            out.append({**row, "stage": stage, "status": status, "status_reason": reason})
+        else:
+            out.append(pending_row(row) if is_decided(row) else row)
+    return out
 
 
 def copy_demo_tables(folder: Path) -> list[str]:
