@@ -48,6 +48,7 @@ API_POST_ONLY = row(A, 405, 405, 405, 405, 403)
 # GET answers by URL name (or route, for unnamed patterns).
 EXPECTED: dict[str, dict[str, Any]] = {
     "healthz": same(200, 200),
+    "favicon": same(301, 301),  # to the static icon, for anyone
     "set_language": same(302, 302),  # GET only redirects back; switching needs POST
     "login": same(200, 302),
     "logout": POST_ONLY,
