@@ -165,6 +165,17 @@ STORAGES = {
     },
 }
 
+# --- Data uploads and imports (projects.interchange.uploads, regions.interchange.readers) ----
+# Refused before anything is read: an upload larger than this; a .zip or .xlsx with more
+# members or whose members inflate to more than this in total. Checked again while reading (a
+# member that inflates past its declared size stops the read), and an .xlsx sheet may have at
+# most this many rows. Raise them for a national-scale load from the command line.
+MB = 1_000_000
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "50")) * MB
+IMPORT_MAX_INFLATED_BYTES = int(os.environ.get("IMPORT_MAX_INFLATED_MB", "500")) * MB
+IMPORT_MAX_ZIP_MEMBERS = int(os.environ.get("IMPORT_MAX_ZIP_MEMBERS", "100"))
+IMPORT_MAX_XLSX_ROWS = int(os.environ.get("IMPORT_MAX_XLSX_ROWS", "1048576"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
