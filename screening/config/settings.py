@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The health probe is answered before the host check and the HTTPS redirect (health.py).
+    "screening.config.health.HealthCheckMiddleware",
     # First, so it also sees what the others answer: every error under /api/ in the API's body.
     "screening.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
