@@ -15,7 +15,9 @@ RUN useradd --create-home --uid 1000 xuanshang
 COPY requirements.txt ./
 RUN pip install --require-hashes --no-deps -r requirements.txt
 COPY . .
-RUN DEBUG=1 python manage.py collectstatic --noinput
+# Hashed, compressed static files for WhiteNoise, built with the production settings (DEBUG off;
+# a throwaway key only for this step, never part of the image's environment).
+RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 USER xuanshang
 EXPOSE 8000
 CMD ["gunicorn", "screening.config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -7,6 +7,7 @@ Run from anywhere: `.venv/bin/python bench/bench_complexity.py`. Target: 3000 x 
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from screening.scoring.complexity import compute_complexity
 
-SHAPES = ((300, 1000), (3000, 1000))
+SHAPES = ((300, 1000), (3000, 1000), (3000, 1400))
 RUNS = 5
 TARGET_SECONDS = {(3000, 1000): 1.5}
 
@@ -49,6 +50,7 @@ def main() -> int:
             f"compute_complexity {shape[0]}x{shape[1]}: {seconds:.3f} s best of {RUNS}"
             f"{limit}{verdict}"
         )
+    print("load average (1, 5, 15 min): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     return 1 if failed else 0
 
 

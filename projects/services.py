@@ -223,7 +223,7 @@ def lead_add_activity(
         happened_on=happened_on or timezone.localdate(),
         author=_user_or_none(user),
     )
-    activity.full_clean()
+    activity.full_clean(exclude=["author"])  # None: written by the system, not a person
     activity.save()
     return activity
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Serve the site. With REDIS_URL set, also start a Celery worker and beat (stopped on exit);
 # without it, tasks run eagerly inside the web process and nothing else is needed.
+# DEBUG on: Django's development server. DEBUG off: as deployed, collectstatic (hashed,
+# compressed files) and gunicorn, with WhiteNoise serving /static/ from the app itself.
 set -euo pipefail
 host=${1:-127.0.0.1}
 port=${2:-8000}
@@ -15,4 +17,17 @@ if [ -n "${REDIS_URL:-}" ]; then
   pids+=($!)
 fi
 echo "Serving http://$host:$port/  (admin: http://$host:$port/admin/)"
-"$bin/python" manage.py runserver "$host:$port"
+case "$(echo "${DEBUG:-0}" | tr '[:upper:]' '[:lower:]')" in
+  1 | true | yes | on)
+    "$bin/python" manage.py runserver "$host:$port"
+    ;;
+  *)
+    "$bin/python" manage.py collectstatic --noinput --verbosity 0
+    # Without Redis the cache (API rate counts) lives in the process: one worker, threads.
+    workers=${WEB_WORKERS:-$([ -n "${REDIS_URL:-}" ] && echo 3 || echo 1)}
+    "$bin/gunicorn" screening.config.wsgi:application --bind "$host:$port" \
+      --workers "$workers" --threads 4 --access-logfile - &
+    pids+=($!)
+    wait "$!"
+    ;;
+esac

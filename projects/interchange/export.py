@@ -19,6 +19,7 @@ from django.db import transaction
 
 from projects.interchange.lead_format import BUNDLE_TABLES, LEADS
 from projects.interchange.lead_rows import LeadRows
+from projects.interchange.timeline import TIMELINE_TABLES, stored_timeline
 from projects.models import Lead
 from regions.interchange.cells import format_cell, xlsx_value
 from regions.interchange.codebook import CodeBook
@@ -47,6 +48,9 @@ def export_bundle(path: str | Path) -> dict[str, int]:
 
 def table_rows(table: Table) -> Iterator[Row]:
     """The stored rows of a table in export order (leads streamed in chunks)."""
+    if table in TIMELINE_TABLES:
+        yield from stored_timeline(table)
+        return
     if table is not LEADS:
         yield from stored_rows(table)
         return

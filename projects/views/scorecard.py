@@ -24,6 +24,7 @@ from screening.selectors.elsewhere import lead_in_regions, rank_ranges
 from screening.selectors.landing import LANDING_PARTS, Landing, landing_for
 from screening.selectors.profiles import profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
+from screening.selectors.standing import Standing, lead_standings
 from screening.services.explanations import explanation_facts
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -38,6 +39,7 @@ class ScoreCard:
     facts: dict[str, Any]
     history: list[ScoreHistory]
     decision: DecisionView | None = None
+    standings: tuple[Standing, ...] = ()  # among comparable leads: region, then province
     landing: Landing | None = None  # under a calibration a manager adopted
 
 
@@ -50,12 +52,15 @@ def score_card(lead: Lead, lang: str) -> ScoreCard:
     sentences = list((explanation.get("sentences") or {}).get(lang) or [])
     history = list(ScoreHistory.objects.filter(lead=lead).order_by("-computed_at")[:HISTORY_ROWS])
     decision = decision_view(lead.pk, score)
+    standings = tuple(lead_standings(score.region_id, score.total)) if score is not None else ()
     landing = None
     if score is not None:
         parts = {name: getattr(score, name) for name in LANDING_PARTS}
         landing = landing_for([(lead.pk, lead.region_id, parts)]).get(lead.pk)
     facts = explanation_facts(explanation)
-    return ScoreCard(score, stale, sentences[1:], facts, history, decision, landing)
+    return ScoreCard(
+        score, stale, sentences[1:], facts, history, decision, standings, landing
+    )
 
 
 @dataclass(frozen=True)

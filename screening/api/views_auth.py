@@ -1,69 +1,73 @@
 """Tokens and the signed-in user.
 
-A token is per user; the user can revoke their own here, and an admin revokes anyone's by
-deleting it in the Django admin (Auth Token → Tokens). Session sign-in works as well.
+POST a username and password for a new token (hashed at rest, expiring: screening/api/tokens.py);
+DELETE revokes all of your tokens; an admin revokes anyone's in the Django admin (Knox → Auth
+tokens). A password change revokes them too. Session sign-in works as well.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+from typing import ClassVar, cast
 
 from django.contrib.auth.models import User
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from screening import access
 from screening.api.serializers_leads import MeSerializer
+from screening.api.throttling import LockedOut, TokenRequestThrottle
+from screening.api.tokens import issue_token, revoke_tokens
 from screening.api.views_reference import ApiViewMixin
 
 
-class TokenThrottle(SimpleRateThrottle):
-    """Slow down password guessing against the token endpoint, per client address."""
-
-    scope = "token"
-    rate = "20/minute"
-
-    def get_cache_key(self, request: Request, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`; shown once.")
+    expiry = serializers.DateTimeField(
+        allow_null=True, help_text="When the token stops working; ask for a new one before."
+    )
 
 
 class TokenView(ApiViewMixin, APIView):
-    """Your API token: POST username and password to get it, DELETE to revoke it."""
+    """Your API token: POST username and password for a new one, DELETE to revoke yours."""
 
-    extra_error_statuses: ClassVar[dict[str, str]] = {"429": "Too many attempts; wait a minute."}
+    extra_error_statuses: ClassVar[dict[str, str]] = {
+        "429": "Too many requests, or too many failed sign-ins (locked out for a while)."
+    }
 
     def get_permissions(self) -> list[BasePermission]:
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
 
-    def get_throttles(self) -> list[Any]:
-        return [TokenThrottle()] if self.request.method == "POST" else []
+    def get_throttles(self) -> list[BaseThrottle]:
+        throttles = super().get_throttles()
+        return [*throttles, TokenRequestThrottle()] if self.request.method == "POST" else throttles
 
     @extend_schema(
-        summary="Get (or create) your API token",
+        summary="Get a new API token (expires; see `expiry`)",
         request=AuthTokenSerializer,
         responses=TokenSerializer,
         auth=[],
     )
     def post(self, request: Request) -> Response:
         credentials = AuthTokenSerializer(data=request.data, context={"request": request})
-        credentials.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=credentials.validated_data["user"])
-        return Response({"token": token.key})
+        if not credentials.is_valid():
+            # django-axes refused the sign-in (too many failures) before checking the password;
+            # it marks the request it was given, here DRF's.
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut
+            raise ValidationError(credentials.errors)
+        token, expiry = issue_token(credentials.validated_data["user"])
+        return Response(TokenSerializer({"token": token, "expiry": expiry}).data)
 
-    @extend_schema(summary="Revoke your API token", responses={204: None})
+    @extend_schema(summary="Revoke all of your API tokens", responses={204: None})
     def delete(self, request: Request) -> Response:
-        Token.objects.filter(user=cast(User, request.user)).delete()
+        revoke_tokens(cast(User, request.user))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -8,6 +8,7 @@ fails loudly instead of running with a published one.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -53,8 +54,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     # First, so it also sees what the others answer: every error under /api/ in the API's body.
     "screening.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files with DEBUG off too (gunicorn has no static server): hashed, compressed names.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a login refused for too many failures into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "screening.config.urls"
@@ -138,9 +144,34 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = BASE_DIR / "media"
+# With DEBUG off, `collectstatic` writes each file under a content-hashed name with gzip and
+# Brotli copies, and WhiteNoise serves them from STATIC_ROOT with a far-future cache lifetime
+# (a changed file gets a new name). With DEBUG on, files are served from their folders as they
+# are, so no collectstatic is needed while developing.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# --- Data uploads and imports (projects.interchange.uploads, regions.interchange.readers) ----
+# Refused before anything is read: an upload larger than this; a .zip or .xlsx with more
+# members or whose members inflate to more than this in total. Checked again while reading (a
+# member that inflates past its declared size stops the read), and an .xlsx sheet may have at
+# most this many rows. Raise them for a national-scale load from the command line.
+MB = 1_000_000
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "50")) * MB
+IMPORT_MAX_INFLATED_BYTES = int(os.environ.get("IMPORT_MAX_INFLATED_MB", "500")) * MB
+IMPORT_MAX_ZIP_MEMBERS = int(os.environ.get("IMPORT_MAX_ZIP_MEMBERS", "100"))
+IMPORT_MAX_XLSX_ROWS = int(os.environ.get("IMPORT_MAX_XLSX_ROWS", "1048576"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -161,6 +192,37 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Login protection -----------------------------------------------------------------------
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: clients connect
+# directly, only the socket address counts). The login lockout and the API throttles count per
+# client address found this way (screening/client_address.py), never by a header a client
+# sets. Set it to exactly the number of proxies: one too many trusts a client-made entry.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# django-axes: failed sign-ins on the login page, the Django admin and the API token endpoint
+# (every path that calls django.contrib.auth.authenticate) are counted in a store every worker
+# shares: the cache when it is Redis (REDIS_URL), else the database (a per-process memory
+# cache would give each gunicorn worker its own count). After LOGIN_FAILURE_LIMIT failures
+# from one address, or for one username, further attempts are refused, even with the right
+# password, until LOGIN_COOLOFF_MINUTES pass without another failure. Counting by username
+# stops a guesser who changes address; counting by address stops one who tries many usernames.
+AUTHENTICATION_BACKENDS = [
+    "screening.config.login_protection.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if os.environ.get("REDIS_URL")
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "screening.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "screening.config.login_protection.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # a guesser must not reset the count by signing in elsewhere
+AXES_ENABLE_ADMIN = False  # same admin pages with either handler; unlock with manage.py commands
+
 # --- Celery ---------------------------------------------------------------------------------
 # REDIS_URL unset: tasks run eagerly in-process, so a demo needs no broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -180,6 +242,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # periodic sweep picks up what is stale, so a request must not hang on a dead broker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2}
 CELERY_TASK_PUBLISH_RETRY = False
+# Nothing reads a task's result. Without this, every publish first subscribes to the result
+# channel on Redis, which retries for ~20 s when Redis is down: the request that enqueued
+# hung for the whole outage (bench/bench_faults.py).
+CELERY_TASK_IGNORE_RESULT = True
 SCORE_SWEEP_SECONDS = int(os.environ.get("SCORE_SWEEP_SECONDS", "60"))
 
 CACHES = {
@@ -194,7 +260,7 @@ CACHES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "screening.api.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -205,6 +271,30 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "screening.api.errors.api_exception_handler",
+    # Per signed-in user and per anonymous client address, counted in the shared cache
+    # (screening/api/throttling.py); the rates are API_THROTTLE_RATES below.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "screening.api.throttling.UserRateThrottle",
+        "screening.api.throttling.AnonRateThrottle",
+    ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+}
+# API tokens (django-rest-knox, screening/api/tokens.py): stored as SHA-512 digests, expire
+# after API_TOKEN_TTL_DAYS, revoked when the user's password changes; same header as before.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=float(os.environ.get("API_TOKEN_TTL_DAYS", "30"))),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+API_TOKENS_PER_USER = int(os.environ.get("API_TOKENS_PER_USER", "10"))
+# Requests per period ("N/second|minute|hour|day"); "off" turns a scope off.
+API_THROTTLE_RATES: dict[str, str | None] = {
+    scope: (None if rate.strip().lower() == "off" else rate.strip())
+    for scope, rate in {
+        "user": os.environ.get("API_THROTTLE_USER", "600/minute"),
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+        "token": os.environ.get("API_THROTTLE_TOKEN", "20/minute"),
+    }.items()
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Xuanshang API",
@@ -221,6 +311,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Lockouts and repeated failures are warnings; every single attempt is not news.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # --- Scoring --------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from screening.scoring.exact import PRESENCE_BITS, SHARE_BITS, on_grid
+from screening.scoring.exact import PRESENCE_BITS, SHARE_BITS, exact_products, on_grid
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -104,14 +104,16 @@ def chain_cells(presence: FloatArray, known: BoolArray, s: FloatArray, c: FloatA
     k = known.astype(np.float64)
     # Presence on its grid (and s, c on theirs, see link_shares): every sum below is exact.
     kp = k * on_grid(presence, PRESENCE_BITS)
-    up_cov, down_cov = k @ s, k @ c.T
-    up = _divide_or_nan(kp @ s, up_cov)
-    down = _divide_or_nan(kp @ c.T, down_cov)
+    up_cov, up_sum = exact_products([k, kp], s)
+    down_cov, down_sum = exact_products([k, kp], np.ascontiguousarray(c.T))
+    up = _divide_or_nan(up_sum, up_cov)
+    down = _divide_or_nan(down_sum, down_cov)
     self_presence = np.where(known, presence, NEUTRAL_SELF_PRESENCE)
     return ChainCells(
         upstream=up,
         downstream=down,
-        side_sum=np.nan_to_num(up) + np.nan_to_num(down),
+        # U and D are NaN or finite (shares of a positive weight): NaN counts as 0.
+        side_sum=np.where(np.isnan(up), 0.0, up) + np.where(np.isnan(down), 0.0, down),
         side_count=np.isfinite(up).astype(np.float64) + np.isfinite(down),
         gap_factor=1.0 - self_presence,
         coverage_sum=up_cov + down_cov,

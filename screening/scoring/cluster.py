@@ -20,9 +20,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from screening.scoring.exact import MEMBER_BITS, NATIONAL_SHARE_BITS, SIZE_BITS, on_grid
+from screening.scoring.exact import (
+    MEMBER_BITS,
+    NATIONAL_SHARE_BITS,
+    SIZE_BITS,
+    in_parallel,
+    on_grid,
+)
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -83,30 +90,70 @@ def relatedness_to(members: FloatArray, phi: FloatArray) -> FloatArray:
     return np.where(members > 0, 1.0, mean_phi)
 
 
-# Clusters handled per block, to bound memory at (regions of a level) x CLUSTER_BLOCK.
+# Clusters handled per block in _best_clusters, to bound memory at CLUSTER_BLOCK x industries.
 CLUSTER_BLOCK = 1024
+# Cells (clusters x regions of a level) per block of the strength tables: small enough to stay
+# in the CPU cache for the several passes over them (LQ, counts, percentiles).
+STRENGTH_BLOCK_CELLS = 1 << 19
+
+
+def _sparse(members: FloatArray) -> sp.csr_array:
+    """Member weights (K, I) as sparse rows: a cluster has tens of members out of a thousand
+    industries, so products over its members cost K x members, not K x I. The inputs are on
+    dyadic grids (screening.scoring.exact): every sum is exact, so the sparse products equal
+    the dense ones bit for bit."""
+    return sp.csr_array(np.asarray(members, dtype=np.float64))
+
+
+def _percentile_rows(rows: FloatArray, q: float) -> FloatArray:
+    """np.percentile(rows, q, axis=1) (linear method) for rows without NaN, bit for bit.
+
+    One partition around the upper neighbour and a max below it find both order statistics
+    (numpy's own partitions around four, which is several times slower); the interpolation is
+    numpy's (_lerp). `rows` is partitioned in place.
+    """
+    n = rows.shape[1]
+    virtual = (n - 1) * (q / 100)
+    lower_at = int(np.floor(virtual))
+    upper_at = min(lower_at + 1, n - 1)
+    gamma = virtual - lower_at
+    rows.partition(upper_at, axis=1)
+    upper = rows[:, upper_at]
+    lower = rows[:, :upper_at].max(axis=1) if upper_at > lower_at else upper
+    diff = upper - lower
+    return upper - diff * (1 - gamma) if gamma >= 0.5 else lower + diff * gamma
 
 
 def _strength_block(
-    emp: FloatArray, total: FloatArray, own: IntArray, national: FloatArray | None = None
+    emp: FloatArray,
+    total: FloatArray,
+    own: IntArray,
+    national: FloatArray | None = None,
+    exact_totals: bool = False,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray, FloatArray]:
     """For a block of clusters: LQ, its p75, employment p25, employment, strong, strength.
 
-    emp (n, b) is each cluster definition's employment in every region of the level, total
-    (n,) the regions' total employment, own (b,) the row of each cluster's own region;
-    national (b,), optional, each cluster's share of the reference economy (else the level's).
+    emp (b, n) is each cluster definition's employment (a row per cluster) in every region of
+    the level, total (n,) the regions' total employment, own (b,) the column of each cluster's
+    own region; national (b,), optional, each cluster's share of the reference economy (else
+    the level's). exact_totals: every sum of a row of emp is exact (so its order does not
+    matter). `emp` is overwritten (it is a scratch block).
     """
-    columns = np.arange(emp.shape[1])
-    share = np.divide(emp, total[:, None], out=np.zeros(emp.shape), where=total[:, None] > 0)
+    clusters = np.arange(emp.shape[0])
+    share = np.divide(emp, total, out=np.zeros(emp.shape), where=total > 0)
     if national is None:
-        national = emp.sum(axis=0) / total.sum() if total.sum() > 0 else np.zeros(emp.shape[1])
-    lq = np.divide(share, national, out=np.zeros(emp.shape), where=national > 0)
-    own_lq, own_emp = lq[own, columns], emp[own, columns]
-    # Percentiles along contiguous rows: partitioning strided columns is several times slower.
-    p75 = np.percentile(np.ascontiguousarray(lq.T), STRONG_LQ_PERCENTILE, axis=1)
-    p25 = np.percentile(np.ascontiguousarray(emp.T), STRONG_EMPLOYMENT_PERCENTILE, axis=1)
+        level_total = total.sum()
+        # Region by region in their order unless the sums are exact (cumsum is sequential, a
+        # row sum pairwise): the rounding of the column sums of the region-major layout.
+        sums = emp.sum(axis=1) if exact_totals else np.cumsum(emp, axis=1)[:, -1]
+        national = sums / level_total if level_total > 0 else np.zeros(emp.shape[0])
+    lq = np.divide(share, national[:, None], out=share, where=national[:, None] > 0)
+    lq[national <= 0] = 0.0
+    own_lq, own_emp = lq[clusters, own], emp[clusters, own]
+    strength = np.where(own_emp > 0, (lq <= own_lq[:, None]).sum(axis=1) / emp.shape[1], 0.0)
+    p75 = _percentile_rows(lq, STRONG_LQ_PERCENTILE)
+    p25 = _percentile_rows(emp, STRONG_EMPLOYMENT_PERCENTILE)
     strong = (own_lq >= p75) & (own_lq >= 1.0) & (own_emp > p25)
-    strength = np.where(own_emp > 0, (lq <= own_lq).sum(axis=0) / emp.shape[0], 0.0)
     return own_lq, p75, p25, own_emp, strong, strength
 
 
@@ -130,27 +177,24 @@ def cluster_tables(
     """
     n_clusters = cluster_region.shape[0]
     # On dyadic grids, so that cluster employment is an exact sum (screening.scoring.exact).
-    sizes, members = on_grid(sizes, SIZE_BITS), on_grid(members, MEMBER_BITS)
-    out = np.zeros((7, n_clusters))  # the six _strength_block outputs, then known weight
+    sizes, rows_of = on_grid(sizes, SIZE_BITS), _sparse(members)
+    rows_of.data = on_grid(rows_of.data, MEMBER_BITS)
+    out = np.zeros((6, n_clusters))  # the six _strength_block outputs
     total_emp = sizes.sum(axis=1)
     for level in np.unique(region_level[cluster_region]):
-        rows = np.flatnonzero(region_level == level)
-        position = np.full(sizes.shape[0], -1, dtype=np.int64)
-        position[rows] = np.arange(rows.size)
-        ks = np.flatnonzero(region_level[cluster_region] == level)
-        for block in np.array_split(ks, max(1, -(-ks.size // CLUSTER_BLOCK))):
-            emp = sizes[rows] @ members[block].T
-            national = _national_cluster_share(sizes[rows], members[block], reference_share)
-            parts = _strength_block(emp, total_emp[rows], position[cluster_region[block]], national)
-            out[:6, block] = np.array(parts, dtype=np.float64)
-            own_known = known[cluster_region[block]].astype(np.float64)
-            out[6, block] = np.einsum("ki,ki->k", own_known, members[block])
-    member_weight = members.sum(axis=1)
-    coverage = np.divide(out[6], member_weight, out=np.zeros(n_clusters), where=member_weight > 0)
+        _level_strength(out, sizes, total_emp, region_level == level, cluster_region, rows_of,
+                        reference_share)  # fmt: skip
+    member_weight = np.asarray(rows_of.sum(axis=1), dtype=np.float64)
+    coverage = np.divide(
+        _known_weight(rows_of, known, cluster_region),
+        member_weight,
+        out=np.zeros(n_clusters),
+        where=member_weight > 0,
+    )
     # With no member cell known the cluster's strength is unknown, not zero.
     strength = np.where(coverage > 0, out[5], np.nan)
     best, base = _best_clusters(
-        sizes.shape, region_level, proximity, cluster_region, members, strength
+        sizes.shape, region_level, proximity, cluster_region, rows_of, strength
     )
     return ClusterTables(
         lq=out[0],
@@ -165,8 +209,54 @@ def cluster_tables(
     )
 
 
+def _level_strength(
+    out: FloatArray,
+    sizes: FloatArray,
+    total_emp: FloatArray,
+    in_level: BoolArray,
+    cluster_region: IntArray,
+    rows_of: sp.csr_array,
+    reference_share: FloatArray | None,
+) -> None:
+    """The _strength_block outputs of one level's clusters, into their columns of `out`."""
+    rows = np.flatnonzero(in_level)
+    position = np.full(sizes.shape[0], -1, dtype=np.int64)
+    position[rows] = np.arange(rows.size)
+    ks = np.flatnonzero(in_level[cluster_region])
+    level_sizes = sizes[rows]
+    by_industry = np.ascontiguousarray(level_sizes.T)  # (I, n): the rows of the products
+    national = _national_cluster_share(level_sizes, rows_of[ks], reference_share)
+    totals = total_emp[rows]
+    # Employment on its grid (2**-20) sums exactly while it stays below 2**33 jobs.
+    exact = float(np.max(rows_of.data, initial=0.0)) * float(totals.sum()) < 2.0**32
+    per_block = max(1, STRENGTH_BLOCK_CELLS // rows.size)
+
+    def one_block(start: int) -> None:
+        block = ks[start : start + per_block]
+        emp = np.asarray(rows_of[block] @ by_industry)  # (b, n), an exact product
+        share = None if national is None else national[start : start + per_block]
+        parts = _strength_block(emp, totals, position[cluster_region[block]], share, exact)
+        out[:, block] = np.array(parts, dtype=np.float64)
+
+    in_parallel(one_block, range(0, ks.size, per_block))
+
+
+def _member_rows(rows_of: sp.csr_array) -> IntArray:
+    """The row (cluster) of each stored entry of a CSR matrix."""
+    return np.repeat(np.arange(rows_of.shape[0]), np.diff(rows_of.indptr))
+
+
+def _known_weight(rows_of: sp.csr_array, known: BoolArray, cluster_region: IntArray) -> FloatArray:
+    """Per cluster: the member weight over its own region's known cells (an exact sum)."""
+    owner = _member_rows(rows_of)
+    cell_known = known[cluster_region[owner], rows_of.indices]
+    return np.bincount(
+        owner, weights=np.where(cell_known, rows_of.data, 0.0), minlength=rows_of.shape[0]
+    ).astype(np.float64)
+
+
 def _national_cluster_share(
-    level_sizes: FloatArray, members: FloatArray, reference_share: FloatArray | None
+    level_sizes: FloatArray, members: sp.csr_array, reference_share: FloatArray | None
 ) -> FloatArray | None:
     """Each cluster's share of the reference economy (member-weighted), or None.
 
@@ -180,7 +270,17 @@ def _national_cluster_share(
         level_sizes.sum(axis=0) / level_total if level_total > 0 else np.zeros(level_sizes.shape[1])
     )
     share = np.where(np.isfinite(reference_share), reference_share, level_share)
-    return members @ on_grid(share, NATIONAL_SHARE_BITS)
+    return np.asarray(members @ on_grid(share, NATIONAL_SHARE_BITS), dtype=np.float64)
+
+
+def _relatedness_rows(rows_of: sp.csr_array, phi: FloatArray) -> FloatArray:
+    """relatedness_to for sparse member rows: the same values, bit for bit (exact sums)."""
+    weight = np.asarray(rows_of.sum(axis=1), dtype=np.float64)[:, None]
+    product = np.asarray(rows_of @ phi, dtype=np.float64)
+    rel = np.divide(product, weight, out=np.zeros(product.shape), where=weight > 0)
+    member = rows_of.data > 0
+    rel[_member_rows(rows_of)[member], rows_of.indices[member]] = 1.0
+    return rel
 
 
 def _best_clusters(
@@ -188,30 +288,41 @@ def _best_clusters(
     region_level: IntArray,
     proximity: list[FloatArray],
     cluster_region: IntArray,
-    members: FloatArray,
+    rows_of: sp.csr_array,
     strength: FloatArray,
 ) -> tuple[IntArray, FloatArray]:
     """Per (region, industry): the region's cluster with the largest strength x relatedness.
 
     Clusters of unknown strength are chosen only when no other is known (base NaN then).
     Ties go to the cluster listed first, so the choice never depends on anything but the data.
-    Relatedness is computed for up to CLUSTER_BLOCK clusters of whole regions at a time: one
-    large matrix product instead of one small product per region.
+    Relatedness is computed for up to CLUSTER_BLOCK clusters of whole regions at a time, and
+    every region of a block picks its best cluster at once (a segmented argmax).
     """
     best = np.full(shape, -1, dtype=np.int64)
     base = np.zeros(shape)
     # Clusters grouped by (level, region), keeping their listed order within a region.
     levels = region_level[cluster_region]
     order = np.lexsort((np.arange(cluster_region.size), cluster_region, levels))
-    for block in _whole_region_blocks(cluster_region[order], levels[order]):
+    columns = np.arange(shape[1])
+
+    def one_block(block: slice) -> None:
         ks = order[block]
-        rel = relatedness_to(members[ks], proximity[region_level[cluster_region[ks[0]]]])
-        candidates = strength[ks, np.newaxis] * rel
+        rel = _relatedness_rows(rows_of[ks], proximity[region_level[cluster_region[ks[0]]]])
+        # strength x relatedness, NaN strength scored -1 (np.nan_to_num(..., nan=-1) of the
+        # product: relatedness is finite, so only an unknown strength makes it NaN).
+        unknown = np.isnan(strength[ks])
+        scored = np.multiply(np.where(unknown, 0.0, strength[ks])[:, np.newaxis], rel, out=rel)
+        scored[unknown] = -1.0
         regions, starts = np.unique(cluster_region[ks], return_index=True)
-        for r, rows in zip(regions, np.split(np.arange(ks.size), starts[1:]), strict=True):
-            pick = np.argmax(np.nan_to_num(candidates[rows], nan=-1.0), axis=0)
-            best[r] = ks[rows[pick]]
-            base[r] = candidates[rows[pick], np.arange(shape[1])]
+        top = np.maximum.reduceat(scored, starts, axis=0)
+        group = np.repeat(np.arange(regions.size), np.diff(np.append(starts, ks.size)))
+        # The first row of each region reaching its maximum: np.argmax's choice.
+        rank = np.where(scored == top[group], np.arange(ks.size)[:, None], ks.size)
+        pick = np.minimum.reduceat(rank, starts, axis=0)
+        best[regions] = ks[pick]
+        base[regions] = np.where(unknown[pick], np.nan, scored[pick, columns])
+
+    in_parallel(one_block, _whole_region_blocks(cluster_region[order], levels[order]))
     return best, base
 
 

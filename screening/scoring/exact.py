@@ -29,10 +29,17 @@ Pure numpy: never imports Django.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
+Item = TypeVar("Item")
 
 PHI_BITS = 32
 SHARE_BITS = 30
@@ -48,5 +55,54 @@ def on_grid(values: FloatArray, bits: int) -> FloatArray:
 
     Idempotent: a value already on the grid is returned unchanged.
     """
-    scaled = np.ldexp(np.asarray(values, dtype=np.float64), bits)
-    return np.ldexp(np.rint(scaled), -bits)
+    # Multiplying by a power of two is exact (as ldexp is, but several times faster): the
+    # result is bit for bit ldexp(rint(ldexp(values, bits)), -bits).
+    out = np.multiply(np.asarray(values, dtype=np.float64), 2.0**bits)
+    np.rint(out, out=out)
+    out *= 2.0**-bits
+    return out
+
+
+# Below this share of non-zero entries a sparse product beats BLAS (a supply-chain map links
+# each industry to tens of others out of a thousand: ~2 %).
+SPARSE_BELOW = 0.1
+
+
+def exact_products(xs: Sequence[FloatArray], m: FloatArray) -> list[FloatArray]:
+    """[x @ m for x in xs] for operands on dyadic grids whose sums are exact (the budget
+    above), computed side by side (in_parallel).
+
+    Exact sums do not depend on their order, so a sparse m may skip its zeros: each result is
+    the dense product bit for bit, at a fraction of the cost for a sparse chain map.
+    """
+    operand: FloatArray | sp.csc_array = m
+    if np.count_nonzero(m) < SPARSE_BELOW * m.size:
+        operand = sp.csc_array(m)
+    out: list[FloatArray] = [np.empty(0)] * len(xs)
+
+    def one(i: int) -> None:
+        out[i] = np.ascontiguousarray(xs[i] @ operand, dtype=np.float64)
+
+    in_parallel(one, range(len(xs)))
+    return out
+
+
+# Threads for independent blocks of the World's build: numpy and scipy's sparse kernels release
+# the GIL, so blocks run on every core the way BLAS does for the dense products.
+BUILD_THREADS = max(1, min(4, os.cpu_count() or 1))
+
+
+def in_parallel(work: Callable[[Item], None], items: Iterable[Item]) -> None:
+    """Run `work` on every item, on BUILD_THREADS threads (in order on one).
+
+    Each item must write only its own part of the output, so the result cannot depend on
+    which thread ran what, nor when: it is the serial result, bit for bit.
+    """
+    todo = list(items)
+    if BUILD_THREADS == 1 or len(todo) < 2:
+        for item in todo:
+            work(item)
+        return
+    with ThreadPoolExecutor(max_workers=BUILD_THREADS) as pool:
+        for done in [pool.submit(work, item) for item in todo]:
+            done.result()  # re-raises a block's error here

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from screening.scoring.exact import SIZE_BITS, TERM_BITS, on_grid
+from screening.scoring.exact import SIZE_BITS, TERM_BITS, exact_products, on_grid
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -120,12 +120,21 @@ def typical_plant(
 
 
 def _median_specialised(size: FloatArray, mcp: FloatArray) -> FloatArray:
-    """Median employment per industry over regions with RCA >= 1 and known size > 0."""
+    """Median employment per industry over regions with RCA >= 1 and known size > 0.
+
+    np.nanmedian per column, bit for bit, from one sort of all columns (NaN sort last):
+    numpy's own nanmedian runs a Python call per column at this shape.
+    """
     cells = np.where((mcp > 0) & np.isfinite(size) & (size > 0), size, np.nan)
+    ordered = np.sort(cells.T, axis=1)  # (I, R), the known values first
+    count = np.isfinite(ordered).sum(axis=1)
     out = np.full(size.shape[1], np.nan)
-    has = np.isfinite(cells).any(axis=0)
-    if has.any():
-        out[has] = np.nanmedian(cells[:, has], axis=0)
+    has = count > 0
+    rows = np.flatnonzero(has)
+    upper = ordered[rows, count[has] // 2]
+    lower = ordered[rows, (count[has] - 1) // 2]
+    # np.median's mean of the middle pair (one value when the count is odd: x / 1 == x).
+    out[has] = np.where(count[has] % 2 == 1, upper, (lower + upper) / 2.0)
     return out
 
 
@@ -138,11 +147,12 @@ def pull_cells(
 ) -> PullCells:
     """The map side of pull for every (region, industry) cell; see PullCells."""
     usable, term = supplier_terms(presence, known, density_score)
+    open_related, known_weight = exact_products([term, usable.astype(np.float64)], supplier_share)
     return PullCells(
         usable=usable,
         term=term,
-        open_related=term @ supplier_share,
-        known_weight=usable.astype(np.float64) @ supplier_share,
+        open_related=open_related,
+        known_weight=known_weight,
         mapped=supplier_share.sum(axis=0) > 0,
         typical=typical,
     )

@@ -22,8 +22,8 @@ from screening.scoring.local_fit import (
     EndowmentMasks,
     endowment_masks,
     known_density,
+    scored_against_themselves,
     share_below,
-    sorted_reference,
 )
 from screening.scoring.pull import PullCells, pull_cells, typical_plant, with_region_row
 
@@ -396,8 +396,8 @@ def _density_parts(
     references = []
     for level, rows in enumerate(levels.rows):
         dens[rows], cov[rows] = known_density(mcp[rows], known[rows], prox[slots[level]])
-        references.append(sorted_reference(dens[rows]))
-        score[rows] = share_below(references[-1], dens[rows])
+        reference, score[rows] = scored_against_themselves(dens[rows])
+        references.append(reference)
     return dens, cov, score, tuple(references)
 
 

@@ -12,11 +12,11 @@ from typing import Any, cast
 
 import pytest
 from django.contrib.auth.models import Group, User
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from projects.models import Lead
 from regions.models import OfficerRegion, Region
+from screening.api.tokens import issue_token
 from shortlists.ranking import forget_cache
 from tests.api.helpers import make_lead, make_region
 from tests.factories import (
@@ -94,8 +94,8 @@ def api(world: World) -> Callable[[str], APIClient]:
 
     def client_for(persona: str) -> APIClient:
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=world.users[persona])
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        token, _ = issue_token(world.users[persona])
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         return client
 
     return client_for

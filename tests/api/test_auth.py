@@ -1,14 +1,16 @@
-"""Authentication: session and per-user tokens, revocation by the user and by an admin."""
+"""Authentication: session and tokens (hashed, expiring), revocation by the user, an admin, a
+password change."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from tests.api.conftest import World
@@ -29,7 +31,7 @@ def test_it_issues_a_token_for_a_password(world: World) -> None:
     response = APIClient().post(f"{V1}/auth/token/", body, format="json")
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(key=token).user == world.users["officer_a"]
+    assert AuthToken.objects.get(user=world.users["officer_a"]).token_key == token[:15]
     client = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get(f"{V1}/me/").json()["username"] == "officer_a"
 
@@ -39,10 +41,12 @@ def test_it_refuses_a_wrong_password_with_the_error_body(world: World) -> None:
     response = APIClient().post(f"{V1}/auth/token/", body, format="json")
     assert response.status_code == 400
     assert error_of(response)["fields"]["non_field_errors"]
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
-def test_it_slows_down_password_guessing(world: World) -> None:
+def test_it_slows_down_password_guessing(world: World, settings: Any) -> None:
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "token": "20/minute"}
+    settings.AXES_FAILURE_LIMIT = 1000  # the rate, not the lockout (tests/foundation)
     body = {"username": "officer_a", "password": "wrong"}
     client = APIClient()
     codes = [client.post(f"{V1}/auth/token/", body, format="json").status_code for _ in range(21)]
@@ -64,11 +68,11 @@ def test_it_stops_a_token_an_admin_deleted_in_the_django_admin(world: World, api
     staff = User.objects.create_superuser("root", "root@example.com", PASSWORD)
     browser = Client()
     browser.force_login(staff)
-    # The admin lists tokens by their user (TokenProxy's pk is the user id).
-    user_id = world.users["officer_a"].pk
-    response = browser.post(f"/admin/authtoken/tokenproxy/{user_id}/delete/", {"post": "yes"})
+    # The admin lists tokens by their digest and user (Knox → Auth tokens).
+    digest = AuthToken.objects.get(user=world.users["officer_a"]).digest
+    response = browser.post(f"/admin/knox/authtoken/{digest}/delete/", {"post": "yes"})
     assert response.status_code == 302
-    assert not Token.objects.filter(user=world.users["officer_a"]).exists()
+    assert not AuthToken.objects.filter(user=world.users["officer_a"]).exists()
     assert client.get(f"{V1}/leads/").status_code == 401
 
 

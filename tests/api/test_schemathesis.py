@@ -21,7 +21,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import (
@@ -32,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
 
 from projects.models import Lead
 from regions.models import Cluster, Endowment, Industry, IndustryLink, Region
+from screening.api.tokens import issue_token
 from screening.models import ScoreRun
 from tests.api.conftest import World
 from tests.api.helpers import store_score
@@ -150,8 +151,9 @@ def test_it_keeps_every_response_within_the_schema(
     ScoreRun.objects.create(reason="seed", total=10, done=4)
     cache.clear()  # the token endpoint's throttle counts across tests
     SEEN.clear()
-    token, _ = Token.objects.get_or_create(user=world.users[persona])
-    headers = {"Authorization": f"Token {token.key}"}
+    token, _ = issue_token(world.users[persona])
+    kept = AuthToken.objects.get(user=world.users[persona])  # its row, to restore after DELETE
+    headers = {"Authorization": f"Token {token}"}
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app)
     started = time.monotonic()
     deadline = started + SECONDS_PER_ROLE
@@ -169,7 +171,8 @@ def test_it_keeps_every_response_within_the_schema(
         if failure is not None:
             failures.append(failure)
         # DELETE /auth/token/ revokes it; later operations should still be authenticated.
-        Token.objects.get_or_create(key=token.key, defaults={"user": token.user})
+        if not AuthToken.objects.filter(pk=kept.pk).exists():
+            kept.save(force_insert=True)
     assert not failures, "\n\n".join(failures)
     # Guard against a vacuous pass (e.g. every request rejected as unauthenticated).
     succeeded = {label for label, code in SEEN if 200 <= code < 300}

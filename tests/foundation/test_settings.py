@@ -74,3 +74,26 @@ def test_it_passes_the_deploy_checks_under_production_settings() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_it_passes_the_deploy_checks_with_redis_as_the_shared_store() -> None:
+    """With REDIS_URL the login lockout counts in the cache (Redis); axes' own check agrees."""
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": "a-long-random-production-secret-" + "x7Gq" * 10,
+        "ALLOWED_HOSTS": "xuanshang.example.org",
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+    }
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "REDIS_URL"}}
+    clean.update(env)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    code = "from django.conf import settings; print(settings.AXES_HANDLER)"
+    handler = run_settings(env, "import django; django.setup(); " + code)
+    assert handler.stdout.strip() == "axes.handlers.cache.AxesCacheHandler", handler.stderr

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from screening.api.tokens import issue_token
 from tests.prospects.scenario import Chain, add_firm
 
 
@@ -23,8 +23,8 @@ def firms(chain: Chain) -> Chain:
 
 def api(chain: Chain, username: str) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=chain.users[username])
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    token, _ = issue_token(chain.users[username])
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 
