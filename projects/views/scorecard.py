@@ -58,9 +58,7 @@ def score_card(lead: Lead, lang: str) -> ScoreCard:
         parts = {name: getattr(score, name) for name in LANDING_PARTS}
         landing = landing_for([(lead.pk, lead.region_id, parts)]).get(lead.pk)
     facts = explanation_facts(explanation)
-    return ScoreCard(
-        score, stale, sentences[1:], facts, history, decision, standings, landing
-    )
+    return ScoreCard(score, stale, sentences[1:], facts, history, decision, standings, landing)
 
 
 @dataclass(frozen=True)
