@@ -33,6 +33,9 @@ router.register("endowments", views_reference.EndowmentViewSet, basename="endowm
 router.register("leads", views_leads.LeadViewSet, basename="lead")
 router.register("scores", views_scores.LeadScoreViewSet, basename="score")
 router.register("score-runs", views_scores.ScoreRunViewSet, basename="score-run")
+router.register(
+    "calibration-runs", views_outcomes.CalibrationRunViewSet, basename="calibration-run"
+)
 
 lead_activities = views_leads.LeadActivityViewSet.as_view({"get": "list", "post": "create"})
 score_history = views_scores.ScoreHistoryViewSet.as_view({"get": "list"})

@@ -273,6 +273,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # periodic sweep picks up what is stale, so a request must not hang on a dead broker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2}
 CELERY_TASK_PUBLISH_RETRY = False
+# Nothing reads a task's result. Without this, every publish first subscribes to the result
+# channel on Redis, which retries for ~20 s when Redis is down: the request that enqueued
+# hung for the whole outage (bench/bench_faults.py).
+CELERY_TASK_IGNORE_RESULT = True
 SCORE_SWEEP_SECONDS = int(os.environ.get("SCORE_SWEEP_SECONDS", "60"))
 
 CACHES = {
