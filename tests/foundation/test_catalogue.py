@@ -153,6 +153,7 @@ VISIBLE_ATTRIBUTES = re.compile(r'\b(title|aria-label|alt|placeholder)="([^"]*)"
 SAME_IN_EVERY_LANGUAGE = {
     "LQ",  # the location quotient, named so in both languages ("集群区位商 (LQ)")
     "选",  # the brand mark in the top bar (aria-hidden; the name beside it is translated)
+    "AUC",  # area under the ROC curve, so named in Chinese texts too
     "CI",  # AHP notation: consistency index and ratio, λmax, as in the literature
     "CR",
     "max",
