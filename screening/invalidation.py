@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import F
 from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 from screening import decisions
 
@@ -104,7 +105,9 @@ def _send(task_name: str, ids: list[int]) -> None:
             task.delay(ids)
         else:
             task.delay()
-    except (OSError, OperationalError):  # broker down: the sweep finds these scores stale
+    except (OSError, OperationalError, RedisError):
+        # Broker down (kombu's OperationalError, or the Redis client's own error): the sweep
+        # finds these scores stale. Raised here, it would answer 500 for a saved write.
         log.warning(
             "Could not enqueue %s; the stale-score sweep will recompute.", task_name, exc_info=True
         )

@@ -57,7 +57,18 @@ def dispatch(lead_ids: list[int], reason: str) -> ScoreRun | None:
     run = ScoreRun.objects.create(reason=reason, total=len(lead_ids), state=ScoreRun.State.QUEUED)
     size = settings.SCORE_CHUNK_SIZE
     chunks = [lead_ids[i : i + size] for i in range(0, len(lead_ids), size)]
-    group(rescore_chunk.s(chunk, run.pk) for chunk in chunks).apply_async()
+    try:
+        group(rescore_chunk.s(chunk, run.pk) for chunk in chunks).apply_async()
+    except Exception as exc:
+        # The broker went away: no chunk of this run will ever come. Left queued, the run
+        # would hold the sweep back for RUN_STALL_MINUTES (see rescore_stale); failed, the
+        # next sweep rescores its leads, which are still stale.
+        ScoreRun.objects.filter(pk=run.pk).update(
+            state=ScoreRun.State.FAILED,
+            error=f"not queued: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
     return run
 
 
@@ -82,12 +93,39 @@ def rescore_stale() -> int:
 
     While a recent run is still in progress its chunks are on their way; dispatching the same
     leads again would only duplicate work, so the sweep waits for the next beat. A run older
-    than RUN_STALL_MINUTES is treated as lost (e.g. its messages died with the broker).
+    than RUN_STALL_MINUTES is treated as lost (e.g. its messages died with the broker), and so
+    is a run none of whose chunks has finished a sweep period after it was queued while
+    nothing waits in the queue: its messages died with a restarted broker or a killed worker
+    (bench/bench_faults.py), and waiting out RUN_STALL_MINUTES left scores stale for 10 min.
     """
-    recent = timezone.now() - dt.timedelta(minutes=RUN_STALL_MINUTES)
-    if ScoreRun.objects.filter(
-        state__in=[ScoreRun.State.QUEUED, ScoreRun.State.RUNNING], created_at__gte=recent
-    ).exists():
+    now = timezone.now()
+    in_progress = ScoreRun.objects.filter(
+        state__in=[ScoreRun.State.QUEUED, ScoreRun.State.RUNNING],
+        created_at__gte=now - dt.timedelta(minutes=RUN_STALL_MINUTES),
+    )
+    if queued_messages() == 0:
+        in_progress.filter(
+            state=ScoreRun.State.QUEUED,
+            done=0,
+            failed=0,
+            created_at__lt=now - dt.timedelta(seconds=settings.SCORE_SWEEP_SECONDS),
+        ).update(state=ScoreRun.State.FAILED, error="lost: not in the queue", finished_at=now)
+    if in_progress.exists():
         return 0
     run = dispatch(stale_lead_ids(), reason="stale scores")
     return run.total if run else 0
+
+
+def queued_messages() -> int | None:
+    """Messages waiting in the task queue; None when the broker cannot tell (eager mode)."""
+    app = rescore_chunk.app
+    try:
+        with app.connection_for_read() as conn:
+            # Not passive: Redis keeps no key for an empty queue, and a passive declaration
+            # of a missing one fails. The worker declares the same queue on start anyway.
+            declared = conn.default_channel.queue_declare(
+                queue=app.conf.task_default_queue, durable=True, auto_delete=False
+            )
+    except Exception:  # an unknown count keeps the old, cautious rule
+        return None
+    return int(declared.message_count)

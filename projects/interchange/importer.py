@@ -11,11 +11,13 @@ from django.db import transaction
 
 from projects.interchange.lead_format import BUNDLE_TABLES
 from projects.interchange.leads import LeadImport
+from projects.interchange.timeline import TIMELINE_TABLES, TimelineImport
 from regions.interchange.codebook import CodeBook
 from regions.interchange.readers import Bundle, Source, open_bundle
 from regions.interchange.reference import (
     TablePlan,
     check_reference,
+    check_target_links,
     classify,
     read_reference,
     write_reference,
@@ -34,6 +36,8 @@ _MEASURE_TABLES = {
     "industry_relatedness",
     "industry_reference",
 }
+# Tables of leads, read by projects.interchange rather than as reference tables.
+_LEAD_TABLES = {"leads", *(table.name for table in TIMELINE_TABLES)}
 # Tables whose changes alter the scores of leads in the regions they belong to.
 _REGION_TABLES = {"clusters", "anchor_firms", "endowments"}
 # The firm directory: no stored score depends on it; prospect lists re-read it.
@@ -76,8 +80,11 @@ def _import(
     try:
         if leads is not None:
             leads.validate()
+        timelines = _check_timelines(bundle, book, report, regions, leads)
         if report.written:
             _write(plans, leads, book)
+            for timeline in timelines:
+                timeline.write()
             _mark_stale(plans, report, book)
     finally:
         if leads is not None:
@@ -91,14 +98,34 @@ def _check_reference_tables(
     plans = [
         read_reference(source, book, report, regions)
         for source in bundle.in_import_order()
-        if source.table.name != "leads"
+        if source.table.name not in _LEAD_TABLES
     ]
     for plan in plans:
         check_reference(plan, book, report)
+    check_target_links(plans, report)
     if report.ok:  # rows with problems cannot be compared; the report lists the problems
         for plan in plans:
             classify(plan, report.table(plan.table.name))
     return plans
+
+
+def _check_timelines(
+    bundle: Bundle,
+    book: CodeBook,
+    report: ImportReport,
+    regions: RegionCodes,
+    leads: LeadImport | None,
+) -> list[TimelineImport]:
+    """Read and check the leads' activities and stage history (after leads.csv)."""
+    file_leads = set(leads.external_ids) if leads is not None else set()
+    timelines = [
+        TimelineImport(bundle.sources[table.name], book, report, regions, file_leads)
+        for table in TIMELINE_TABLES
+        if table.name in bundle.sources
+    ]
+    for timeline in timelines:
+        timeline.validate()
+    return timelines
 
 
 def _write(plans: list[TablePlan], leads: LeadImport | None, book: CodeBook) -> None:

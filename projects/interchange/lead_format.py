@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+
+from projects.interchange.timeline import TIMELINE_TABLES
 from projects.models import Lead
 from regions.interchange.formats import (
+    FIRM,
     INDUSTRY,
     TABLES,
+    USER,
     Kind,
     Table,
     column,
@@ -13,7 +18,9 @@ from regions.interchange.formats import (
     region_code_column,
     source_column,
 )
-from regions.models import Endowment, Industry
+from regions.models import Endowment, Firm, Industry
+
+User = get_user_model()
 
 LEADS = Table(
     name="leads",
@@ -57,12 +64,28 @@ LEADS = Table(
             "status_reason", Kind.TEXT, Lead, "status_reason", target="status_reason", optional=True
         ),
         source_column(Lead),
+        column("power_mw", Kind.DECIMAL, Lead, "power_mw", target="power_mw", optional=True),
+        column("lost_to", Kind.TEXT, Lead, "lost_to", target="lost_to", optional=True),
+        column(
+            "owner",
+            Kind.TEXT,
+            get_user_model(),
+            "username",
+            target="owner_id",
+            optional=True,
+            ref=USER,
+        ),
+        column("firm_id", Kind.TEXT, Firm, "code", target="firm_id", optional=True, ref=FIRM),
     ),
 )
 
 # Every table of a bundle in import order: the reference tables, then leads (whose codes point
-# to regions and industries).
-BUNDLE_TABLES: dict[str, Table] = {**TABLES, LEADS.name: LEADS}
+# to regions and industries), then the leads' timelines (activities, stage history).
+BUNDLE_TABLES: dict[str, Table] = {
+    **TABLES,
+    LEADS.name: LEADS,
+    **{table.name: table for table in TIMELINE_TABLES},
+}
 
 # Lead columns whose change makes the lead's stored score stale (score_revision + 1).
 LEAD_SCORING_COLUMNS = frozenset(

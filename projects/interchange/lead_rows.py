@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
@@ -17,6 +18,7 @@ from django.db.models.functions import Collate
 
 from projects.models import Lead
 from regions.interchange.stored import Row
+from regions.models import Firm
 
 # Lead model fields read for a lead row, besides its input industries.
 _LEAD_FIELDS = (
@@ -38,6 +40,10 @@ _LEAD_FIELDS = (
     "investor_type",
     "status_reason",
     "source",
+    "power_mw",
+    "lost_to",
+    "owner_id",
+    "firm_id",
 )
 LEAD_CHUNK = 5_000
 
@@ -48,6 +54,20 @@ class LeadRows:
     def __init__(self, region_codes: dict[int, str], industry_codes: dict[int, str]) -> None:
         self.region_codes = region_codes
         self.industry_codes = industry_codes
+        self._usernames: dict[int, str] | None = None
+        self._firm_codes: dict[int, str] | None = None
+
+    @property
+    def usernames(self) -> dict[int, str]:
+        if self._usernames is None:
+            self._usernames = dict(get_user_model().objects.values_list("id", "username"))
+        return self._usernames
+
+    @property
+    def firm_codes(self) -> dict[int, str]:
+        if self._firm_codes is None:
+            self._firm_codes = dict(Firm.objects.values_list("id", "code"))
+        return self._firm_codes
 
     def by_external_id(self, external_ids: Iterable[str]) -> dict[str, Row]:
         """The stored rows of these leads (those that exist), with their ids under "id"."""
@@ -74,6 +94,9 @@ class LeadRows:
             row["industry_code"] = self.industry_codes[row.pop("industry_id")]
             row["region_code"] = self.region_codes[row.pop("region_id")]
             row["input_codes"] = inputs.get(row["id"], ())
+            owner, firm = row.pop("owner_id"), row.pop("firm_id")
+            row["owner"] = "" if owner is None else self.usernames[owner]
+            row["firm_id"] = "" if firm is None else self.firm_codes[firm]
         return values
 
 

@@ -71,11 +71,14 @@ class LeadImport:
         self.regions = regions
         self.present: frozenset[str] = frozenset()
         self.spool = new_spool()
+        # The external ids in the file (as keys: the first row of each), for the timelines.
+        self.external_ids: dict[Any, int] = {}
 
     def validate(self) -> None:
         """Check every row, count what would be created, updated or unchanged, spool writes."""
         parser = TableParser(self.source, self.report)
         duplicates = DuplicateKeys(LEADS, self.source.label, self.report)
+        self.external_ids = duplicates.first_row
         counts = self.report.table(LEADS.name)
         stored = LeadRows(self.book.region_codes(), self.book.industry_codes())
         done = 0

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from psycopg import sql
 
@@ -24,10 +25,15 @@ from projects.interchange.lead_format import LEADS
 from projects.interchange.lead_writers import INPUTS, RESCORE, UPDATE, Batch, Tick, csv_text
 from projects.models import Lead
 from regions.interchange.codebook import CodeBook
-from regions.interchange.formats import INDUSTRY, Column, Kind, model_field
-from regions.models import Industry, Region
+from regions.interchange.formats import FIRM, INDUSTRY, USER, Column, Kind, model_field
+from regions.models import Firm, Industry, Region
 
 TEMP = sql.Identifier("xs_import_leads")
+# References resolved by a lookup (the owner by username, the directory firm by its id).
+_LOOKUPS = {
+    USER: (get_user_model()._meta.db_table, "username"),
+    FIRM: (Firm._meta.db_table, "code"),
+}
 _PG_TYPES = {
     Kind.TEXT: "text",
     Kind.CHOICE: "text",
@@ -100,6 +106,11 @@ def _stored(column: Column) -> tuple[sql.Identifier, sql.Composable]:
     assert column.target is not None
     name = model_field(Lead, column.target).column
     assert name is not None
+    if column.ref in _LOOKUPS:  # optional references: a name, or '' for none
+        table, key = _LOOKUPS[column.ref]
+        return sql.Identifier(name), sql.SQL(
+            "(SELECT x.id FROM {} AS x WHERE x.{} = NULLIF(t.{}, ''))"
+        ).format(sql.Identifier(table), sql.Identifier(key), sql.Identifier(column.name))
     if column.ref:
         return sql.Identifier(name), sql.SQL("i.id" if column.ref == INDUSTRY else "r.id")
     return sql.Identifier(name), sql.SQL("t.{}").format(sql.Identifier(column.name))
@@ -114,8 +125,8 @@ def _upsert(present: frozenset[str]) -> sql.Composed:
         if name in present and name != "external_id"
     ]
     return sql.SQL(
-        "INSERT INTO {lead} ({targets}, lost_to, score_revision, created_at, updated_at) "
-        "SELECT {values}, '', 1 + (t.flags & {rescore} <> 0)::int, now(), now() "
+        "INSERT INTO {lead} ({targets}, score_revision, created_at, updated_at) "
+        "SELECT {values}, 1 + (t.flags & {rescore} <> 0)::int, now(), now() "
         "FROM {temp} AS t JOIN {region} AS r ON r.code = t.region_code "
         "JOIN {industry} AS i ON i.code = t.industry_code "
         "ON CONFLICT (external_id) DO UPDATE SET {assignments}, "

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,6 +21,7 @@ from projects.interchange.uploads import (
     TOKEN,
     UPLOAD_MAX_AGE_SECONDS,
     UPLOAD_SUFFIXES,
+    check_upload_size,
     discard_upload,
     progress_key,
     store_upload,
@@ -31,12 +34,20 @@ from screening.web import role_required
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("数据文件（.zip 或 .xlsx）"))
+    file = forms.FileField(label=_("数据文件（.zip、.xlsx 或 .csv）"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = f"{settings.UPLOAD_MAX_BYTES / 1_000_000:g}"
+        self.fields["file"].help_text = _("不超过 %(limit)s MB。") % {"limit": limit}
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in UPLOAD_SUFFIXES:
-            raise forms.ValidationError(_("请上传 CSV 文件的 .zip 压缩包或 .xlsx 工作簿。"))
+            raise forms.ValidationError(
+                _("请上传 CSV 文件的 .zip 压缩包、.xlsx 工作簿或单个 .csv 文件。")
+            )
+        check_upload_size(upload)
         return upload
 
 
@@ -46,10 +57,16 @@ def data_upload(request: HttpRequest) -> HttpResponse:
     """Upload a bundle and see the dry run: every problem by file, row and column, or counts."""
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        token = store_upload(form.cleaned_data["file"])
+        try:
+            token = store_upload(form.cleaned_data["file"])
+        except ValidationError as exc:  # larger than it said
+            form.add_error("file", exc)
+            return render(request, "regions/upload.html", {"form": form})
         report = import_bundle(
             stored_upload(token), dry_run=True, regions=admin_region_codes(request.user)
         )
+        if not report.ok:  # nothing to confirm: the file goes at once
+            discard_upload(stored_upload(token))
         leads = report.counts.get("leads")
         total = (leads.created + leads.updated + leads.unchanged) if leads else 0
         cache.set(progress_key(token), {"total": total, "done": 0}, UPLOAD_MAX_AGE_SECONDS)

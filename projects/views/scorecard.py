@@ -21,8 +21,10 @@ from screening.access import visible_leads
 from screening.models import LeadScore, ScoreHistory
 from screening.selectors.decision_view import DecisionView, decision_view
 from screening.selectors.elsewhere import lead_in_regions, rank_ranges
+from screening.selectors.landing import LANDING_PARTS, Landing, landing_for
 from screening.selectors.profiles import profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
+from screening.selectors.standing import Standing, lead_standings
 from screening.services.explanations import explanation_facts
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -37,6 +39,8 @@ class ScoreCard:
     facts: dict[str, Any]
     history: list[ScoreHistory]
     decision: DecisionView | None = None
+    standings: tuple[Standing, ...] = ()  # among comparable leads: region, then province
+    landing: Landing | None = None  # under a calibration a manager adopted
 
 
 def score_card(lead: Lead, lang: str) -> ScoreCard:
@@ -48,7 +52,13 @@ def score_card(lead: Lead, lang: str) -> ScoreCard:
     sentences = list((explanation.get("sentences") or {}).get(lang) or [])
     history = list(ScoreHistory.objects.filter(lead=lead).order_by("-computed_at")[:HISTORY_ROWS])
     decision = decision_view(lead.pk, score)
-    return ScoreCard(score, stale, sentences[1:], explanation_facts(explanation), history, decision)
+    standings = tuple(lead_standings(score.region_id, score.total)) if score is not None else ()
+    landing = None
+    if score is not None:
+        parts = {name: getattr(score, name) for name in LANDING_PARTS}
+        landing = landing_for([(lead.pk, lead.region_id, parts)]).get(lead.pk)
+    facts = explanation_facts(explanation)
+    return ScoreCard(score, stale, sentences[1:], facts, history, decision, standings, landing)
 
 
 @dataclass(frozen=True)

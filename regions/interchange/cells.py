@@ -16,7 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from regions.interchange.formats import Column, Kind
 from regions.validators import CONTROL_CHARACTER, first_control_character
@@ -87,12 +87,14 @@ def _checked(
     """`parse`, then the model field's rules (`Column.checks`) on the value read; a list
     (names, codes) is checked item by item."""
 
+    checks = column.checks
+    many = column.kind in (Kind.NAMES, Kind.CODES)
+
     def read_and_check(column: Column, text: str) -> object:
         value = parse(column, text)
-        items = value if isinstance(value, list | tuple) else (value,)
         try:
-            for item in items:
-                for check in column.checks:
+            for item in value if many else (value,):  # type: ignore[attr-defined]
+                for check in checks:
                     check(item)
         except ValidationError as exc:
             with translation.override("en"):  # import reports are written in English
@@ -195,6 +197,19 @@ def _date(column: Column, text: str) -> dt.date:
     raise CellError("not a valid date (expected YYYY-MM-DD, e.g. 2026-01-15)")
 
 
+def _datetime(column: Column, text: str) -> dt.datetime:
+    """ISO 8601 with a UTC offset (as exports write it); without one, the site's time zone."""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise CellError(
+            "not a valid date and time (expected ISO 8601, e.g. 2026-01-15T09:30:00+08:00)"
+        ) from None
+    if value.tzinfo is None:
+        value = timezone.make_aware(value)
+    return value
+
+
 def _choice(column: Column, text: str) -> str:
     if text not in column.choices:
         raise CellError(f"not one of: {', '.join(column.choices)}")
@@ -227,6 +242,7 @@ _PARSERS: dict[Kind, Callable[[Column, str], object]] = {
     Kind.INTEGER: _integer,
     Kind.FLOAT: _float,
     Kind.DATE: _date,
+    Kind.DATETIME: _datetime,
     Kind.CHOICE: _choice,
     Kind.FLAG: _flag,
     Kind.NAMES: _names,
@@ -257,6 +273,8 @@ def format_cell(kind: Kind, value: object) -> str:
         text = format_float(float(value))  # type: ignore[arg-type]
     elif kind is Kind.DATE:
         text = value.isoformat()  # type: ignore[attr-defined]
+    elif kind is Kind.DATETIME:
+        text = value.astimezone(dt.UTC).isoformat()  # type: ignore[attr-defined]
     elif kind is Kind.FLAG:
         text = "1" if value else "0"
     elif kind in (Kind.NAMES, Kind.CODES):

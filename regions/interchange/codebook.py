@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from regions.interchange.formats import FIRM, INDUSTRY, REGION, Column
+from django.contrib.auth import get_user_model
+
+from regions.interchange.formats import FIRM, INDUSTRY, REGION, USER, Column
 from regions.models import Cluster, Firm, Industry, Region, known_factors
 
 ClusterKey = tuple[str, str]  # (region code, cluster code)
@@ -29,6 +31,7 @@ class CodeBook:
     factors: set[str] = field(default_factory=set)
     new_factors: set[str] = field(default_factory=set)
     _firms: dict[str, int] | None = None
+    _users: dict[str, int] | None = None
 
     @classmethod
     def from_db(cls) -> CodeBook:
@@ -54,8 +57,18 @@ class CodeBook:
             self._firms = dict(Firm.objects.values_list("code", "id"))
         return self._firms
 
+    @property
+    def users(self) -> dict[str, int]:
+        """Username → user id (users are not imported: they must exist), read on first use."""
+        if self._users is None:
+            self._users = dict(get_user_model().objects.values_list("username", "id"))
+        return self._users
+
     def knows(self, ref: str, code: str) -> bool:
-        """Whether a region, industry or firm code exists in the database or in this import."""
+        """Whether a region, industry or firm code exists in the database or in this import,
+        or a username in the database."""
+        if ref == USER:
+            return code in self.users
         if ref == REGION:
             return code in self.regions or code in self.new_regions
         if ref == FIRM:
@@ -79,17 +92,23 @@ class CodeBook:
         """The id of a stored region, industry or firm (after the import wrote the new ones)."""
         if ref == FIRM:
             return self.firms[code]
+        if ref == USER:
+            return self.users[code]
         return self.regions[code] if ref == REGION else self.industries[code]
 
     def model_values(self, columns: Iterable[Column], values: dict[str, Any]) -> dict[str, Any]:
         """Model attribute → value for these columns of a parsed row, codes turned into ids."""
         return {
-            column.target: self.id_of(column.ref, values[column.name])
+            column.target: self._ref_id(column.ref, values[column.name])
             if column.ref
             else _stored(column, values[column.name])
             for column in columns
             if column.target
         }
+
+    def _ref_id(self, ref: str, code: str) -> int | None:
+        """The id a code points to; an empty optional reference (no owner, no firm) is None."""
+        return self.id_of(ref, code) if code else None
 
 
 def _stored(column: Column, value: Any) -> Any:

@@ -29,6 +29,7 @@ from regions.models import (
     AnchorFirm,
     Cluster,
     ClusterIndustry,
+    ClusterTargetLink,
     Endowment,
     Firm,
     Industry,
@@ -50,17 +51,20 @@ class Kind(enum.Enum):
     INTEGER = "integer"  # non-negative whole number within the field's range
     FLOAT = "float"  # non-negative finite number
     DATE = "date"  # ISO date YYYY-MM-DD
+    DATETIME = "datetime"  # ISO 8601 date and time with its UTC offset
     CHOICE = "choice"  # one of the field's choices
     FLAG = "flag"  # 1 or 0 (empty is 0)
     NAMES = "names"  # names separated by ';', order kept, duplicates dropped
     CODES = "codes"  # codes separated by ';', a set (kept sorted)
 
 
-# Where a code column must point: a region, an industry, a firm of the firm directory, or a
-# cluster (region + cluster code).
+# Where a code column must point: a region, an industry, a firm of the firm directory, a user
+# (by username: users are not part of a bundle, they must exist), or a cluster (region +
+# cluster code).
 REGION = "region"
 INDUSTRY = "industry"
 FIRM = "firm"
+USER = "user"
 
 _INTEGER_MAX = {
     "PositiveSmallIntegerField": 32767,
@@ -141,6 +145,7 @@ _EMPTY: dict[Kind, object] = {
     Kind.INTEGER: None,
     Kind.FLOAT: None,
     Kind.DATE: None,
+    Kind.DATETIME: None,
     Kind.CHOICE: "",
     Kind.FLAG: False,
     Kind.NAMES: [],
@@ -358,9 +363,54 @@ CLUSTERS = Table(
         _col("name_en", Kind.TEXT, Cluster, "name_en", target="name_en", optional=True),
         _col("priority", Kind.FLAG, Cluster, "priority", target="priority", optional=True),
         _source(Cluster),
+        _col(
+            "description",
+            Kind.TEXT,
+            Cluster,
+            "description",
+            target="description",
+            optional=True,
+        ),
+        _col(
+            "target_capex",
+            Kind.DECIMAL,
+            Cluster,
+            "target_capex",
+            target="target_capex",
+            optional=True,
+        ),
+        _col(
+            "target_projects",
+            Kind.INTEGER,
+            Cluster,
+            "target_projects",
+            target="target_projects",
+            optional=True,
+        ),
     ),
     group=("region_code", "cluster_code"),
-    group_columns=("name", "name_en", "priority", "source"),
+    group_columns=(
+        "name",
+        "name_en",
+        "priority",
+        "source",
+        "description",
+        "target_capex",
+        "target_projects",
+    ),
+)
+
+CLUSTER_TARGET_LINKS = Table(
+    name="cluster_target_links",
+    model=ClusterTargetLink,
+    key=("region_code", "cluster_code", "industry_code"),
+    unique_fields=("cluster", "industry"),
+    columns=(
+        _region_code(target=None),
+        _col("cluster_code", Kind.TEXT, Cluster, "code", value_required=True),
+        _industry_code(),
+    ),
+    group=("region_code", "cluster_code"),
 )
 
 ANCHOR_FIRMS = Table(
@@ -436,6 +486,7 @@ TABLES: dict[str, Table] = {
         INDUSTRY_RELATEDNESS,
         CLUSTERS,
         ANCHOR_FIRMS,
+        CLUSTER_TARGET_LINKS,
         ENDOWMENTS,
         FIRMS,
         PLANTS,

@@ -5,6 +5,12 @@ A bundle yields one `TableSource` per table found. A source can be read any numb
 time, so a million-row file is never held in memory. Cells come out as text: CSV cells as
 written, .xlsx cells converted to the same notation (see `cells.xlsx_text`).
 
+Archives are checked before anything is read (regions of a .zip or an .xlsx): at most
+IMPORT_MAX_ZIP_MEMBERS members inflating to at most IMPORT_MAX_INFLATED_BYTES in total by their
+declared sizes, and while reading (a member read past its declared size, which zipfile already
+refuses, or a sheet longer than IMPORT_MAX_XLSX_ROWS rows stops the read). So a small zip that
+inflates to a gigabyte is refused at once instead of being decompressed.
+
 CSV files must be UTF-8 (a byte-order mark is fine). A file that is not valid UTF-8 but is
 valid GB18030 (a superset of GBK, which Excel uses on Chinese Windows) is read as GB18030 with
 a warning; anything else is an error.
@@ -24,6 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import openpyxl
+from django.conf import settings
 
 from regions.interchange.cells import xlsx_text
 from regions.interchange.formats import TABLES, Table
@@ -101,9 +108,65 @@ def open_bundle(
             _add_path(bundle, Path(source))
         else:
             _add_upload(bundle, source)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, ReadError) as exc:
         report.error(_label_of(source), None, "", "", f"cannot open: {exc}")
     return bundle
+
+
+def archive_problem(archive: zipfile.ZipFile) -> str | None:
+    """Why an archive (.zip or .xlsx) is refused before reading it, or None: too many members,
+    or members that would inflate to more than the limit (by the sizes the archive declares,
+    which zipfile never reads past)."""
+    members = archive.infolist()
+    if len(members) > settings.IMPORT_MAX_ZIP_MEMBERS:
+        return (
+            f"too many files in the archive: {len(members)}, "
+            f"the limit is {settings.IMPORT_MAX_ZIP_MEMBERS}"
+        )
+    inflated = sum(member.file_size for member in members)
+    if inflated > settings.IMPORT_MAX_INFLATED_BYTES:
+        return (
+            f"the archive would inflate to {_megabytes(inflated)}, "
+            f"the limit is {_megabytes(settings.IMPORT_MAX_INFLATED_BYTES)}"
+        )
+    return None
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.1f} MB"
+
+
+class _Inflating(io.RawIOBase):
+    """A member of an archive being read, refused once it yields more than it declared (a
+    forged directory) or a damaged stream: a ReadError instead of a decompression bomb."""
+
+    def __init__(self, stream: IO[bytes], declared: int) -> None:
+        self.stream = stream
+        self.left = declared
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            data = self.stream.read(len(buffer))
+        except (zipfile.BadZipFile, EOFError, OSError) as exc:
+            raise ReadError(f"the archive is damaged: {exc}") from exc
+        self.left -= len(data)
+        if self.left < 0:
+            raise ReadError("a file in the archive inflates to more than its declared size")
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.stream.close()
+        super().close()
+
+
+@contextmanager
+def _open_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[IO[bytes]]:
+    with archive.open(info) as member:
+        yield io.BufferedReader(_Inflating(member, info.file_size), _READ_CHUNK)
 
 
 def _label_of(source: Source) -> str:
@@ -146,12 +209,16 @@ def _add_folder(bundle: Bundle, folder: Path) -> None:
 
 
 def _add_zip(bundle: Bundle, archive: zipfile.ZipFile) -> None:
+    problem = archive_problem(archive)
+    if problem is not None:
+        bundle.report.error(archive.filename or "upload", None, "", "", problem)
+        return
     for info in archive.infolist():
         name = Path(info.filename).name
         if info.is_dir() or name.startswith(".") or info.filename.startswith("__MACOSX/"):
             continue
         if name.lower().endswith(".csv"):
-            opener = lambda i=info: archive.open(i)  # noqa: E731
+            opener = lambda i=info: _open_member(archive, i)  # noqa: E731
             _add_csv(bundle, Path(name).stem, info.filename, opener)
         else:
             bundle.report.warn(info.filename, "ignored: not a .csv file")
@@ -232,6 +299,16 @@ def _csv_records(opener: BinaryOpener, encoding: str) -> Iterator[list[str]]:
 
 def _add_workbook(bundle: Bundle, label: str, source: Path | IO[bytes]) -> None:
     try:
+        with zipfile.ZipFile(source) as archive:  # an .xlsx is a zip: the same limits
+            problem = archive_problem(archive)
+    except zipfile.BadZipFile as exc:
+        problem = f"not a readable .xlsx workbook: {exc}"
+    if problem is not None:
+        bundle.report.error(label, None, "", "", problem)
+        return
+    if not isinstance(source, Path):
+        source.seek(0)
+    try:
         book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         bundle.report.error(label, None, "", "", f"not a readable .xlsx workbook: {exc}")
@@ -246,8 +323,13 @@ def _add_workbook(bundle: Bundle, label: str, source: Path | IO[bytes]) -> None:
 def _sheet_records(sheet: Any) -> Iterator[list[str]]:
     # The stored dimensions may be wrong (files from other tools); read what is there.
     sheet.reset_dimensions()
+    limit = settings.IMPORT_MAX_XLSX_ROWS
     try:
-        for values in sheet.iter_rows(values_only=True):
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > limit:
+                raise ReadError(f"the sheet has more than {limit:,} rows, the limit")
             yield [xlsx_text(value) for value in values]
+    except ReadError:
+        raise
     except Exception as exc:  # a damaged sheet: report it where it stopped
         raise ReadError(f"cannot read the sheet: {exc}") from exc

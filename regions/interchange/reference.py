@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Q
 
 from regions.interchange.codebook import CodeBook
-from regions.interchange.formats import Column, Table, targets
+from regions.interchange.formats import CLUSTERS, Column, Table, targets
 from regions.interchange.readers import TableSource
 from regions.interchange.report import ImportReport, TableCounts
 from regions.interchange.stored import Row, key_of, stored_by_key
@@ -31,7 +31,7 @@ from regions.interchange.validate import (
     check_table_scope,
     check_tree,
 )
-from regions.models import ClusterIndustry
+from regions.models import ClusterIndustry, ClusterTargetLink
 
 
 @dataclass
@@ -100,6 +100,37 @@ def check_reference(plan: TablePlan, book: CodeBook, report: ImportReport) -> No
         check_tree(plan.label, plan.rows, stored_parents, report)
 
 
+def check_target_links(plans: list[TablePlan], report: ImportReport) -> None:
+    """A cluster's member is not a link to fill (the cluster editor's rule, regions.services):
+    members are the stored ones, or the file's for a cluster clusters.csv lists."""
+    by_name = {plan.table.name: plan for plan in plans}
+    links = by_name.get("cluster_target_links")
+    if links is None:
+        return
+    members = {key for key in stored_by_key(CLUSTERS) if key[:2] not in _groups(by_name)}
+    clusters = by_name.get("clusters")
+    if clusters is not None:
+        members |= {key_of(CLUSTERS, row.values) for row in clusters.rows}
+    for row in links.rows:
+        if key_of(links.table, row.values) in members:
+            report.error(
+                links.label,
+                row.number,
+                "industry_code",
+                str(row.values.get("industry_code")),
+                "a member of the cluster is not a link to fill",
+            )
+            row.ok = False
+
+
+def _groups(plans: dict[str, TablePlan]) -> set[tuple[Any, ...]]:
+    """The clusters (region code, cluster code) whose members clusters.csv sets."""
+    clusters = plans.get("clusters")
+    if clusters is None:
+        return set()
+    return {key_of(CLUSTERS, row.values)[:2] for row in clusters.rows}
+
+
 def classify(plan: TablePlan, counts: TableCounts) -> None:
     """Sort the rows into created, updated and unchanged by comparing with the stored rows.
 
@@ -152,6 +183,8 @@ def write_reference(plan: TablePlan, book: CodeBook) -> None:
         _write_clusters(plan, book)
     elif plan.table.name == "anchor_firms":
         _upsert(plan, plan.writes, book, lambda v: {"cluster_id": _cluster_id(book, v)})
+    elif plan.table.name == "cluster_target_links":
+        _write_target_links(plan, book)
     elif plan.table.name == "plants":
         _upsert(plan, plan.writes, book, lambda v: {"firm_id": book.firms[v["firm_id"]]})
     else:
@@ -234,6 +267,30 @@ def _write_clusters(plan: TablePlan, book: CodeBook) -> None:
         update_conflicts=True,
         unique_fields=["cluster", "industry"],
         update_fields=["role"],
+    )
+
+
+def _write_target_links(plan: TablePlan, book: CodeBook) -> None:
+    """Replace the target links of each cluster in the file with the file's rows."""
+    book.refresh()  # clusters written by this import
+    condition = Q()
+    for region_code, cluster_code, industry_code in plan.removed:
+        condition |= Q(
+            cluster_id=book.clusters[(region_code, cluster_code)],
+            industry_id=book.industries[industry_code],
+        )
+    if plan.removed:
+        ClusterTargetLink.objects.filter(condition).delete()
+    ClusterTargetLink.objects.bulk_create(
+        [
+            ClusterTargetLink(
+                cluster_id=_cluster_id(book, row.values),
+                industry_id=book.industries[row.values["industry_code"]],
+            )
+            for row in plan.writes
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
     )
 
 

@@ -15,6 +15,7 @@ from regions.interchange.formats import Table
 from regions.models import (
     AnchorFirm,
     ClusterIndustry,
+    ClusterTargetLink,
     Endowment,
     Firm,
     Industry,
@@ -90,6 +91,17 @@ _PATHS: dict[str, tuple[type[Model], dict[str, str]]] = {
             "name_en": "cluster__name_en",
             "priority": "cluster__priority",
             "source": "cluster__source",
+            "description": "cluster__description",
+            "target_capex": "cluster__target_capex",
+            "target_projects": "cluster__target_projects",
+        },
+    ),
+    "cluster_target_links": (
+        ClusterTargetLink,
+        {
+            "region_code": "cluster__region__code",
+            "cluster_code": "cluster__code",
+            "industry_code": "industry__code",
         },
     ),
     "anchor_firms": (

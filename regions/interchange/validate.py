@@ -13,7 +13,7 @@ from typing import Any
 
 from regions.interchange.cells import CellError, CellReader, cell_reader
 from regions.interchange.codebook import CodeBook
-from regions.interchange.formats import TABLES, Kind, Table
+from regions.interchange.formats import TABLES, USER, Kind, Table
 from regions.interchange.readers import ReadError, TableSource
 from regions.interchange.report import ImportReport
 
@@ -207,17 +207,16 @@ def check_refs(
         codes = value if column.kind is Kind.CODES else (value,)
         for code in codes:
             if not book.knows(column.ref, code):
-                report.error(
-                    label,
-                    row.number,
-                    column.name,
-                    code,
-                    f"unknown {column.ref} code (not in the database or in "
-                    f"{_REF_FILES[column.ref]})",
-                )
+                report.error(label, row.number, column.name, code, _unknown(column.ref))
                 row.ok = False
-    if table.name == "anchor_firms":
+    if table.name in ("anchor_firms", "cluster_target_links"):
         _check_anchor_cluster(label, row, book, report)
+
+
+def _unknown(ref: str) -> str:
+    if ref == USER:
+        return "unknown user (users are not part of a bundle: create the user first)"
+    return f"unknown {ref} code (not in the database or in {_REF_FILES[ref]})"
 
 
 def check_needs(label: str, row: ParsedRow, book: CodeBook, report: ImportReport) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files import File
 from django.http import Http404
 from django.utils import timezone
@@ -43,6 +44,7 @@ class UploadSerializer(serializers.Serializer):
     def validate_file(self, upload: Any) -> Any:
         if Path(upload.name).suffix.lower() not in upload_pages.UPLOAD_SUFFIXES:
             raise serializers.ValidationError(_("Upload a .zip of CSV files, a .csv or an .xlsx."))
+        upload_pages.check_upload_size(upload)
         return upload
 
 
@@ -132,7 +134,9 @@ def _run_import(token: str, *, dry_run: bool, user: Any) -> dict[str, Any]:
         progress=None if dry_run else progress,
         regions=access.admin_region_codes(user),
     )
-    if dry_run:
+    if dry_run and not report.ok:
+        upload_pages.discard_upload(path)  # nothing to confirm: the file goes at once
+    elif dry_run:
         leads = report.counts.get("leads")
         total = leads.created + leads.updated + leads.unchanged if leads else 0
         cache.set(key, {"total": total, "done": 0}, ttl)
@@ -160,7 +164,10 @@ class ImportListView(ApiViewMixin, APIView):
         upload = UploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         with as_bundle(upload.validated_data["file"]) as bundle:
-            token = upload_pages.store_upload(bundle)
+            try:
+                token = upload_pages.store_upload(bundle)
+            except DjangoValidationError as exc:  # larger than it said
+                raise serializers.ValidationError({"file": exc.messages}) from exc
         body = _run_import(token, dry_run=upload.validated_data["dry_run"], user=request.user)
         return Response(ImportSerializer(body).data, status=status.HTTP_201_CREATED)
 

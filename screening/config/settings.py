@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "csp",
     "rest_framework",
     "knox",
     "django_filters",
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The health probe is answered before the host check and the HTTPS redirect (health.py).
+    "screening.config.health.HealthCheckMiddleware",
     # First, so it also sees what the others answer: every error under /api/ in the API's body.
     "screening.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -79,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "screening.config.security_headers.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: turns a login refused for too many failures into the lockout page (429).
     "axes.middleware.AxesMiddleware",
@@ -139,6 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Numbers grouped by thousands in Chinese too (Django's zh_Hans prints 55333).
+FORMAT_MODULE_PATH = ["screening.config.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -162,6 +169,17 @@ STORAGES = {
     },
 }
 
+# --- Data uploads and imports (projects.interchange.uploads, regions.interchange.readers) ----
+# Refused before anything is read: an upload larger than this; a .zip or .xlsx with more
+# members or whose members inflate to more than this in total. Checked again while reading (a
+# member that inflates past its declared size stops the read), and an .xlsx sheet may have at
+# most this many rows. Raise them for a national-scale load from the command line.
+MB = 1_000_000
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "50")) * MB
+IMPORT_MAX_INFLATED_BYTES = int(os.environ.get("IMPORT_MAX_INFLATED_MB", "500")) * MB
+IMPORT_MAX_ZIP_MEMBERS = int(os.environ.get("IMPORT_MAX_ZIP_MEMBERS", "100"))
+IMPORT_MAX_XLSX_ROWS = int(os.environ.get("IMPORT_MAX_XLSX_ROWS", "1048576"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -180,6 +198,32 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts only from this site's own files, so an injected
+# <script>, onclick= or javascript: URL does not run (templates hold no JavaScript:
+# tests/foundation/test_no_inline_script.py). Styles allow inline ones: htmx adds its request
+# indicator's <style>, the comparison table sets a CSS variable in a style attribute and the
+# Swagger UI page has a <style> block; inline CSS cannot run a script. Nothing may frame the site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features the product never uses are switched off for every page (and any frame).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), "
+    "serial=(), usb=(), xr-spatial-tracking=()"
+)
 
 # --- Login protection -----------------------------------------------------------------------
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: clients connect
@@ -231,6 +275,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # periodic sweep picks up what is stale, so a request must not hang on a dead broker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2}
 CELERY_TASK_PUBLISH_RETRY = False
+# Nothing reads a task's result. Without this, every publish first subscribes to the result
+# channel on Redis, which retries for ~20 s when Redis is down: the request that enqueued
+# hung for the whole outage (bench/bench_faults.py).
+CELERY_TASK_IGNORE_RESULT = True
 SCORE_SWEEP_SECONDS = int(os.environ.get("SCORE_SWEEP_SECONDS", "60"))
 
 CACHES = {

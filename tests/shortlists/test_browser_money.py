@@ -1,7 +1,8 @@
 """In Chromium: a lead reported in US dollars reads as dollars on its page and in the
 shortlist, with its CNY equivalent, the rate and its date (issue 15, item 1).
 
-Screenshots at 390 and 1280 px in both languages go to test-artifacts/money-*.png.
+Screenshots of the lead page, the shortlist and the charts at 390 and 1280 px in both
+languages go to test-artifacts/money-*.png.
 """
 
 from __future__ import annotations
@@ -80,4 +81,6 @@ def test_a_dollar_lead_reads_as_dollars_on_its_page_and_in_the_shortlist(
                     "USD 700.0 m"
                 )
             shoot(page, f"shortlist-{lang}-{width}")
+            page.goto(f"{url}/shortlists/charts/?status=any")
+            shoot(page, f"charts-{lang}-{width}")
     assert Lead.objects.get(pk=lead.pk).currency == "USD"
