@@ -198,9 +198,26 @@ def lead_set_status(
 def lead_assign_owner(
     *, lead: Lead, user: AbstractBaseUser | None, owner: AbstractBaseUser | None
 ) -> Lead:
+    """Give the lead to an owner (None: unassigned); a change is noted in the lead's timeline
+    (who gave it from whom to whom, in the words of the language in use)."""
+    before = lead.owner
     lead.owner_id = owner.pk if owner is not None else None
+    if lead.owner_id == (before.pk if before is not None else None):
+        return lead
     lead.save(update_fields=["owner", "updated_at"])
+    LeadActivity.objects.create(
+        lead=lead,
+        kind=ActivityKind.NOTE,
+        happened_on=timezone.localdate(),
+        text=_("负责人：%(before)s → %(after)s")
+        % {"before": _owner_name(before), "after": _owner_name(owner)},
+        author=_user_or_none(user),
+    )
     return lead
+
+
+def _owner_name(user: AbstractBaseUser | None) -> str:
+    return user.get_username() if user is not None else str(_("未分配"))
 
 
 @transaction.atomic

@@ -95,11 +95,11 @@ def lead_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @role_required()
 def lead_elsewhere(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "Where else would this fit": loaded after the page, as it scores the sibling regions."""
+    """ "Where else would this fit": loaded after the page, as it scores the sibling regions;
+    without JavaScript the lead page links here and gets a page of its own."""
     lead = visible_lead_or_404(request, pk)
-    return render(
-        request, "projects/_elsewhere.html", {"lead": lead, "placements": fit_elsewhere(lead)}
-    )
+    template = "projects/_elsewhere.html" if request.htmx else "projects/elsewhere.html"  # type: ignore[attr-defined]
+    return render(request, template, {"lead": lead, "placements": fit_elsewhere(lead)})
 
 
 @require_GET
