@@ -14,6 +14,7 @@ from projects.models import Status
 from regions.models import Cluster
 from screening.access import can_edit_region, descendants_and_self, visible_leads
 from screening.cluster_profile import cluster_list_rows, cluster_profile, leads_pulling_gaps
+from screening.selectors.changes import cluster_changes, history_panel
 from screening.web import role_required
 from screening.world import current_world
 
@@ -63,4 +64,7 @@ def profile_context(request: HttpRequest, cluster: Cluster) -> dict[str, Any]:
         "anchors": list(cluster.anchors.order_by("name")),
         "targets": set(cluster.target_links.values_list("industry_id", flat=True)),
         "may_edit": can_edit_region(request.user, cluster.region_id),
+        "history": history_panel(
+            cluster_changes(cluster.pk), show_all=request.GET.get("history") == "all"
+        ),
     }

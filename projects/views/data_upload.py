@@ -94,8 +94,12 @@ def data_upload_confirm(request: HttpRequest, token: str) -> HttpResponse:
         offset = state["total"] if phase == "write" else 0
         cache.set(progress_key(token), state | {"done": offset + rows_done}, UPLOAD_MAX_AGE_SECONDS)
 
-    report = import_bundle(
-        path, dry_run=False, progress=progress, regions=admin_region_codes(request.user)
+    report = import_bundle(  # recorded in the audit trail under the upload's token
+        path,
+        dry_run=False,
+        progress=progress,
+        regions=admin_region_codes(request.user),
+        batch=token,
     )
     discard_upload(path)
     cache.set(progress_key(token), state | {"done": 2 * state["total"], "finished": True}, 60)

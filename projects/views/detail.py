@@ -25,6 +25,7 @@ from projects.views.common import (
 from projects.views.scorecard import fit_elsewhere, same_company_elsewhere, score_card, timeline
 from regions.models import Region
 from screening.access import can_edit_lead, officer_region_ids, sees_all_regions
+from screening.selectors.changes import history_panel, lead_changes
 from screening.services.explanations import explanation_lang
 from screening.web import role_required
 
@@ -38,6 +39,9 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "card": score_card(lead, explanation_lang()),
         "timeline": timeline(lead),
         "inputs": list(lead.input_industries.order_by("code")),
+        "history": history_panel(
+            lead_changes(lead.pk), show_all=request.GET.get("history") == "all"
+        ),
     }
     return render(request, "projects/lead_detail.html", context)
 
