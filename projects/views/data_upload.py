@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -34,6 +35,11 @@ from screening.web import role_required
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("数据文件（.zip 或 .xlsx）"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = f"{settings.UPLOAD_MAX_BYTES / 1_000_000:g}"
+        self.fields["file"].help_text = _("不超过 %(limit)s MB。") % {"limit": limit}
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "csp",
     "rest_framework",
     "knox",
     "django_filters",
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The health probe is answered before the host check and the HTTPS redirect (health.py).
+    "screening.config.health.HealthCheckMiddleware",
     # First, so it also sees what the others answer: every error under /api/ in the API's body.
     "screening.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -79,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "screening.config.security_headers.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: turns a login refused for too many failures into the lockout page (429).
     "axes.middleware.AxesMiddleware",
@@ -191,6 +196,32 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts only from this site's own files, so an injected
+# <script>, onclick= or javascript: URL does not run (templates hold no JavaScript:
+# tests/foundation/test_no_inline_script.py). Styles allow inline ones: htmx adds its request
+# indicator's <style>, the comparison table sets a CSS variable in a style attribute and the
+# Swagger UI page has a <style> block; inline CSS cannot run a script. Nothing may frame the site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features the product never uses are switched off for every page (and any frame).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), "
+    "serial=(), usb=(), xr-spatial-tracking=()"
+)
 
 # --- Login protection -----------------------------------------------------------------------
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: clients connect
