@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def redis_down(settings: Any) -> None:
+def redis_down(settings: Any) -> Iterator[None]:
     """The cache as deployed (settings.CACHES with REDIS_URL) on a port nothing listens on."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -29,8 +29,11 @@ def redis_down(settings: Any) -> None:
         "BACKEND": "screening.config.cache.FailOpenRedisCache",
         "LOCATION": f"redis://127.0.0.1:{port}/0",
     }
+    before = settings.CACHES
     settings.CACHES = {"default": deployed}
     settings.API_THROTTLE_RATES = {"user": "600/minute", "anon": "60/minute", "token": None}
+    yield
+    settings.CACHES = before  # before the shared fixtures clean the real cache up
 
 
 def test_the_api_answers_while_the_cache_is_unreachable(
