@@ -73,7 +73,9 @@ def weights_text(saved: SavedShortlist) -> str:
     }
 
 
-def meta_rows(saved: SavedShortlist, entries: Sequence[ShortlistEntry]) -> list[tuple[str, str]]:
+def meta_rows(
+    saved: SavedShortlist, entries: Sequence[ShortlistEntry]
+) -> list[tuple[str, str | int]]:
     """The shortlist's facts above its table: what, which scope, which profile, which rates."""
     who = saved.created_by.get_username() if saved.created_by else "–"
     when = timezone.localtime(saved.created_at).strftime("%Y-%m-%d %H:%M")
@@ -82,8 +84,8 @@ def meta_rows(saved: SavedShortlist, entries: Sequence[ShortlistEntry]) -> list[
         (_("范围"), saved.scope_label),
         (_("评分方案"), str(saved.profile)),
         (_("权重"), weights_text(saved)),
-        (_("入围名额"), str(saved.cutoff)),
-        (_("保存"), f"{who} · {when}"),
+        (_("入围名额"), saved.cutoff),  # a number in the workbook
+        (_("保存人与时间"), f"{who} · {when}"),
         (_("汇率"), rates_text(entries)),
     ]
 
@@ -134,7 +136,7 @@ def shortlist_xlsx(saved: SavedShortlist, entries: Sequence[ShortlistEntry], lan
     facts = meta_rows(saved, entries)
     for i, (label, value) in enumerate(facts, start=1):
         sheet.cell(row=i, column=1, value=safe_cell(label)).font = Font(bold=True)
-        sheet.cell(row=i, column=2, value=safe_cell(value))
+        sheet.cell(row=i, column=2, value=value if isinstance(value, int) else safe_cell(value))
     header_row = len(facts) + 2
     _write_header(sheet, header_row)
     for offset, entry in enumerate(entries, start=1):
@@ -261,7 +263,10 @@ def _summary(
     saved: SavedShortlist, entries: Sequence[ShortlistEntry], styles: dict[str, ParagraphStyle]
 ) -> list[object]:
     facts = _table(
-        [[_p(k, styles["small"]), _p(v, styles["base"])] for k, v in meta_rows(saved, entries)],
+        [
+            [_p(k, styles["small"]), _p(str(v), styles["base"])]
+            for k, v in meta_rows(saved, entries)
+        ],
         [28 * mm, 150 * mm],
     )
     head = [_("名次"), _("企业"), _("目标地区"), _("阶段"), _("总分"), _("排名区间"), _("决定")]

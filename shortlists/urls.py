@@ -3,7 +3,7 @@ prospects (the firm directory ranked for a region)."""
 
 from django.urls import URLPattern, path
 
-from shortlists.views import charts, prospects, ranking, saved
+from shortlists.views import calibration, charts, prospects, ranking, saved
 
 app_name = "shortlists"
 
@@ -19,6 +19,11 @@ urlpatterns: list[URLPattern] = [
     path("saved/<int:pk>/entries/<int:entry_pk>/", saved.entry_decide_view, name="decide"),
     path("saved/<int:pk>/export.xlsx", saved.export_xlsx, name="export_xlsx"),
     path("saved/<int:pk>/export.pdf", saved.export_pdf, name="export_pdf"),
+    path("calibration/", calibration.calibration_page, name="calibration"),
+    path("calibration/run/", calibration.calibration_run_view, name="calibration_run"),
+    path(
+        "calibration/<int:pk>/adopt/", calibration.calibration_adopt_view, name="calibration_adopt"
+    ),
     path("prospects/", prospects.prospects_page, name="prospects"),
     path("prospects/export.xlsx", prospects.prospects_export, name="prospects_export"),
     path("prospects/explain/", prospects.prospect_explain, name="prospect_explain"),

@@ -21,6 +21,7 @@ from screening.access import visible_leads
 from screening.models import LeadScore, ScoreHistory
 from screening.selectors.decision_view import DecisionView, decision_view
 from screening.selectors.elsewhere import lead_in_regions, rank_ranges
+from screening.selectors.landing import LANDING_PARTS, Landing, landing_for
 from screening.selectors.profiles import profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
 from screening.selectors.standing import Standing, lead_standings
@@ -39,6 +40,7 @@ class ScoreCard:
     history: list[ScoreHistory]
     decision: DecisionView | None = None
     standings: tuple[Standing, ...] = ()  # among comparable leads: region, then province
+    landing: Landing | None = None  # under a calibration a manager adopted
 
 
 def score_card(lead: Lead, lang: str) -> ScoreCard:
@@ -51,9 +53,12 @@ def score_card(lead: Lead, lang: str) -> ScoreCard:
     history = list(ScoreHistory.objects.filter(lead=lead).order_by("-computed_at")[:HISTORY_ROWS])
     decision = decision_view(lead.pk, score)
     standings = tuple(lead_standings(score.region_id, score.total)) if score is not None else ()
-    return ScoreCard(
-        score, stale, sentences[1:], explanation_facts(explanation), history, decision, standings
-    )
+    landing = None
+    if score is not None:
+        parts = {name: getattr(score, name) for name in LANDING_PARTS}
+        landing = landing_for([(lead.pk, lead.region_id, parts)]).get(lead.pk)
+    facts = explanation_facts(explanation)
+    return ScoreCard(score, stale, sentences[1:], facts, history, decision, standings, landing)
 
 
 @dataclass(frozen=True)

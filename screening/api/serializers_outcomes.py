@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from screening.models import LeadDecision
+from screening.models import CalibrationRun, LeadDecision
 
 
 class LeadDecisionSerializer(serializers.ModelSerializer):
@@ -43,3 +43,22 @@ class LeadDecisionSerializer(serializers.ModelSerializer):
 
     def get_in_force(self, decision: LeadDecision) -> bool:
         return decision.reopened_at is None
+
+
+class CalibrationRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CalibrationRun
+        fields = (
+            "id",
+            "region",
+            "since",
+            "n_won",
+            "n_lost",
+            "result",
+            "created_by",
+            "created_at",
+            "adopted_profiles",
+            "adopted_by",
+            "adopted_at",
+        )
+        read_only_fields = fields

@@ -2,13 +2,13 @@
 
 /api/v1/…      the API (session or token authentication)
 /api/schema/   OpenAPI 3 document
-/api/docs/     Swagger UI, served from the packaged sidecar assets (no CDN)
+/api/docs/     Swagger UI, served from the packaged sidecar assets (no CDN, no inline script)
 """
 
 from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from screening.api import (
@@ -33,6 +33,9 @@ router.register("endowments", views_reference.EndowmentViewSet, basename="endowm
 router.register("leads", views_leads.LeadViewSet, basename="lead")
 router.register("scores", views_scores.LeadScoreViewSet, basename="score")
 router.register("score-runs", views_scores.ScoreRunViewSet, basename="score-run")
+router.register(
+    "calibration-runs", views_outcomes.CalibrationRunViewSet, basename="calibration-run"
+)
 
 lead_activities = views_leads.LeadActivityViewSet.as_view({"get": "list", "post": "create"})
 score_history = views_scores.ScoreHistoryViewSet.as_view({"get": "list"})
@@ -67,6 +70,7 @@ v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("v1/", include((v1, "api"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file: the CSP allows no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^", not_found),  # unknown API paths answer in the API's error body
 ]

@@ -7,9 +7,10 @@ from rest_framework import mixins, viewsets
 
 from screening.api import serializers_outcomes as o
 from screening.api.pagination import PagePagination
-from screening.api.permissions import HasRole
+from screening.api.permissions import HasRole, ManagesShortlists
 from screening.api.views_leads import LeadChildMixin
-from screening.models import LeadDecision
+from screening.api.views_reference import ApiViewMixin
+from screening.models import CalibrationRun, LeadDecision
 
 
 class LeadDecisionViewSet(LeadChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -25,3 +26,16 @@ class LeadDecisionViewSet(LeadChildMixin, mixins.ListModelMixin, viewsets.Generi
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request data
             return LeadDecision.objects.none()
         return self.get_lead().decisions.order_by("-decided_at", "-id")
+
+
+class CalibrationRunViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    """Backtests of decision scores (docs/outcomes.md), newest first; read-only (runs are made
+    by `manage.py calibrate` or the calibration page). Managers and admins."""
+
+    serializer_class = o.CalibrationRunSerializer
+    permission_classes = (ManagesShortlists,)
+    pagination_class = PagePagination
+    filter_backends: tuple[type, ...] = ()
+    queryset = CalibrationRun.objects.prefetch_related("adopted_profiles").order_by(
+        "-created_at", "-id"
+    )

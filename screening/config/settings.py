@@ -55,11 +55,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "csp",
     "rest_framework",
     "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "simple_history",
     "screening",
     "regions",
     "projects",
@@ -67,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The health probe is answered before the host check and the HTTPS redirect (health.py).
+    "screening.config.health.HealthCheckMiddleware",
     # First, so it also sees what the others answer: every error under /api/ in the API's body.
     "screening.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -77,8 +81,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "screening.config.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "screening.config.security_headers.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: turns a login refused for too many failures into the lockout page (429).
     "axes.middleware.AxesMiddleware",
@@ -139,6 +146,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Numbers grouped by thousands in Chinese too (Django's zh_Hans prints 55333).
+FORMAT_MODULE_PATH = ["screening.config.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -191,6 +200,32 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts only from this site's own files, so an injected
+# <script>, onclick= or javascript: URL does not run (templates hold no JavaScript:
+# tests/foundation/test_no_inline_script.py). Styles allow inline ones: htmx adds its request
+# indicator's <style>, the comparison table sets a CSS variable in a style attribute and the
+# Swagger UI page has a <style> block; inline CSS cannot run a script. Nothing may frame the site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features the product never uses are switched off for every page (and any frame).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), "
+    "serial=(), usb=(), xr-spatial-tracking=()"
+)
 
 # --- Login protection -----------------------------------------------------------------------
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: clients connect
@@ -347,6 +382,11 @@ CURRENCY_TO_CNY = CURRENCY_RATES  # the earlier name, kept for deployments that 
 PDF_CJK_FONT = os.environ.get("PDF_CJK_FONT", "")
 # Leads per recompute task; large sets are split into chunks run as a group across workers.
 SCORE_CHUNK_SIZE = int(os.environ.get("SCORE_CHUNK_SIZE", "20000"))
+# Where the processes of a host share one World per data version as memory-mapped files
+# (screening.world_store; docs/engine-interface.md). Empty: each process builds its own.
+WORLD_STORE_DIR = os.environ.get("WORLD_STORE_DIR", "")
+# How long a process waits for another one building the same World before building its own.
+WORLD_BUILD_WAIT_SECONDS = float(os.environ.get("WORLD_BUILD_WAIT_SECONDS", "600"))
 # Recomputations of at most this many leads store explanations at once; larger ones leave
 # them to be built on first read (screening/services/explanations.py).
 EXPLAIN_INLINE_MAX = int(os.environ.get("EXPLAIN_INLINE_MAX", "2000"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from screening.models import LeadDecision, LeadScore, Outcome
@@ -24,6 +25,11 @@ class DecisionView:
     label: str  # "at signing", "when lost", "when withdrawn"
     differs: bool = False
     because: list[str] = field(default_factory=list)
+
+    @property
+    def because_text(self) -> str:
+        separator = "；" if (get_language() or "").startswith("zh") else "; "
+        return separator.join(self.because)
 
 
 def decision_label(decision: LeadDecision) -> str:

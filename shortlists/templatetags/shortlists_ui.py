@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -60,3 +64,29 @@ def rank_delta(now: int | None, then: int) -> str:
     if now == then:
         return "="
     return f"▲{then - now}" if now < then else f"▼{now - then}"
+
+
+@register.simple_tag
+def landing_note(landing: Mapping[int, Any], lead_id: int) -> SafeString | str:
+    """ "Landing 34 % (n = 681)" under a shortlist total, when an adopted calibration covers
+    the lead (screening.selectors.landing); nothing otherwise."""
+    found = landing.get(lead_id) if landing else None
+    if found is None:
+        return ""
+    text = _("落地概率 %(p)s%%") % {"p": f"{100 * found.probability:.0f}"}
+    title = _("依据 %(n)s 条已决策线索的校准") % {"n": found.n}
+    return format_html('<span class="landing-note" title="{}">{}</span>', title, text)
+
+
+@register.simple_tag
+def landing_legend(landing: Mapping[int, Any]) -> SafeString | str:
+    """Where the shortlist's probabilities of landing come from: the adopted backtests and
+    their sample sizes (one line; nothing without an adopted calibration)."""
+    runs = sorted({(found.run_id, found.n) for found in (landing or {}).values()})
+    if not runs:
+        return ""
+    sources = "; ".join(
+        _("第 %(id)s 次回测，%(n)s 条已决策线索") % {"id": run, "n": n} for run, n in runs
+    )
+    text = _("落地概率依据已采用的校准（%(sources)s）。") % {"sources": sources}
+    return format_html('<p class="hint landing-legend">{}</p>', text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from screening.scoring import PRESETS
+from screening.selectors.landing import Landing, landing_for
 from screening.services.explanations import explanation_lang
 from shortlists.forms import (
     PULL_SHARE_FIELD,
@@ -84,6 +86,7 @@ def page_context(form: ShortlistForm, shortlist: Shortlist | None, **extra: Any)
         "hidden": hidden_pairs(query if shortlist else submitted),
         "fingerprint": shortlist_fingerprint(shortlist) if shortlist else "",
         "query": query_string(query),
+        "landing": _landing(shortlist),
         "save_form": SaveShortlistForm(prefix="save"),
         "profile_form": SaveProfileForm(
             prefix="profile",
@@ -94,6 +97,15 @@ def page_context(form: ShortlistForm, shortlist: Shortlist | None, **extra: Any)
         ),
     }
     return context | extra
+
+
+def _landing(shortlist: Shortlist | None) -> dict[int, Landing]:
+    """Probability of landing per lead shown, where a manager adopted a calibration."""
+    if shortlist is None:
+        return {}
+    return landing_for(
+        (row.lead.pk, row.lead.region_id, asdict(row.scores)) for row in shortlist.rows
+    )
 
 
 def _int(value: object) -> int:

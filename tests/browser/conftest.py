@@ -101,7 +101,11 @@ def shot() -> Callable[[Any, str], Path]:
 
 
 def settled(tab: Any) -> None:
-    """Wait until htmx has swapped and settled: a new element reacts only once it is processed."""
+    """Wait until htmx has swapped and settled: a new element reacts only once it is processed.
+
+    A function, not an expression: Playwright evaluates an expression string with eval() in the
+    page, which the site's Content-Security-Policy refuses ('unsafe-eval')."""
     tab.wait_for_function(
-        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+        "() => !document.querySelector("
+        "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
     )

@@ -69,8 +69,10 @@ def shot(tab: Any, name: str) -> None:
 
 
 def settled(tab: Any) -> None:
+    # A function, not an expression: the site's CSP refuses eval() ('unsafe-eval').
     tab.wait_for_function(
-        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+        "() => !document.querySelector("
+        "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
     )
 
 
@@ -110,7 +112,9 @@ def test_a_manager_ranks_tries_weights_saves_decides_and_exports(
     for name, value in [("w_local_fit", "0"), ("w_cluster_strength", "0")]:
         page.locator(f"#id_{name}").fill(value)
         settled(page)
-    page.wait_for_function("document.querySelector('#ranking').textContent.includes('试算权重')")
+    page.wait_for_function(
+        "() => document.querySelector('#ranking').textContent.includes('试算权重')"
+    )
     settled(page)
     assert ranked_ids(page) == expected_order((0.0, 1.0, 0.0))[:18]
     assert page.evaluate("window.__noReload") is True
@@ -122,7 +126,7 @@ def test_a_manager_ranks_tries_weights_saves_decides_and_exports(
     # A preset moves the sliders and re-ranks.
     page.get_by_role("link", name="强群优先").click()
     page.wait_for_function(
-        "document.querySelector('#applied-weights').dataset.sliders == '20,20,60,50'"
+        "() => document.querySelector('#applied-weights').dataset.sliders == '20,20,60,50'"
     )
     settled(page)
     assert ranked_ids(page) == expected_order((0.2, 0.2, 0.6))[:18]
@@ -213,7 +217,7 @@ def test_the_share_of_pull_slider_reranks_in_place(
     settled(page)
     page.locator("#id_w_pull_share").fill("100")
     page.wait_for_function(
-        "document.querySelector('#applied-weights').dataset.sliders == '0,0,100,100'"
+        "() => document.querySelector('#applied-weights').dataset.sliders == '0,0,100,100'"
     )
     settled(page)
     # All weight on cluster strengthening, all of it on pull: ranked by the stored pull.

@@ -168,6 +168,7 @@ def test_the_excel_export_gives_amount_currency_and_yuan_with_formats(
         sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=2).value for r in range(1, 8)
     }
     assert facts["范围"] == saved.scope_label and facts["评分方案"] == str(saved.profile)
+    assert facts["入围名额"] == 20  # a number, not text
     assert "1 USD = 7.1 CNY" in facts["汇率"] and "2024-12-31" in facts["汇率"]
     assert sheet.column_dimensions["B"].width == 28
     assert sheet.freeze_panes == f"C{HEADER_ROW + 1}"
