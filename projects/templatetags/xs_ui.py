@@ -40,6 +40,21 @@ def cjk(text: object) -> str:
     return format_html('<span lang="zh-Hans">{}</span>', value)
 
 
+# "用地指标不足 / no land quota available": a text given in both languages (the demo's status
+# reasons and products, imports that follow it): Chinese first, then " / " and the English.
+BILINGUAL = re.compile(r"^(?P<zh>.*[\u4e00-\u9fff].*?)\s+/\s+(?P<en>[^\u4e00-\u9fff]+)$", re.S)
+
+
+@register.filter
+def own_language(text: object) -> str:
+    """The half of a "中文 / English" text in the active language; any other text as is."""
+    value = "" if text is None else str(text)
+    found = BILINGUAL.match(value)
+    if found is None:
+        return value
+    return found["en"].strip() if is_english() else found["zh"].strip()
+
+
 @register.filter
 def factor_label(name: str) -> str:
     """The display name of an endowment factor ('port' -> 港口 / port)."""

@@ -4,10 +4,13 @@ language."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from projects.models import Lead, Status
 from screening.models import ScoreRun
 from tests.ui.scenario import Scenario
 from tests.ui.test_regions_pages import ENDOWMENTS_BAD, bundle
@@ -49,3 +52,28 @@ def test_the_default_profile_note_reads_in_the_page_language(
     chinese = manager.get(reverse("shortlists:page")).content.decode()
     assert "Default profile" not in chinese
     assert "默认方案：三项均衡的权重（见 docs/scoring.md）。" in chinese
+
+
+def test_texts_given_in_both_languages_show_the_page_language(
+    scenario: Scenario, officer: Client
+) -> None:
+    """The demo's status reasons and products come as "中文 / English": a page shows its half
+    (the inbox cut "用地指标不足 / no lan…" mid-English)."""
+    lead = scenario.leads["parts"]
+    Lead.objects.filter(pk=lead.pk).update(
+        status=Status.ON_HOLD,
+        status_reason="用地指标不足 / no land quota available",
+        products="电驱动系统 / electric drive systems",
+    )
+    chinese = officer.get(reverse("inbox")).content.decode()
+    assert ">用地指标不足</div>" in chinese and ">电驱动系统</div>" in chinese
+    assert "no land quota" not in strip_titles(chinese)
+    english = in_english(officer).get(reverse("inbox")).content.decode()
+    assert "no land quota available" in english and "electric drive systems" in english
+    page = officer.get(reverse("lead_detail", args=[lead.pk])).content.decode()
+    assert "no land quota available" in page and "用地指标不足" not in strip_titles(page)
+
+
+def strip_titles(html: str) -> str:
+    """The page without its tooltips and form values (they keep the whole text as stored)."""
+    return re.sub(r'(title|value)="[^"]*"', "", html)
