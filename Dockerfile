@@ -11,6 +11,9 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-wqy-microhei \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 xuanshang
+# The shared World store (WORLD_STORE_DIR, a named volume in docker-compose.yml): a new volume
+# takes this directory's owner, so the app user can write it.
+RUN mkdir -p /var/lib/xuanshang/worlds && chown -R xuanshang /var/lib/xuanshang
 # Exactly the versions (and hashes) in the lock file, as CI tested them.
 COPY requirements.txt ./
 RUN pip install --require-hashes --no-deps -r requirements.txt

@@ -239,3 +239,20 @@ class NoteForm(forms.Form):
     happened_on = forms.DateField(
         label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class ClusterListFilter(forms.Form):
+    """The cluster list's filters (GET): a region (and the regions below it) and a chain."""
+
+    region = LocalNameChoiceField(
+        Region.objects.filter(level__in=["province", "city"]).order_by("code"),
+        required=False,
+        label=_("地区"),
+        empty_label=_("全部地区"),
+    )
+    chain = LocalNameChoiceField(
+        Industry.objects.filter(parent__isnull=True).order_by("code"),
+        required=False,
+        label=_("产业链"),
+        empty_label=_("全部产业链"),
+    )

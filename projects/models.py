@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from regions.audit import AuditedRecords
 from regions.models import TEXT, Firm, Industry, Region, known_factors
 from regions.validators import (
     LONG_TEXT,
@@ -58,6 +59,16 @@ class LeadQuerySet(models.QuerySet["Lead"]):
 
     def active(self) -> LeadQuerySet:
         return self.filter(status=Status.ACTIVE)
+
+
+_LeadManager = models.Manager.from_queryset(LeadQuerySet)
+
+
+class CurrentLeadManager(_LeadManager["Lead"]):
+    """Leads not archived: every list, ranking, shortlist, score run and page reads these."""
+
+    def get_queryset(self) -> LeadQuerySet:
+        return cast(LeadQuerySet, super().get_queryset().filter(archived_at__isnull=True))
 
 
 class Lead(models.Model):
@@ -139,10 +150,23 @@ class Lead(models.Model):
     # score remembers the revision it was computed from, so an edit made while a worker is
     # computing can never be lost: the older revision stays visibly stale.
     score_revision = models.PositiveIntegerField(default=1, editable=False)
+    # A lead is archived, never deleted, by the UI, the API and the admin: it leaves every list,
+    # ranking and shortlist (its stored score is dropped) and keeps its stage history,
+    # activities and audit trail. Only a superuser may purge it in the admin (recorded too).
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = LeadQuerySet.as_manager()
+    # `objects` (the default manager: every list, page, ranking and score run) sees current
+    # leads only; `all_objects` archived ones too (the admin, imports matching external ids).
+    objects = CurrentLeadManager()
+    all_objects = _LeadManager()
+    # Every change of a lead's fields (owner, stage and status included) and of its input
+    # industries, with who, when and through which path (regions.audit). The score revision and
+    # the update time are bookkeeping, not changes anyone made.
+    history = AuditedRecords(
+        excluded_fields=["score_revision", "updated_at"], m2m_fields=["input_industries"]
+    )
 
     class Meta:
         verbose_name = _("lead")
@@ -219,6 +243,8 @@ class LeadActivity(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["-happened_on", "-created_at"]

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -107,7 +107,7 @@ def lead_court_firm(*, firm: Firm, region: Region, user: AbstractBaseUser | None
     plant's jobs, nothing else known), so its score is the prospect's score; it remembers the
     firm. One lead per firm and region: a second is refused.
     """
-    if Lead.objects.filter(firm=firm, region=region).exists():
+    if Lead.all_objects.filter(firm=firm, region=region).exists():  # archived ones too
         raise ValidationError(
             {
                 "firm": _("%(firm)s is already a lead of %(region)s.")
@@ -198,9 +198,26 @@ def lead_set_status(
 def lead_assign_owner(
     *, lead: Lead, user: AbstractBaseUser | None, owner: AbstractBaseUser | None
 ) -> Lead:
+    """Give the lead to an owner (None: unassigned); a change is noted in the lead's timeline
+    (who gave it from whom to whom, in the words of the language in use)."""
+    before = lead.owner
     lead.owner_id = owner.pk if owner is not None else None
+    if lead.owner_id == (before.pk if before is not None else None):
+        return lead
     lead.save(update_fields=["owner", "updated_at"])
+    LeadActivity.objects.create(
+        lead=lead,
+        kind=ActivityKind.NOTE,
+        happened_on=timezone.localdate(),
+        text=_("负责人：%(before)s → %(after)s")
+        % {"before": _owner_name(before), "after": _owner_name(owner)},
+        author=_user_or_none(user),
+    )
     return lead
+
+
+def _owner_name(user: AbstractBaseUser | None) -> str:
+    return user.get_username() if user is not None else str(_("未分配"))
 
 
 @transaction.atomic
@@ -231,6 +248,40 @@ def lead_add_activity(
 def _clean_fields(lead: Lead, names: set[str]) -> None:
     """Run the model's rules (regions.validators) on the fields a workflow action sets."""
     lead.clean_fields(exclude=[f.name for f in Lead._meta.fields if f.name not in names])
+
+
+@transaction.atomic
+def lead_archive(*, lead: Lead, user: AbstractBaseUser | None) -> Lead:
+    """What deleting a lead does in the UI, the API and the admin: the lead leaves every list,
+    ranking and shortlist (its stored score is dropped; its score history stays) and keeps its
+    stage history, activities and audit trail. Archiving twice changes nothing."""
+    if lead.archived_at is not None:
+        return lead
+    lead.archived_at = timezone.now()
+    lead.save(update_fields=["archived_at", "updated_at"])
+    invalidation.leads_archived([lead.pk])
+    return lead
+
+
+@transaction.atomic
+def lead_restore(*, lead: Lead, user: AbstractBaseUser | None) -> Lead:
+    """Bring an archived lead back into the lists; it is scored again."""
+    if lead.archived_at is None:
+        return lead
+    lead.archived_at = None
+    lead.save(update_fields=["archived_at", "updated_at"])
+    invalidation.leads_changed([lead.pk])
+    return lead
+
+
+@transaction.atomic
+def lead_purge(*, lead: Lead, user: AbstractBaseUser | None) -> None:
+    """Delete a lead for good with its stage history and activities: superusers only (e.g. a
+    record that must be erased). The audit trail keeps the deletion, who made it and the
+    lead's last values."""
+    if user is None or not getattr(user, "is_superuser", False):
+        raise PermissionDenied(_("Only a superuser may purge a lead."))
+    lead.delete()
 
 
 def _user_or_none(user: AbstractBaseUser | None) -> Any:

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
+from regions.audit import AuditedRecords
 from regions.validators import (
     LONG_TEXT,
     LONG_TEXT_MAX,
@@ -50,6 +51,9 @@ class Region(models.Model):
     # Bumped by writes to this region's clusters or endowments (inputs of its leads' scores
     # only); shared measures have their own version in screening.DataVersion.
     score_version = models.PositiveIntegerField(default=1, editable=False)
+
+    # Score bookkeeping (score_version) is not a change anyone made.
+    history = AuditedRecords(excluded_fields=["score_version"])
 
     class Meta:
         ordering = ["code"]
@@ -102,6 +106,8 @@ class Industry(models.Model):
         related_name="children",
     )
 
+    history = AuditedRecords()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("industry")
@@ -138,6 +144,8 @@ class RegionIndustry(models.Model):
         _("year"), default=UNDATED, help_text=_("0 = undated (applies to every baseline)")
     )
     source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
+
+    history = AuditedRecords()
 
     class Meta:
         verbose_name = _("region industry")
@@ -201,6 +209,8 @@ class IndustryLink(models.Model):
     customer_weight = models.FloatField(_("customer weight"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
+    history = AuditedRecords()
+
     class Meta:
         verbose_name = _("industry link")
         verbose_name_plural = _("industry links")
@@ -235,6 +245,8 @@ class ScoringBaseline(models.Model):
         _("baseline year"), null=True, blank=True, help_text=_("empty = the latest year loaded")
     )
     note = models.CharField(_("note"), max_length=200, blank=True, validators=TEXT)
+
+    history = AuditedRecords()
 
     class Meta:
         verbose_name = _("scoring baseline")
@@ -316,6 +328,8 @@ class Cluster(models.Model):
     )
     source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
+    history = AuditedRecords()
+
     class Meta:
         ordering = ["region__code", "code"]
         verbose_name = _("cluster")
@@ -346,6 +360,8 @@ class ClusterIndustry(models.Model):
         _("role"), max_length=10, choices=ClusterRole.choices, default=ClusterRole.CORE
     )
 
+    history = AuditedRecords()
+
     class Meta:
         verbose_name = _("cluster industry")
         verbose_name_plural = _("cluster industries")
@@ -365,6 +381,8 @@ class AnchorFirm(models.Model):
     name_en = models.CharField(_("English name"), max_length=200, blank=True, validators=TEXT)
     source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
+    history = AuditedRecords()
+
     class Meta:
         verbose_name = _("anchor firm")
         verbose_name_plural = _("anchor firms")
@@ -383,6 +401,8 @@ class ClusterTargetLink(models.Model):
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="target_links")
     industry = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="cluster_targets")
+
+    history = AuditedRecords()
 
     class Meta:
         verbose_name = _("target chain link")
@@ -404,6 +424,8 @@ class Endowment(models.Model):
     factor = models.CharField(_("factor"), max_length=64, validators=TEXT)
     value = models.FloatField(_("value"), null=True, blank=True, validators=[non_negative_finite])
     source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
+
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["region__code", "factor"]
@@ -433,6 +455,8 @@ class OfficerRegion(models.Model):
 
     user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="officer_regions")
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="officers")
+
+    history = AuditedRecords()
 
     class Meta:
         verbose_name = _("officer region")

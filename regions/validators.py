@@ -73,11 +73,23 @@ def latest_date() -> dt.date:
     return timezone.localdate() + dt.timedelta(days=LATEST_DAYS_AHEAD)
 
 
+# The latest date found valid so far: it only moves forward, so a date up to it is valid
+# without asking the clock (an import checks a million dates; localdate() is slow).
+_latest_known = [dt.date.min]
+
+
+def _not_too_late(value: dt.date) -> bool:
+    if value <= _latest_known[0]:
+        return True
+    _latest_known[0] = latest_date()
+    return value <= _latest_known[0]
+
+
 def plausible_date(value: dt.date | None) -> None:
     """A date a person means: from 1950 to a year ahead of today (None, unknown, passes)."""
     if value is None:
         return
-    if not EARLIEST_DATE <= value <= latest_date():
+    if not (value >= EARLIEST_DATE and _not_too_late(value)):
         raise ValidationError(
             _("Enter a date between %(earliest)s and %(latest)s."),
             code="implausible_date",

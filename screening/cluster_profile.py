@@ -269,3 +269,39 @@ def standing(
         return {}
     industries = Industry.objects.in_bulk([i for i in industry_ids if i in loaded.industry_pos])
     return {pk: _member(loaded, region, industry, "") for pk, industry in industries.items()}
+
+
+# --- The cluster list ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClusterListRow:
+    cluster: Cluster
+    chains: list[Industry]  # the top-level industries (chains) its members belong to
+
+
+def cluster_list_rows(region_ids: list[int] | None, chain_id: int | None) -> list[ClusterListRow]:
+    """The clusters of these regions (None: every region) with a member in this chain (None:
+    any), each with its chains: by region, the priority clusters first, then by name."""
+    parents: dict[int, int | None] = dict(Industry.objects.values_list("pk", "parent_id"))
+    chains = {industry.pk: industry for industry in Industry.objects.filter(parent__isnull=True)}
+    clusters = Cluster.objects.select_related("region").prefetch_related("members")
+    if region_ids is not None:
+        clusters = clusters.filter(region_id__in=region_ids)
+    rows = []
+    for cluster in clusters.order_by("region__code", "-priority", "name"):
+        roots = {_chain_of(m.industry_id, parents) for m in cluster.members.all()}
+        if chain_id is None or chain_id in roots:
+            found = sorted((chains[r] for r in roots if r in chains), key=lambda i: i.code)
+            rows.append(ClusterListRow(cluster, found))
+    return rows
+
+
+def _chain_of(industry_id: int, parents: dict[int, int | None]) -> int:
+    """The top-level industry above this one (itself at the top)."""
+    for _depth in range(16):
+        parent = parents.get(industry_id)
+        if parent is None:
+            return industry_id
+        industry_id = parent
+    return industry_id

@@ -34,6 +34,15 @@ def leads_changed(lead_ids: Iterable[int]) -> None:
     _enqueue_on_commit("rescore_leads", ids)
 
 
+def leads_archived(lead_ids: Iterable[int]) -> None:
+    """Leads left the pipeline (archived): their stored scores are dropped, so rankings and
+    shortlists drop them at once; the score history stays, and no recompute picks them up
+    again (every score run reads current leads only)."""
+    from screening.models import LeadScore
+
+    LeadScore.objects.filter(lead_id__in=sorted(set(lead_ids))).delete()
+
+
 def regions_changed(region_ids: Iterable[int]) -> None:
     """A region's clusters, anchors or endowments changed: rescore that region's leads."""
     from regions.models import Region

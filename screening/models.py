@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import simple_history
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from regions.audit import AuditedRecords
 from screening.scoring import SubScoreWeights
 
 
@@ -63,6 +66,8 @@ class ScoringProfile(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["name", "-version"]
@@ -316,3 +321,15 @@ class CalibrationRun(models.Model):
 
     def __str__(self) -> str:
         return f"calibration #{self.pk}: {self.n_won} landed, {self.n_lost} lost"
+
+
+# Users' roles (groups, superuser, staff, active) and names: who may do what is part of the
+# audit trail. The password hash is never copied; a login's last_login update is not a change.
+simple_history.register(
+    User,
+    app="screening",
+    records_class=AuditedRecords,
+    excluded_fields=["password", "last_login"],
+    ignored_updates=["last_login"],
+    m2m_fields=["groups"],
+)

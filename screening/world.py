@@ -6,13 +6,17 @@ chunks reads regions, sizes, links, clusters and endowments once, not per lead.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
+from django.db import connection
 from django.db.models import Count
 
 from regions.models import (
@@ -31,6 +35,7 @@ from regions.vintages import scoring_baseline
 from screening.frames import read_frame
 from screening.models import DataVersion
 from screening.scoring import World, WorldInputs, build_world
+from screening.world_store import Artifacts, Identity
 
 _lock = threading.Lock()
 _cache: dict[str, object] = {}
@@ -86,14 +91,31 @@ def current_version() -> WorldVersion:
 
 
 def current_world() -> LoadedWorld:
-    """The World for the data now in force, built at most once per version in this process."""
+    """The World for the data now in force, built at most once per version in this process,
+    and with WORLD_STORE_DIR set, once per version for every process of the host (the first
+    to need it builds and publishes it, the others map it: screening.world_store)."""
     version = current_version()
     with _lock:
         cached = _cache.get("world")
         if isinstance(cached, LoadedWorld) and cached.version == version:
             return cached
         previous = cached if isinstance(cached, LoadedWorld) else None
-        loaded = load_world(version, previous=previous)
+        store = _store()
+        if store is None:
+            loaded = load_world(version, previous=previous)
+        else:
+            identity = store_identity(version)
+            same = previous is not None and previous.version.measures_version == (
+                version.measures_version
+            )
+            loaded = store.get_or_build(
+                identity,
+                lambda base: load_world(version, previous=base),
+                previous if same else None,
+                # Inside a transaction the rows read may never be committed (and their version
+                # numbers may come again with other data): such a World stays private.
+                publish=not connection.in_atomic_block,
+            )
         _cache["world"] = loaded
         return loaded
 
@@ -102,6 +124,40 @@ def forget_world() -> None:
     """Drop the per-process World (tests that rewrite data under the same version use it)."""
     with _lock:
         _cache.pop("world", None)
+        _cache.pop("store", None)
+
+
+def _store() -> Artifacts[LoadedWorld] | None:
+    """The host's World store (WORLD_STORE_DIR), or None when the setting is empty."""
+    root = getattr(settings, "WORLD_STORE_DIR", "")
+    if not root:
+        return None
+    store = _cache.get("store")
+    if not isinstance(store, Artifacts) or store.root != Path(root):
+        store = Artifacts[LoadedWorld](
+            Path(root),
+            split=lambda loaded: loaded.world.measures,
+            wait_seconds=settings.WORLD_BUILD_WAIT_SECONDS,
+        )
+        _cache["store"] = store
+    return store
+
+
+def store_identity(version: WorldVersion) -> Identity:
+    """What a stored World stands for: this database (and its DataVersion row's creation,
+    which a flushed and reloaded database does not share), the measures version, the regions
+    and industries it spans, and for the world layer every region's version."""
+    database = settings.DATABASES["default"]
+    epoch = DataVersion.objects.filter(pk=1).values_list("changed_at", flat=True).first()
+    measures = {
+        "database": [str(database.get(k, "")) for k in ("ENGINE", "NAME", "HOST", "PORT")],
+        "epoch": str(epoch),
+        "measures_version": version.measures_version,
+        "regions": [pk for pk, _ in version.region_versions],
+        "industries": list(Industry.objects.order_by("pk").values_list("pk", flat=True)),
+    }
+    text = json.dumps(measures, sort_keys=True)
+    return Identity(measures=text, world=f"{text}\n{json.dumps(version.region_versions)}")
 
 
 def load_world(

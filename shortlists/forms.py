@@ -18,6 +18,7 @@ from screening.selectors.profiles import normalised
 from screening.web import LocalNameChoiceField
 from shortlists.models import Decision, ScopeKind
 from shortlists.ranking import LeadFilters
+from shortlists.scopes import regions_with_scored_leads
 from shortlists.services import (
     ANY_STATUS,
     ShortlistParams,
@@ -92,11 +93,26 @@ class ProfileChoiceField(forms.ModelChoiceField):
         return label + (f" · {_('在用')}" if obj.is_active else "")
 
 
+class RegionPickField(LocalNameChoiceField):
+    """Regions labelled with their name, and marked when nothing there has been scored (a
+    county without leads or data): picked, it gives an empty shortlist."""
+
+    with_leads: set[int] | None = None  # read once, when the first option is labelled
+
+    def label_from_instance(self, obj: Any) -> str:
+        if self.with_leads is None:
+            self.with_leads = regions_with_scored_leads()
+        label = super().label_from_instance(obj)
+        if obj.pk in self.with_leads:
+            return label
+        return _("%(region)s（无已评分线索）") % {"region": label}
+
+
 class ShortlistForm(forms.Form):
     """The shortlist's scope, profile, what-if weights, cut-off and lead filters (GET)."""
 
     scope = forms.ChoiceField(label=_("范围"), choices=ScopeKind.choices)
-    region = LocalNameChoiceField(
+    region = RegionPickField(
         Region.objects.order_by("code"), required=False, label=_("地区"), empty_label=_("全部地区")
     )
     cluster = LocalNameChoiceField(

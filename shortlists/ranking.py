@@ -31,10 +31,12 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from django.db.models import ExpressionWrapper, F, FloatField, Max, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
@@ -153,7 +155,9 @@ class ScoreTable:
     """All stored sub-scores, sorted by lead id, with each lead's region and industry.
 
     `region_codes[region_pos]` is a lead's region id (likewise for industries): masks over
-    a scope are built on the few distinct ids, then gathered per lead.
+    a scope are built on the few distinct ids, then gathered per lead. `history_top` is the
+    newest ScoreHistory id applied; `pending` the ids below it not seen yet (written by a
+    transaction still open when they were passed), with the time they were first missed.
     """
 
     version: tuple[object, ...]
@@ -166,6 +170,8 @@ class ScoreTable:
     region_pos: np.ndarray
     industry_codes: np.ndarray
     industry_pos: np.ndarray
+    history_top: int = 0
+    pending: tuple[tuple[int, float], ...] = ()
 
     @property
     def size(self) -> int:
@@ -196,6 +202,17 @@ class ScoreTable:
 _lock = threading.Lock()
 _cache: dict[str, ScoreTable] = {}
 
+# Above this many changed leads a refresh reads the whole table again (a bulk rescore: one
+# sequential read beats a million look-ups).
+REFRESH_MAX_LEADS = 100_000
+# History ids below the newest one that are missing when the table is read or refreshed belong
+# to a transaction still open (ids are handed out at insert, rows become visible at commit) or
+# to one rolled back. They are looked for again until they appear or this many seconds pass
+# (a score-store transaction writes one chunk, SCORE_CHUNK_SIZE leads: seconds, not minutes).
+PENDING_SECONDS = 900.0
+# How far below the newest history id a fresh read looks for such missing ids.
+LOAD_LOOKBACK_IDS = 100_000
+
 
 def score_version() -> tuple[object, ...]:
     """Changes whenever a stored sub-score changes: the newest score-history row (written with
@@ -209,16 +226,23 @@ def score_version() -> tuple[object, ...]:
 
 
 def score_table() -> ScoreTable:
-    """The copy of the stored sub-scores, reloaded when the stored scores have changed."""
+    """The copy of the stored sub-scores, brought up to date when the stored scores changed.
+
+    The first read loads the whole table; afterwards only the leads named by the score-history
+    rows written since the last read are read again and merged in (a request after 1,000
+    score changes reads 1,000 rows, not a million).
+    """
     version = score_version()
     cached = _cache.get("table")
-    if cached is not None and cached.version == version:
+    if cached is not None and cached.version == version and not cached.pending:
         return cached
     with _lock:
         cached = _cache.get("table")
-        if cached is None or cached.version != version:
+        if cached is None:
             cached = _load_table(version)
-            _cache["table"] = cached
+        elif cached.version != version or cached.pending:
+            cached = _refresh(cached, version)
+        _cache["table"] = cached
     return cached
 
 
@@ -227,29 +251,31 @@ def forget_cache() -> None:
         _cache.clear()
 
 
-def _load_table(version: tuple[object, ...]) -> ScoreTable:
-    columns = [
-        "lead_id",
-        "region_id",
-        "industry_id",
-        "local_fit",
-        "chain_completion",
-        "strengthen",
-        "pull",
-    ]
+_COLUMNS = ["lead_id", "region_id", "industry_id", "local_fit", "chain_completion", "strengthen",
+            "pull"]  # fmt: skip
+
+
+def _score_rows(where: str = "", params: Sequence[object] = ()) -> pd.DataFrame:
     # Table names come from the models, nothing from the request. A score stored before
     # anchor pull existed has NULL parts: its cluster score stands for both.
-    frame = read_frame(
+    return read_frame(
         f"SELECT s.lead_id, s.region_id, l.industry_id, s.local_fit, s.chain_completion, "  # noqa: S608
         f"COALESCE(s.strengthen, s.cluster_strength), COALESCE(s.pull, s.cluster_strength) "
         f"FROM {LeadScore._meta.db_table} s "
-        f"JOIN {Lead._meta.db_table} l ON l.id = s.lead_id ORDER BY s.lead_id",
-        columns=columns,
+        f"JOIN {Lead._meta.db_table} l ON l.id = s.lead_id {where} ORDER BY s.lead_id",
+        columns=_COLUMNS,
+        params=list(params),
     )
+
+
+def _load_table(version: tuple[object, ...]) -> ScoreTable:
+    top = _history_id(version)
+    frame = _score_rows()
     regions, region_pos = np.unique(frame["region_id"].to_numpy(np.int64), return_inverse=True)
     industries, industry_pos = np.unique(
         frame["industry_id"].to_numpy(np.int64), return_inverse=True
     )
+    seen = ScoreHistory.objects.filter(pk__gt=top - LOAD_LOOKBACK_IDS, pk__lte=top)
     return ScoreTable(
         version=version,
         lead_id=frame["lead_id"].to_numpy(np.int64),
@@ -261,7 +287,132 @@ def _load_table(version: tuple[object, ...]) -> ScoreTable:
         region_pos=region_pos.astype(np.int32),
         industry_codes=industries,
         industry_pos=industry_pos.astype(np.int32),
+        history_top=top,
+        pending=_missing(
+            range(max(1, top - LOAD_LOOKBACK_IDS + 1), top + 1),
+            set(seen.values_list("pk", flat=True)),
+            {},
+        ),
     )
+
+
+def _history_id(version: tuple[object, ...]) -> int:
+    """The newest score-history id of a score_version() (0: no history yet)."""
+    top = version[0]
+    return int(top) if isinstance(top, int) else 0
+
+
+def _missing(ids: range, seen: set[int], since: dict[int, float]) -> tuple[tuple[int, float], ...]:
+    """The ids of `ids` not in `seen`, each with when it was first missed (kept from `since`),
+    those missed for longer than PENDING_SECONDS left out (rolled back or deleted)."""
+    now = time.monotonic()
+    out = []
+    for pk in ids:
+        if pk not in seen:
+            first = since.get(pk, now)
+            if now - first <= PENDING_SECONDS:
+                out.append((pk, first))
+    return tuple(out)
+
+
+def _refresh(table: ScoreTable, version: tuple[object, ...]) -> ScoreTable:
+    """The table with the leads whose scores changed since it was read, read again."""
+    newest = _history_id(version)
+    if newest - table.history_top > LOAD_LOOKBACK_IDS:
+        return _load_table(version)  # a bulk rescore: read everything once
+    since = dict(table.pending)
+    low = min([table.history_top, *(pk - 1 for pk in since)])
+    rows = list(ScoreHistory.objects.filter(pk__gt=low).order_by("pk").values_list("pk", "lead_id"))
+    fresh = [(pk, lead) for pk, lead in rows if pk > table.history_top or pk in since]
+    leads = np.unique(np.array([lead for _, lead in fresh], dtype=np.int64))
+    if leads.size > REFRESH_MAX_LEADS:
+        return _load_table(version)
+    top = max([table.history_top, newest, *(pk for pk, _ in fresh)])
+    seen = {pk for pk, _ in rows}
+    now = time.monotonic()
+    still = tuple(
+        (pk, first)
+        for pk, first in since.items()
+        if pk not in seen and now - first <= PENDING_SECONDS
+    )
+    gaps = _missing(range(max(table.history_top, top - LOAD_LOOKBACK_IDS) + 1, top + 1), seen, {})
+    return _merged(table, _changed_rows(leads), version, top, still + gaps)
+
+
+def _changed_rows(leads: np.ndarray) -> pd.DataFrame:
+    """The stored rows of these leads (in chunks, to keep each statement's parameters few)."""
+    parts = []
+    for start in range(0, leads.size, 10_000):
+        chunk = leads[start : start + 10_000].tolist()
+        if chunk:
+            marks = ", ".join(["%s"] * len(chunk))
+            parts.append(_score_rows(f"WHERE s.lead_id IN ({marks})", chunk))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_COLUMNS)
+
+
+def _merged(
+    table: ScoreTable,
+    frame: pd.DataFrame,
+    version: tuple[object, ...],
+    top: int,
+    pending: tuple[tuple[int, float], ...],
+) -> ScoreTable:
+    """A new table: `table` with `frame`'s rows (sorted by lead id) in place or inserted.
+
+    A copy, never the old arrays written to: a request may still be ranking with them."""
+    ids = frame["lead_id"].to_numpy(np.int64)
+    at = np.searchsorted(table.lead_id, ids)
+    present = at < table.size
+    present[present] = table.lead_id[at[present]] == ids[present]
+    region_codes, region_pos = _with_codes(
+        table.region_codes,
+        table.region_pos,
+        frame["region_id"].to_numpy(np.int64),
+    )
+    industry_codes, industry_pos = _with_codes(
+        table.industry_codes,
+        table.industry_pos,
+        frame["industry_id"].to_numpy(np.int64),
+    )
+    new_region = np.searchsorted(region_codes, frame["region_id"].to_numpy(np.int64)).astype(
+        np.int32
+    )
+    new_industry = np.searchsorted(
+        industry_codes,
+        frame["industry_id"].to_numpy(np.int64),
+    ).astype(np.int32)
+    columns = {
+        "lead_id": (table.lead_id, ids),
+        "local_fit": (table.local_fit, _finite(frame["local_fit"])),
+        "chain_completion": (table.chain_completion, _finite(frame["chain_completion"])),
+        "strengthen": (table.strengthen, _finite(frame["strengthen"])),
+        "pull": (table.pull, _finite(frame["pull"])),
+        "region_pos": (region_pos, new_region),
+        "industry_pos": (industry_pos, new_industry),
+    }
+    merged = {}
+    for name, (old, new) in columns.items():
+        out = old.copy()
+        out[at[present]] = new[present]
+        merged[name] = np.insert(out, at[~present], new[~present]) if (~present).any() else out
+    return ScoreTable(
+        version=version,
+        region_codes=region_codes,
+        industry_codes=industry_codes,
+        history_top=top,
+        pending=pending,
+        **merged,
+    )
+
+
+def _with_codes(
+    codes: np.ndarray, positions: np.ndarray, ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct ids with `ids` added, and the old positions mapped onto them."""
+    if np.isin(ids, codes).all():
+        return codes, positions
+    union = np.union1d(codes, ids)
+    return union, np.searchsorted(union, codes).astype(np.int32)[positions]
 
 
 def _finite(column: object) -> FloatArray:

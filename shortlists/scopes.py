@@ -115,3 +115,20 @@ def chain_scope(industry: Industry, region: Region | None) -> Scope:
 
 def region_label(region: Region) -> str:
     return local_name(region)
+
+
+def regions_with_scored_leads() -> set[int]:
+    """The regions whose ranking has something in it: those with a scored lead aimed at
+    them or at a region below them (a county's leads count for its city and province)."""
+    parents = dict(Region.objects.values_list("pk", "parent_id"))
+    found: set[int] = set()
+    frontier = set(
+        Region.objects.filter(leads__score__isnull=False).values_list("pk", flat=True).distinct()
+    )
+    for _depth in range(TREE_DEPTH_MAX):
+        frontier -= found
+        if not frontier:
+            break
+        found |= frontier
+        frontier = {parents[pk] for pk in frontier if parents.get(pk) is not None}
+    return found

@@ -20,7 +20,6 @@ from django.db import transaction
 from projects.interchange.lead_format import BUNDLE_TABLES, LEADS
 from projects.interchange.lead_rows import LeadRows
 from projects.interchange.timeline import TIMELINE_TABLES, stored_timeline
-from projects.models import Lead
 from regions.interchange.cells import format_cell, xlsx_value
 from regions.interchange.codebook import CodeBook
 from regions.interchange.formats import Table
@@ -79,12 +78,13 @@ def _xlsx_cells(table: Table, row: Row) -> list[Any]:
 
 
 def _write_workbook(path: Path) -> dict[str, int]:
-    lead_count = Lead.objects.count()
-    if lead_count > XLSX_MAX_ROWS:
-        raise ExportError(
-            f"{lead_count} leads do not fit on one sheet (at most "
-            f"{XLSX_MAX_ROWS} rows); export to a folder of CSV files instead"
-        )
+    for table in (LEADS, *TIMELINE_TABLES):  # the tables that grow with the leads
+        count = table.model._default_manager.count()
+        if count > XLSX_MAX_ROWS:
+            raise ExportError(
+                f"{count} rows of {table.name} do not fit on one sheet (at most "
+                f"{XLSX_MAX_ROWS} rows); export to a folder of CSV files instead"
+            )
     book = openpyxl.Workbook(write_only=True)
     written = {}
     for table in BUNDLE_TABLES.values():

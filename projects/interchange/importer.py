@@ -12,6 +12,7 @@ from django.db import transaction
 from projects.interchange.lead_format import BUNDLE_TABLES
 from projects.interchange.leads import LeadImport
 from projects.interchange.timeline import TIMELINE_TABLES, TimelineImport
+from regions import audit
 from regions.interchange.codebook import CodeBook
 from regions.interchange.readers import Bundle, Source, open_bundle
 from regions.interchange.reference import (
@@ -50,6 +51,7 @@ def import_bundle(
     dry_run: bool,
     progress: Progress | None = None,
     regions: RegionCodes = None,
+    batch: str = "",
 ) -> ImportReport:
     """Import a folder of CSVs, a .zip of CSVs, one .csv or an .xlsx (path or open file).
 
@@ -61,9 +63,17 @@ def import_bundle(
     would be) created, updated and unchanged, or lists every problem. `regions` limits a
     regional admin's upload to the rows of these region codes (None: every region); a row of
     another region, a lead now in another region, or a table of no region is a problem.
+
+    Every row written is recorded in the audit trail as changed through an import, by the
+    signed-in user of the request (if any), under the batch id `batch` (an upload's token; by
+    default a new id), which the report carries.
     """
-    report = ImportReport(dry_run=dry_run)
-    with open_bundle(source, report, BUNDLE_TABLES) as bundle, transaction.atomic(durable=True):
+    report = ImportReport(dry_run=dry_run, batch=batch or audit.new_batch_id())
+    with (
+        open_bundle(source, report, BUNDLE_TABLES) as bundle,
+        transaction.atomic(durable=True),
+        audit.acting(via=audit.Via.IMPORT, batch=report.batch),
+    ):
         _import(bundle, report, progress, regions)
         if not report.written:
             transaction.set_rollback(True)

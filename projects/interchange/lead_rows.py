@@ -72,7 +72,8 @@ class LeadRows:
     def by_external_id(self, external_ids: Iterable[str]) -> dict[str, Row]:
         """The stored rows of these leads (those that exist), with their ids under "id"."""
         wanted = _one_of("external_id", list(external_ids))
-        values = Lead.objects.filter(wanted).values(*_LEAD_FIELDS)
+        # Archived leads too: an external id stays taken (the import updates the archived lead).
+        values = Lead.all_objects.filter(wanted).values(*_LEAD_FIELDS)
         rows = self._rows(list(values))
         return {row["external_id"]: row for row in rows}
 

@@ -25,6 +25,7 @@ from django.db.models import F
 
 from projects.interchange.lead_format import LEADS
 from projects.models import Lead
+from regions import audit
 from regions.interchange.cells import format_decimal
 from regions.interchange.codebook import CodeBook
 from regions.interchange.formats import Kind, targets
@@ -125,7 +126,7 @@ def write_batch(batch: Batch, present: frozenset[str], book: CodeBook) -> None:
     """Upsert one chunk with the ORM, bump the revision of leads whose scoring inputs changed
     (F() + 1; new leads keep the default), then replace the input industries that changed."""
     columns = [column for column in LEADS.columns if column.target and column.name in present]
-    Lead.objects.bulk_create(
+    leads = Lead.objects.bulk_create(
         [Lead(**book.model_values(columns, values)) for values, _flag in batch],
         batch_size=500,
         update_conflicts=True,
@@ -134,8 +135,20 @@ def write_batch(batch: Batch, present: frozenset[str], book: CodeBook) -> None:
     )
     rescored = [values["external_id"] for values, flag in batch if flag & RESCORE]
     if rescored:
-        Lead.objects.filter(external_id__in=rescored).update(score_revision=F("score_revision") + 1)
+        Lead.all_objects.filter(external_id__in=rescored).update(
+            score_revision=F("score_revision") + 1
+        )
     _replace_inputs([values for values, flag in batch if flag & INPUTS], book)
+    record_history(
+        [lead.pk for lead, (_values, flag) in zip(leads, batch, strict=True) if flag & CREATE],
+        [lead.pk for lead, (_values, flag) in zip(leads, batch, strict=True) if not flag & CREATE],
+    )
+
+
+def record_history(created: list[int], updated: list[int]) -> None:
+    """The audit trail of the leads just written (regions.audit: one bulk insert per chunk)."""
+    audit.record_bulk(Lead, created, created=True)
+    audit.record_bulk(Lead, updated, created=False)
 
 
 def _replace_inputs(rows: list[dict[str, Any]], book: CodeBook) -> None:
@@ -143,9 +156,9 @@ def _replace_inputs(rows: list[dict[str, Any]], book: CodeBook) -> None:
         return
     through = Lead.input_industries.through
     ids = dict(
-        Lead.objects.filter(external_id__in=[values["external_id"] for values in rows]).values_list(
-            "external_id", "id"
-        )
+        Lead.all_objects.filter(
+            external_id__in=[values["external_id"] for values in rows]
+        ).values_list("external_id", "id")
     )
     through.objects.filter(lead_id__in=ids.values()).delete()
     through.objects.bulk_create(

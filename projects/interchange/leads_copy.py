@@ -22,7 +22,16 @@ from django.db import connection
 from psycopg import sql
 
 from projects.interchange.lead_format import LEADS
-from projects.interchange.lead_writers import INPUTS, RESCORE, UPDATE, Batch, Tick, csv_text
+from projects.interchange.lead_writers import (
+    CREATE,
+    INPUTS,
+    RESCORE,
+    UPDATE,
+    Batch,
+    Tick,
+    csv_text,
+    record_history,
+)
 from projects.models import Lead
 from regions.interchange.codebook import CodeBook
 from regions.interchange.formats import FIRM, INDUSTRY, USER, Column, Kind, model_field
@@ -73,6 +82,12 @@ class CopySpool:
             cursor.execute(_upsert(present))
             cursor.execute(_delete_inputs())
             cursor.execute(_insert_inputs())
+            cursor.execute(_written())
+            written = cursor.fetchall()
+        record_history(
+            [lead_id for lead_id, created in written if created],
+            [lead_id for lead_id, created in written if not created],
+        )
         tick(self.rows)
 
     def close(self) -> None:
@@ -164,6 +179,14 @@ def _delete_inputs() -> sql.Composed:
         "DELETE FROM {through} AS m USING {temp} AS t, {lead} AS l "
         "WHERE t.flags & {both} = {both} AND l.external_id = t.external_id AND m.lead_id = l.id"
     ).format(both=sql.Literal(UPDATE | INPUTS), **_tables())
+
+
+def _written() -> sql.Composed:
+    """The id of every lead written, and whether it was created (for the audit trail)."""
+    return sql.SQL(
+        "SELECT l.id, t.flags & {create} <> 0 FROM {temp} AS t "
+        "JOIN {lead} AS l ON l.external_id = t.external_id ORDER BY l.id"
+    ).format(create=sql.Literal(CREATE), **_tables())
 
 
 def _insert_inputs() -> sql.Composed:

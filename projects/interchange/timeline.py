@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Model
 
 from projects.models import Lead, LeadActivity, StageChange
+from regions import audit
 from regions.interchange.codebook import CodeBook
 from regions.interchange.formats import USER, Kind, Table, column
 from regions.interchange.readers import TableSource
@@ -113,7 +114,9 @@ def _sort_key(table: Table, row: Row) -> tuple[Any, ...]:
 def stored_timeline(table: Table, external_ids: Iterable[str] | None = None) -> list[Row]:
     """The stored rows of a timeline table in file terms (all, or these leads'), sorted."""
     paths = _PATHS[table.name]
-    rows = table.model._default_manager.all()
+    # Current leads' rows only, as the leads table exports current leads (archived leads stay
+    # out of the interchange, so an export always re-imports).
+    rows = table.model._default_manager.filter(lead__archived_at__isnull=True)
     if external_ids is not None:
         rows = rows.filter(lead__external_id__in=list(external_ids))
     found = [
@@ -165,7 +168,7 @@ class TimelineImport:
     def _check_leads(self) -> None:
         """Each row's lead exists (stored or in leads.csv) and is the user's to change."""
         stored = dict(
-            Lead.objects.filter(external_id__in=list(self.by_lead)).values_list(
+            Lead.all_objects.filter(external_id__in=list(self.by_lead)).values_list(
                 "external_id", "region__code"
             )
         )
@@ -201,7 +204,7 @@ class TimelineImport:
         if not self.replaced:
             return
         lead_ids = dict(
-            Lead.objects.filter(external_id__in=self.replaced).values_list("external_id", "id")
+            Lead.all_objects.filter(external_id__in=self.replaced).values_list("external_id", "id")
         )
         model = self.table.model
         model._default_manager.filter(lead_id__in=lead_ids.values()).delete()
@@ -221,6 +224,8 @@ class TimelineImport:
                     for row in self.by_lead[external_id]
                 ],
             )
+        # The audit trail of the rows written (activities; stage changes are history already).
+        audit.record_bulk(model, [obj.pk for obj in objects], created=True)
 
 
 def _compared(values: Row, names: list[str]) -> tuple[Any, ...]:

@@ -9,10 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from projects.forms import ClusterListFilter
 from projects.models import Status
 from regions.models import Cluster
 from screening.access import can_edit_region, descendants_and_self, visible_leads
-from screening.cluster_profile import cluster_profile, leads_pulling_gaps
+from screening.cluster_profile import cluster_list_rows, cluster_profile, leads_pulling_gaps
+from screening.selectors.changes import cluster_changes, history_panel
 from screening.web import role_required
 from screening.world import current_world
 
@@ -22,8 +24,15 @@ GAP_LEADS = 20
 @require_GET
 @role_required()
 def cluster_list(request: HttpRequest) -> HttpResponse:
-    clusters = Cluster.objects.select_related("region").order_by("region__code", "code")
-    return render(request, "regions/cluster_list.html", {"clusters": clusters})
+    """The clusters by region, priority clusters first, filtered by region and chain."""
+    form = ClusterListFilter(request.GET)
+    valid = form.is_valid()
+    region = form.cleaned_data.get("region") if valid else None
+    chain = form.cleaned_data.get("chain") if valid else None
+    rows = cluster_list_rows(
+        descendants_and_self([region.pk]) if region else None, chain.pk if chain else None
+    )
+    return render(request, "regions/cluster_list.html", {"form": form, "rows": rows})
 
 
 @require_GET
@@ -55,4 +64,7 @@ def profile_context(request: HttpRequest, cluster: Cluster) -> dict[str, Any]:
         "anchors": list(cluster.anchors.order_by("name")),
         "targets": set(cluster.target_links.values_list("industry_id", flat=True)),
         "may_edit": can_edit_region(request.user, cluster.region_id),
+        "history": history_panel(
+            cluster_changes(cluster.pk), show_all=request.GET.get("history") == "all"
+        ),
     }

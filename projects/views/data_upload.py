@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,12 +34,19 @@ from screening.web import role_required
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("数据文件（.zip 或 .xlsx）"))
+    file = forms.FileField(label=_("数据文件（.zip、.xlsx 或 .csv）"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = f"{settings.UPLOAD_MAX_BYTES / 1_000_000:g}"
+        self.fields["file"].help_text = _("不超过 %(limit)s MB。") % {"limit": limit}
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in UPLOAD_SUFFIXES:
-            raise forms.ValidationError(_("请上传 CSV 文件的 .zip 压缩包或 .xlsx 工作簿。"))
+            raise forms.ValidationError(
+                _("请上传 CSV 文件的 .zip 压缩包、.xlsx 工作簿或单个 .csv 文件。")
+            )
         check_upload_size(upload)
         return upload
 
@@ -86,8 +94,12 @@ def data_upload_confirm(request: HttpRequest, token: str) -> HttpResponse:
         offset = state["total"] if phase == "write" else 0
         cache.set(progress_key(token), state | {"done": offset + rows_done}, UPLOAD_MAX_AGE_SECONDS)
 
-    report = import_bundle(
-        path, dry_run=False, progress=progress, regions=admin_region_codes(request.user)
+    report = import_bundle(  # recorded in the audit trail under the upload's token
+        path,
+        dry_run=False,
+        progress=progress,
+        regions=admin_region_codes(request.user),
+        batch=token,
     )
     discard_upload(path)
     cache.set(progress_key(token), state | {"done": 2 * state["total"], "finished": True}, 60)

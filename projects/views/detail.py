@@ -25,6 +25,7 @@ from projects.views.common import (
 from projects.views.scorecard import fit_elsewhere, same_company_elsewhere, score_card, timeline
 from regions.models import Region
 from screening.access import can_edit_lead, officer_region_ids, sees_all_regions
+from screening.selectors.changes import history_panel, lead_changes
 from screening.services.explanations import explanation_lang
 from screening.web import role_required
 
@@ -38,6 +39,9 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "card": score_card(lead, explanation_lang()),
         "timeline": timeline(lead),
         "inputs": list(lead.input_industries.order_by("code")),
+        "history": history_panel(
+            lead_changes(lead.pk), show_all=request.GET.get("history") == "all"
+        ),
     }
     return render(request, "projects/lead_detail.html", context)
 
@@ -91,11 +95,11 @@ def lead_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @role_required()
 def lead_elsewhere(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "Where else would this fit": loaded after the page, as it scores the sibling regions."""
+    """ "Where else would this fit": loaded after the page, as it scores the sibling regions;
+    without JavaScript the lead page links here and gets a page of its own."""
     lead = visible_lead_or_404(request, pk)
-    return render(
-        request, "projects/_elsewhere.html", {"lead": lead, "placements": fit_elsewhere(lead)}
-    )
+    template = "projects/_elsewhere.html" if request.htmx else "projects/elsewhere.html"  # type: ignore[attr-defined]
+    return render(request, template, {"lead": lead, "placements": fit_elsewhere(lead)})
 
 
 @require_GET

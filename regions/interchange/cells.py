@@ -87,12 +87,14 @@ def _checked(
     """`parse`, then the model field's rules (`Column.checks`) on the value read; a list
     (names, codes) is checked item by item."""
 
+    checks = column.checks
+    many = column.kind in (Kind.NAMES, Kind.CODES)
+
     def read_and_check(column: Column, text: str) -> object:
         value = parse(column, text)
-        items = value if isinstance(value, list | tuple) else (value,)
         try:
-            for item in items:
-                for check in column.checks:
+            for item in value if many else (value,):  # type: ignore[attr-defined]
+                for check in checks:
                     check(item)
         except ValidationError as exc:
             with translation.override("en"):  # import reports are written in English

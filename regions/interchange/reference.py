@@ -8,12 +8,13 @@ values alone; a present but empty cell stores unknown (NULL) or blank text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Model, Q
 
+from regions import audit
 from regions.interchange.codebook import CodeBook
 from regions.interchange.formats import CLUSTERS, Column, Table, targets
 from regions.interchange.readers import TableSource
@@ -174,23 +175,49 @@ def _dropped_members(plan: TablePlan) -> list[tuple[Any, ...]]:
 
 
 def write_reference(plan: TablePlan, book: CodeBook) -> None:
-    """Write the created and updated rows (and drop removed cluster members)."""
+    """Write the created and updated rows (and drop removed cluster members), and record them
+    in the audit trail (dropped members through their deletes)."""
     if not plan.writes and not plan.removed:
         return
+    written = Written()
     if plan.table.tree:
-        _write_tree(plan, book)
+        _write_tree(plan, book, written)
     elif plan.table.name == "clusters":
-        _write_clusters(plan, book)
+        _write_clusters(plan, book, written)
     elif plan.table.name == "anchor_firms":
-        _upsert(plan, plan.writes, book, lambda v: {"cluster_id": _cluster_id(book, v)})
+        extra = _cluster_ref(book)
+        _upsert(plan, plan.writes, book, written, extra)
     elif plan.table.name == "cluster_target_links":
-        _write_target_links(plan, book)
+        _write_target_links(plan, book, written)
     elif plan.table.name == "plants":
-        _upsert(plan, plan.writes, book, lambda v: {"firm_id": book.firms[v["firm_id"]]})
+        _upsert(plan, plan.writes, book, written, lambda v: {"firm_id": book.firms[v["firm_id"]]})
     else:
-        _upsert(plan, plan.writes, book)
+        _upsert(plan, plan.writes, book, written)
     if plan.table.name == "firms":
         book.refresh()  # plants may point at the firms just written
+    written.record()
+
+
+@dataclass
+class Written:
+    """Primary keys of the rows a table's writes created and updated, per model, for the
+    audit trail (recorded once the table is written, parents included)."""
+
+    rows: dict[type[Model], tuple[list[int], list[int]]] = field(default_factory=dict)
+
+    def add(self, model: type[Model], objects: Sequence[Model], created: list[bool]) -> None:
+        new, changed = self.rows.setdefault(model, ([], []))
+        for obj, is_new in zip(objects, created, strict=True):
+            (new if is_new else changed).append(obj.pk)
+
+    def record(self) -> None:
+        for model, (new, changed) in self.rows.items():
+            audit.record_bulk(model, new, created=True)
+            audit.record_bulk(model, changed, created=False)
+
+
+def _cluster_ref(book: CodeBook) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda values: {"cluster_id": _cluster_id(book, values)}
 
 
 def _targets(plan: TablePlan) -> list[Column]:
@@ -203,9 +230,11 @@ def _upsert(
     plan: TablePlan,
     rows: list[ParsedRow],
     book: CodeBook,
+    written: Written,
     extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> None:
-    """One bulk INSERT … ON CONFLICT (business key) DO UPDATE of the present columns."""
+    """One bulk INSERT … ON CONFLICT (business key) DO UPDATE of the present columns (the
+    databases Django supports for this set the primary keys of inserted and updated rows)."""
     table, model = plan.table, plan.table.model
     columns = _targets(plan)
     objects = [
@@ -223,11 +252,23 @@ def _upsert(
         )
     else:  # nothing but the key is in the file: every write is a new row
         model._default_manager.bulk_create(objects, batch_size=1000)
+    stored_groups = {key[:2] for key in plan.stored} if plan.table.group else set()
+    written.add(
+        model,
+        objects,
+        [_is_new(plan, row.values, stored_groups) for row in rows],
+    )
 
 
-def _write_tree(plan: TablePlan, book: CodeBook) -> None:
+def _is_new(plan: TablePlan, values: dict[str, Any], stored_groups: set[tuple[Any, ...]]) -> bool:
+    """Whether a row written creates its object (a cluster: whether any member was stored)."""
+    key = key_of(plan.table, values)
+    return key[:2] not in stored_groups if plan.table.group else key not in plan.stored
+
+
+def _write_tree(plan: TablePlan, book: CodeBook, written: Written) -> None:
     """Upsert the rows, then set parents (a parent may be a row written in the same step)."""
-    _upsert(plan, plan.writes, book)
+    _upsert(plan, plan.writes, book, written)
     book.refresh()
     if "parent_code" not in plan.present:
         return
@@ -244,12 +285,12 @@ def _cluster_id(book: CodeBook, values: dict[str, Any]) -> int:
     return book.clusters[(values["region_code"], values["cluster_code"])]
 
 
-def _write_clusters(plan: TablePlan, book: CodeBook) -> None:
+def _write_clusters(plan: TablePlan, book: CodeBook, written: Written) -> None:
     """Upsert each changed cluster once, then replace its member set with the file's rows."""
     first_of_group: dict[tuple[Any, ...], ParsedRow] = {}
     for row in plan.writes:
         first_of_group.setdefault(key_of(plan.table, row.values)[:2], row)
-    _upsert(plan, list(first_of_group.values()), book)
+    _upsert(plan, list(first_of_group.values()), book, written)
     book.refresh()
     _drop_members(plan.removed, book)
     role = plan.table.by_name["role"]
@@ -268,10 +309,16 @@ def _write_clusters(plan: TablePlan, book: CodeBook) -> None:
         unique_fields=["cluster", "industry"],
         update_fields=["role"],
     )
+    written.add(
+        ClusterIndustry,
+        members,
+        [key_of(plan.table, row.values) not in plan.stored for row in plan.writes],
+    )
 
 
-def _write_target_links(plan: TablePlan, book: CodeBook) -> None:
-    """Replace the target links of each cluster in the file with the file's rows."""
+def _write_target_links(plan: TablePlan, book: CodeBook, written: Written) -> None:
+    """Replace the target links of each cluster in the file with the file's rows (links a
+    cluster no longer has are deleted row by row, so the audit trail records each)."""
     book.refresh()  # clusters written by this import
     condition = Q()
     for region_code, cluster_code, industry_code in plan.removed:
@@ -292,6 +339,14 @@ def _write_target_links(plan: TablePlan, book: CodeBook) -> None:
         batch_size=1000,
         ignore_conflicts=True,
     )
+    # Rows inserted with ignore_conflicts come back without ids: read the new links back.
+    pairs = {
+        (_cluster_id(book, row.values), book.industries[row.values["industry_code"]])
+        for row in plan.writes
+    }
+    stored = ClusterTargetLink.objects.filter(cluster_id__in={c for c, _i in pairs})
+    new = [link for link in stored if (link.cluster_id, link.industry_id) in pairs]
+    written.add(ClusterTargetLink, new, [True] * len(new))
 
 
 def _drop_members(removed: list[tuple[Any, ...]], book: CodeBook) -> None:

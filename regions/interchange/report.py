@@ -58,6 +58,8 @@ class ImportReport:
 
     dry_run: bool
     errors: list[Problem] = field(default_factory=list)
+    # The import batch its writes are recorded under in the audit trail (regions.audit).
+    batch: str = ""
     warnings: list[Problem] = field(default_factory=list)
     error_count: int = 0
     counts: dict[str, TableCounts] = field(default_factory=dict)

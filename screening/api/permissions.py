@@ -48,8 +48,8 @@ class ReferenceData(HasRole):
 class LeadAccess(HasRole):
     """Reads are scoped by the queryset; writes need can_edit_lead on the lead itself.
 
-    Deleting a lead drops its pipeline history, so only admins delete; officers close a
-    lead by setting its status (lost, withdrawn) instead.
+    Deleting a lead archives it (it leaves every list), so only admins delete; officers close
+    a lead by setting its status (lost, withdrawn) instead.
     """
 
     def has_permission(self, request: Request, view: Any) -> bool:

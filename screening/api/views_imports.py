@@ -133,6 +133,7 @@ def _run_import(token: str, *, dry_run: bool, user: Any) -> dict[str, Any]:
         dry_run=dry_run,
         progress=None if dry_run else progress,
         regions=access.admin_region_codes(user),
+        batch=token,  # the audit trail's import batch is the upload's token
     )
     if dry_run and not report.ok:
         upload_pages.discard_upload(path)  # nothing to confirm: the file goes at once

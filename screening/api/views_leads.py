@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -31,9 +31,11 @@ from screening import access
 from screening.api import filters, lead_rows, rankings
 from screening.api import serializers_leads as s
 from screening.api import serializers_rankings as r
+from screening.api.changes import CHANGES_SCHEMA, changes_response
 from screening.api.pagination import LeadCursorPagination, PagePagination
 from screening.api.permissions import LeadAccess, check_may_place_lead
 from screening.api.views_reference import ApiViewMixin
+from screening.selectors.changes import lead_changes
 
 REGION_UNUSED = (
     "region__code",
@@ -129,12 +131,14 @@ class LeadViewSet(
         return self.update(request, pk, partial=True)
 
     @extend_schema(
-        summary="Delete a lead (admins; others set status lost/withdrawn)", responses={204: None}
+        summary="Archive a lead (admins; others set status lost/withdrawn)",
+        description="The lead leaves lists, rankings and shortlists and answers 404 from then "
+        "on; its stage history, activities and audit trail are kept. Only a superuser can "
+        "purge a lead, in the admin.",
+        responses={204: None},
     )
     def destroy(self, request: Request, pk: str) -> Response:
-        lead = self.get_object()
-        with transaction.atomic():
-            lead.delete()
+        services.lead_archive(lead=self.get_object(), user=acting_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="Move a lead to another pipeline stage", request=s.StageMoveSerializer)
@@ -170,6 +174,12 @@ class LeadViewSet(
             )
         services.lead_assign_owner(lead=lead, user=acting_user(request), owner=owner)
         return self._output(lead)
+
+    @CHANGES_SCHEMA
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=PagePagination)
+    def changes(self, request: Request, pk: str) -> Response:
+        """The lead's audit trail and its activities' (404 where the lead itself is)."""
+        return changes_response(self, lead_changes(self.get_object().pk))
 
     @extend_schema(
         summary="Best regions for this lead's project",

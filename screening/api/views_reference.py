@@ -13,20 +13,25 @@ from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
+from rest_framework.decorators import action
 from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from regions.models import Cluster, Endowment, Industry, IndustryLink, Region
 from screening import access
 from screening.api import filters, serializers
+from screening.api.changes import CHANGES_SCHEMA, changes_response
 from screening.api.pagination import PagePagination
 from screening.api.parsers import LimitedJSONParser
 from screening.api.permissions import ReferenceData, check_may_edit_region
 from screening.api.schema import ApiSchema
 from screening.api.tokens import ExpiringTokenAuthentication
 from screening.api.writes import cluster_save, reference_delete, reference_save
+from screening.selectors.changes import cluster_changes
 
 
 class ApiViewMixin(APIView):
@@ -124,6 +129,13 @@ class ClusterViewSet(RegionScopedWrites):
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         check_may_edit_region(self.request.user, serializer.validated_data.get("region"))
         cluster_save(serializer)
+
+    @CHANGES_SCHEMA
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def changes(self, request: Request, pk: str) -> Response:
+        """The cluster's audit trail with its members', anchors' and target links' (readable
+        by whoever may read the cluster)."""
+        return changes_response(self, cluster_changes(self.get_object().pk))
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         check_may_edit_region(self.request.user, serializer.validated_data.get("region"))

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "simple_history",
     "screening",
     "regions",
     "projects",
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "screening.config.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -144,6 +146,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Numbers grouped by thousands in Chinese too (Django's zh_Hans prints 55333).
+FORMAT_MODULE_PATH = ["screening.config.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -376,6 +380,11 @@ CURRENCY_TO_CNY = CURRENCY_RATES  # the earlier name, kept for deployments that 
 PDF_CJK_FONT = os.environ.get("PDF_CJK_FONT", "")
 # Leads per recompute task; large sets are split into chunks run as a group across workers.
 SCORE_CHUNK_SIZE = int(os.environ.get("SCORE_CHUNK_SIZE", "20000"))
+# Where the processes of a host share one World per data version as memory-mapped files
+# (screening.world_store; docs/engine-interface.md). Empty: each process builds its own.
+WORLD_STORE_DIR = os.environ.get("WORLD_STORE_DIR", "")
+# How long a process waits for another one building the same World before building its own.
+WORLD_BUILD_WAIT_SECONDS = float(os.environ.get("WORLD_BUILD_WAIT_SECONDS", "600"))
 # Recomputations of at most this many leads store explanations at once; larger ones leave
 # them to be built on first read (screening/services/explanations.py).
 EXPLAIN_INLINE_MAX = int(os.environ.get("EXPLAIN_INLINE_MAX", "2000"))

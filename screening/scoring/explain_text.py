@@ -171,7 +171,10 @@ REASONS: dict[str, tuple[str, str]] = {
         "{pct}% of related size data missing",
     ),
     "needs_unknown": ("部分需求的本地条件未知", "local supply of some needs unknown"),
-    "land_need_unknown": ("用地面积未知，只核对有无工业用地", "land need in ha unknown"),
+    "land_need_unknown": (
+        "用地面积未知（只核对了有无工业用地）",
+        "land need in ha unknown (only whether industrial land exists was checked)",
+    ),
     "chain_no_evidence": ("无产业链数据，补链按中性计", "no chain data"),
     "chain_sizes_unknown": ("产业链数据不全", "chain size data incomplete"),
     "own_size_unknown": ("该产业在本地的规模未知", "the industry's own size here unknown"),
@@ -223,7 +226,7 @@ def _headline(data: dict[str, Any], lang: str) -> str:
         "headline",
         lang,
         total=f"{s['total']:.0f}",
-        conf=f"{s['confidence']:.2f}",
+        conf=_percent(s["confidence"]),
         local=f"{s['local_fit']:.0f}",
         chain=f"{s['chain_completion']:.0f}",
         cluster=f"{s['cluster_strength']:.0f}",
@@ -367,9 +370,15 @@ def _confidence(data: dict[str, Any], lang: str) -> list[str]:
         REASONS[r["code"]][_pick(lang)].format(pct=_pct(r.get("share")), n=r.get("regions"))
         for r in reasons
     ]
-    return [
-        _t("confidence", lang, conf=f"{data['confidence']['value']:.2f}", items=_join(texts, lang))
-    ]
+    # Reasons are clauses with commas of their own: "；" keeps them apart ("、" ran them into
+    # one garbled clause: "只核对有无工业用地、就业人数和投资额未知").
+    items = ("；" if lang == "zh" else "; ").join(texts)
+    return [_t("confidence", lang, conf=_percent(data["confidence"]["value"]), items=items)]
+
+
+def _percent(share: float) -> str:
+    """A confidence as the UI shows it everywhere: a whole percent ("82%")."""
+    return f"{100 * share:.0f}%"
 
 
 def sentences(data: dict[str, Any], lang: str, jobs: float | None) -> list[str]:

@@ -214,3 +214,19 @@ def test_the_api_reads_and_writes_target_links_through_the_same_service(
     assert {"target_links.0", "target_links.1", "target_links.2"} <= set(
         huge.json()["error"]["fields"]
     )
+
+
+def test_a_timeline_of_another_regions_lead_is_refused(scenario: Scenario) -> None:
+    """lead_activities.csv and stage_changes.csv rows belong to their lead's region."""
+    qd_lead, jn_lead = scenario.leads["qd_elec"], scenario.leads["cathode"]
+    files = {
+        "lead_activities.csv": "external_id,happened_on,kind,text,author\n"
+        f"{jn_lead.external_id},2026-02-01,note,考察,\n"
+        f"{qd_lead.external_id},2026-02-01,note,考察,\n",
+    }
+    report = import_bundle(bundle(files), dry_run=False, regions=frozenset({"SD-JN"}))
+    assert {(p.file, p.row, p.column) for p in report.errors} == {
+        ("lead_activities.csv", 3, "external_id")
+    }
+    assert "SD-QD" in report.errors[0].reason
+    assert import_bundle(bundle(files), dry_run=True, regions=None).ok

@@ -48,6 +48,7 @@ API_POST_ONLY = row(A, 405, 405, 405, 405, 403)
 # GET answers by URL name (or route, for unnamed patterns).
 EXPECTED: dict[str, dict[str, Any]] = {
     "healthz": same(200, 200),
+    "favicon": same(301, 301),  # to the static icon, for anyone
     "set_language": same(302, 302),  # GET only redirects back; switching needs POST
     "login": same(200, 302),
     "logout": POST_ONLY,
@@ -92,6 +93,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "v1:industry-detail": API_ANY_ROLE,
     "v1:cluster-list": API_ANY_ROLE,
     "v1:cluster-detail": API_ANY_ROLE,
+    "v1:cluster-changes": API_ANY_ROLE,
     "v1:link-list": API_ANY_ROLE,
     "v1:link-detail": API_ANY_ROLE,
     "v1:endowment-list": API_ANY_ROLE,
@@ -104,6 +106,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "v1:calibration-run-list": row(A, 403, 403, 200, 200, 403),
     "v1:calibration-run-detail": row(A, 403, 403, 404, 404, 403),  # no run here
     "v1:lead-best-regions": API_READ_LEAD,
+    "v1:lead-changes": API_READ_LEAD,
     "v1:lead-owner": API_POST_ONLY,
     "v1:lead-set-status": API_POST_ONLY,
     "v1:lead-stage": API_POST_ONLY,
