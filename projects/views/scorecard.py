@@ -25,7 +25,7 @@ from screening.selectors.landing import LANDING_PARTS, Landing, landing_for
 from screening.selectors.profiles import profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
 from screening.selectors.standing import Standing, lead_standings
-from screening.services.explanations import explanation_facts
+from screening.services.explanations import explanation_facts, explanation_for
 
 AnyUser = AbstractBaseUser | AnonymousUser
 HISTORY_ROWS = 12
@@ -49,6 +49,8 @@ def score_card(lead: Lead, lang: str) -> ScoreCard:
     profile = profiles_in_force().for_region(lead.region_id)
     stale = is_stale(lead, measures=measures_version(), profile_id=profile.pk)
     explanation: dict[str, Any] = score.explanation if score is not None else {}
+    if score is not None and not explanation:  # stored by a bulk rescore: build it now
+        explanation = explanation_for(lead) or {}
     sentences = list((explanation.get("sentences") or {}).get(lang) or [])
     history = list(ScoreHistory.objects.filter(lead=lead).order_by("-computed_at")[:HISTORY_ROWS])
     decision = decision_view(lead.pk, score)

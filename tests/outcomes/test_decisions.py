@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -187,3 +188,22 @@ def test_the_lead_page_shows_the_decision_score_beside_the_current_one_with_the_
     assert f"<strong>{decision.total:.0f}</strong>" in html
     assert f"now <strong>{now.total:.0f}</strong>" in html
     assert "clusters or endowments were edited" in html
+
+
+def test_the_lead_page_explains_a_score_stored_by_a_bulk_rescore(
+    scored: SmallWorld, client: Client, settings: Any
+) -> None:
+    """Adopting calibrated weights rescores every lead in bulk, which stores scores without
+    their explanation; the lead page builds it on first read instead of showing none."""
+    settings.EXPLAIN_INLINE_MAX = 0
+    lead = scored.leads["A-0"]
+    LeadScore.objects.update(explanation={})
+    call_command("rescore", "--all", verbosity=0)
+
+    client.force_login(User.objects.create_superuser("chief", password="pw-Xuanshang-2026"))
+    html = client.get(reverse("lead_detail", args=[lead.pk])).content.decode()
+
+    explanation = LeadScore.objects.get(lead=lead).explanation
+    assert explanation, "built and stored on first read"
+    for sentence in explanation["sentences"]["zh"][1:3]:
+        assert sentence in html
