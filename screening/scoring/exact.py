@@ -106,3 +106,18 @@ def in_parallel(work: Callable[[Item], None], items: Iterable[Item]) -> None:
     with ThreadPoolExecutor(max_workers=BUILD_THREADS) as pool:
         for done in [pool.submit(work, item) for item in todo]:
             done.result()  # re-raises a block's error here
+
+
+Result = TypeVar("Result")
+
+
+def started(work: Callable[[], Result]) -> Callable[[], Result]:
+    """Start `work` on its own thread (BUILD_THREADS > 1; else run it now) and return what waits
+    for its result: independent parts of the build overlap on a second core."""
+    if BUILD_THREADS == 1:
+        value = work()
+        return lambda: value
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(work)
+    pool.shutdown(wait=False)
+    return future.result

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from screening.scoring.chain import ChainCells, chain_cells, link_shares
 from screening.scoring.cluster import ClusterTables, cluster_tables, update_cluster_tables
 from screening.scoring.complexity import empty_warnings, presence, proximity, rca
-from screening.scoring.exact import PHI_BITS, on_grid
+from screening.scoring.exact import PHI_BITS, on_grid, started
 from screening.scoring.local_fit import (
     EndowmentMasks,
     endowment_masks,
@@ -466,12 +466,17 @@ def build_measures(inputs: WorldInputs) -> Measures:
     sizes = np.where(known, inputs.size, 0.0)
     levels = _levels(inputs.region_levels)
     spec = _specialisation(sizes, levels, inputs)
+    presence = np.minimum(spec.rca, 1.0)
+    s, c = link_shares(inputs.link_weight, inputs.customer_weight)
+    # The chain cells and the typical plants do not depend on density: built beside it.
+    chain = started(partial(chain_cells, presence, known, s, c))
+    typical_of = started(
+        partial(typical_plant, inputs.size, inputs.firms, spec.mcp, levels.rows[levels.main])
+    )
     dens, cov, dscore, references = _density_parts(
         spec.mcp, known, spec.proximity, spec.slots, levels
     )
-    presence = np.minimum(spec.rca, 1.0)
-    s, c = link_shares(inputs.link_weight, inputs.customer_weight)
-    typical = typical_plant(inputs.size, inputs.firms, spec.mcp, levels.rows[levels.main])
+    typical = typical_of()
     return Measures(
         size=inputs.size,
         link_weight=inputs.link_weight,
@@ -497,7 +502,7 @@ def build_measures(inputs: WorldInputs) -> Measures:
         density_reference=references,
         supplier_share=s,
         customer_share=c,
-        chain=chain_cells(presence, known, s, c),
+        chain=chain(),
         pull=pull_cells(presence, known, dscore, s, typical),
         warnings=tuple(spec.notes),
     )
