@@ -10,7 +10,7 @@ for script in bench_complexity bench_relatedness bench_scoring bench_robustness 
   [ -f "bench/$script.py" ] && { echo "== $script"; $py "bench/$script.py"; }
 done
 if pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
-  for script in bench_import bench_rescore bench_shortlist bench_views bench_api bench_preview bench_prospects bench_calibrate; do
+  for script in bench_import bench_rescore bench_shortlist bench_views bench_api bench_preview bench_prospects bench_calibrate bench_faults; do
     [ -f "bench/$script.py" ] && { echo "== $script"; $py "bench/$script.py"; }
   done
 else

@@ -285,7 +285,9 @@ SCORE_SWEEP_SECONDS = int(os.environ.get("SCORE_SWEEP_SECONDS", "60"))
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Django's RedisCache, answering as a miss while Redis is down (the throttles read the
+        # cache on every API request): screening/config/cache.py.
+        {"BACKEND": "screening.config.cache.FailOpenRedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
