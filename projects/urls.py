@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern] = [
     path("", inbox.inbox, name="inbox"),
     path("leads/<int:pk>/", detail.lead_detail, name="lead_detail"),
     path("leads/<int:pk>/edit/", detail.lead_edit, name="lead_edit"),
+    path("leads/<int:pk>/archive/", detail.lead_archive, name="lead_archive"),
     path("leads/<int:pk>/score/", detail.lead_scorecard, name="lead_scorecard"),
     path("leads/<int:pk>/elsewhere/", detail.lead_elsewhere, name="lead_elsewhere"),
     path("leads/<int:pk>/duplicates/", detail.lead_duplicates, name="lead_duplicates"),

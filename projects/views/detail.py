@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import services
 from projects.forms import LeadForm
@@ -24,7 +24,7 @@ from projects.views.common import (
 )
 from projects.views.scorecard import fit_elsewhere, same_company_elsewhere, score_card, timeline
 from regions.models import Region
-from screening.access import can_edit_lead, officer_region_ids, sees_all_regions
+from screening.access import Role, can_edit_lead, has_role, officer_region_ids, sees_all_regions
 from screening.selectors.changes import history_panel, lead_changes
 from screening.services.explanations import explanation_lang
 from screening.web import role_required
@@ -36,6 +36,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lead = visible_lead_or_404(request, pk)
     context: dict[str, Any] = workflow_context(request, lead) | {
         "editable": can_edit_lead(request.user, lead),
+        "may_archive": has_role(request.user, Role.ADMIN),
         "card": score_card(lead, explanation_lang()),
         "timeline": timeline(lead),
         "inputs": list(lead.input_industries.order_by("code")),
@@ -78,6 +79,17 @@ def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("线索已保存。"))
             return redirect("lead_detail", pk=lead.pk)
     return render(request, "projects/lead_edit.html", {"lead": lead, "form": form})
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def lead_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete in the browser = archive (as in the API and the admin): the lead leaves every
+    list and keeps its stage history, activities and audit trail. Admins only, like the API."""
+    lead = visible_lead_or_404(request, pk)
+    services.lead_archive(lead=lead, user=acting_user(request))
+    messages.success(request, _("线索“%(company)s”已归档。") % {"company": lead.company})
+    return redirect("inbox")
 
 
 @require_GET

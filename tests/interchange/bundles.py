@@ -263,7 +263,7 @@ def counts() -> dict[str, int]:
 
 def empty_database() -> None:
     """Delete every imported row (parents are detached first: they are protected)."""
-    Lead.objects.all().delete()
+    Lead.all_objects.all().delete()  # archived leads too
     for model in (
         Plant,
         Firm,

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from projects import services
+from projects.interchange.export import export_bundle
 from projects.interchange.importer import import_bundle
 from projects.models import Lead
 from regions.interchange.report import ImportReport
 from regions.models import ClusterIndustry, Endowment, RegionIndustry
 from screening.selectors.changes import lead_changes
-from tests.interchange.bundles import copy_tables, write_bundle
+from tests.interchange.bundles import copy_tables, empty_database, write_bundle
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +71,18 @@ def test_an_import_updates_an_archived_lead_and_leaves_it_archived(
     archived = Lead.all_objects.get(external_id="L1")
     assert archived.archived_at is not None and archived.capex == Decimal("99")
     assert [i.code for i in archived.input_industries.all()] == ["NEV-ASM"]
+
+
+def test_an_export_leaves_archived_leads_and_their_timelines_out_and_re_imports(
+    tmp_path: Path, imported: ImportReport
+) -> None:
+    l1 = Lead.objects.get(external_id="L1")
+    services.lead_add_activity(lead=l1, user=None, kind="call", text="电话")
+    services.lead_archive(lead=l1, user=None)
+    export_bundle(tmp_path / "out")
+    empty_database()
+
+    report = import_bundle(tmp_path / "out", dry_run=False)
+
+    assert report.ok, report.as_text()
+    assert sorted(Lead.all_objects.values_list("external_id", flat=True)) == ["L2", "L3"]

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from projects.models import Lead, StageChange
 from regions.models import Endowment, Industry
 from tests.ui.scenario import Scenario
 
@@ -92,3 +93,23 @@ def test_an_upload_is_recorded_as_an_import_with_its_batch(
     copy = Endowment.history.get(id=rail.pk)
     assert (copy.history_via, copy.history_batch, copy.history_type) == ("import", token, "+")
     assert copy.history_user == scenario.users["admin"]
+
+
+def test_an_admin_archives_a_lead_in_the_browser_and_its_history_stays(
+    scenario: Scenario, admin_client_: Client, officer: Client
+) -> None:
+    lead = scenario.leads["battery"]
+    officer.post(reverse("lead_stage", kwargs={"pk": lead.pk}), {"stage": "negotiation"})
+    stages = StageChange.objects.filter(lead_id=lead.pk).count()
+    page = admin_client_.get(reverse("lead_detail", kwargs={"pk": lead.pk})).content.decode()
+    assert reverse("lead_archive", kwargs={"pk": lead.pk}) in page
+    url = reverse("lead_archive", kwargs={"pk": lead.pk})
+    assert officer.post(url).status_code == 403  # officers close leads by status instead
+
+    assert admin_client_.post(url).status_code == 302
+
+    assert Lead.all_objects.get(pk=lead.pk).archived_at is not None
+    assert StageChange.objects.filter(lead_id=lead.pk).count() == stages
+    assert officer.get(reverse("lead_detail", kwargs={"pk": lead.pk})).status_code == 404
+    assert lead.company not in officer.get(reverse("inbox")).content.decode()
+    assert Lead.history.filter(id=lead.pk).latest().history_via == "ui"

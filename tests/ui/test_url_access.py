@@ -60,6 +60,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "lead_elsewhere": READ_LEAD,
     "lead_duplicates": READ_LEAD,
     "lead_edit": EDIT_LEAD,
+    "lead_archive": POST_ONLY,
     "lead_panel": EDIT_LEAD,
     "lead_stage": POST_ONLY,
     "lead_status": POST_ONLY,
