@@ -79,7 +79,8 @@ def sync_decisions(lead_ids: Iterable[int], *, at: Mapping[int, dt.datetime] | N
             "lead_id", flat=True
         )
     )
-    leads = Lead.objects.filter(pk__in=ids).values_list("pk", "stage", "status")
+    # Archived leads too: archiving hides a lead, it does not undo its decision.
+    leads = Lead.all_objects.filter(pk__in=ids).values_list("pk", "stage", "status")
     decided = {pk: (stage, status) for pk, stage, status in leads if _is_decided(stage, status)}
     undone = in_force - set(decided)
     if undone:
@@ -97,9 +98,9 @@ def sync_all_decisions() -> None:
     Two set-based reads find them; leads already in line are not touched.
     """
     in_force = LeadDecision.objects.filter(reopened_at__isnull=True).values("lead_id")
-    undecided = Lead.objects.filter(decided_q()).exclude(pk__in=in_force)
+    undecided = Lead.all_objects.filter(decided_q()).exclude(pk__in=in_force)
     undone = LeadDecision.objects.filter(reopened_at__isnull=True).exclude(
-        lead__in=Lead.objects.filter(decided_q())
+        lead__in=Lead.all_objects.filter(decided_q())
     )
     sync_decisions(
         [*undecided.values_list("pk", flat=True), *undone.values_list("lead_id", flat=True)]

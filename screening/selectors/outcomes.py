@@ -1,8 +1,9 @@
 """Reads of decided leads for the backtest: decision scores, outcomes, received dates.
 
-One row per lead with a decision in force and a kept score (pending decisions are counted,
-not used); the outcome is the lead's state now (screening.decisions.outcome_of rule, written
-here as set-based columns) and open leads are left out and counted.
+One row per current (not archived) lead with a decision in force and a kept score (pending
+decisions are counted, not used); the outcome is the lead's state now (the rule of
+screening.decisions.outcome_of, written here as set-based columns) and open leads are left out
+and counted.
 """
 
 from __future__ import annotations
@@ -62,7 +63,11 @@ class DecidedLeads:
 def decided_leads(region_id: int | None = None, since: dt.date | None = None) -> DecidedLeads:
     """Decided leads of a region and everything below it (None: all), decided on or after
     `since`; with the total under the profile in force for each lead's region now."""
-    decisions = LeadDecision.objects.filter(reopened_at__isnull=True)
+    # Archived leads are out of every list and ranking (a duplicate, a mistake): out of the
+    # backtest too; their decision records are kept.
+    decisions = LeadDecision.objects.filter(
+        reopened_at__isnull=True, lead__archived_at__isnull=True
+    )
     if region_id is not None:
         decisions = decisions.filter(lead__region_id__in=descendants_and_self([region_id]))
     if since is not None:

@@ -115,7 +115,7 @@ def test_admin_pages_upload_runs_and_sign_in(
         "B-1,坏数据一,NO-SUCH,SD-JN,abc,CNY,10,,,,lead,active,2026-02-01\n"
         "B-2,坏数据二,TEXT,SD-XX,100,CNY,-4,,,,moon,active,2026-13-01\n"
     )
-    page.get_by_label("数据文件（.zip 或 .xlsx）").set_input_files(
+    page.get_by_label("数据文件（.zip、.xlsx 或 .csv）").set_input_files(
         str(upload_bundle(tmp_path, bad))
     )
     page.get_by_role("button", name="上传并检查").click()
@@ -127,7 +127,7 @@ def test_admin_pages_upload_runs_and_sign_in(
         f"G-{n},上传企业{n},TEXT,SD-JN,1000,CNY,50,,,,lead,active,2026-02-01\n" for n in range(25)
     )
     page.goto(f"{live_server.url}/data/upload/")
-    page.get_by_label("数据文件（.zip 或 .xlsx）").set_input_files(
+    page.get_by_label("数据文件（.zip、.xlsx 或 .csv）").set_input_files(
         str(upload_bundle(tmp_path, good))
     )
     page.get_by_role("button", name="上传并检查").click()

@@ -14,11 +14,12 @@ from django.urls import reverse
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from projects.models import Lead
-from projects.services import lead_move_stage, lead_set_status, lead_update
+from projects.services import lead_archive, lead_move_stage, lead_set_status, lead_update
 from regions.models import Endowment
 from screening import invalidation
-from screening.decisions import decision_in_force, outcome_of
+from screening.decisions import decision_in_force, outcome_of, sync_all_decisions
 from screening.models import LeadDecision, LeadScore
+from screening.selectors.outcomes import decided_leads
 from tests.recompute.conftest import SmallWorld
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +208,19 @@ def test_the_lead_page_explains_a_score_stored_by_a_bulk_rescore(
     assert explanation, "built and stored on first read"
     for sentence in explanation["sentences"]["zh"][1:3]:
         assert sentence in html
+
+
+def test_archiving_a_decided_lead_keeps_its_decision_and_drops_it_from_the_backtest(
+    scored: SmallWorld, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    lead = scored.leads["B-1"]
+    write(
+        django_capture_on_commit_callbacks,
+        lambda: lead_move_stage(lead=fresh(lead), user=None, to_stage="signed"),
+    )
+    write(django_capture_on_commit_callbacks, lambda: lead_archive(lead=fresh(lead), user=None))
+    sync_all_decisions()  # as after any import
+
+    decision = LeadDecision.objects.get(lead_id=lead.pk)
+    assert decision.reopened_at is None, "archiving hides a lead; it does not undo its signing"
+    assert lead.pk not in set(decided_leads().frame["lead_id"])

@@ -72,6 +72,7 @@ def test_the_shortlist_shows_the_currency_and_the_rate_it_compared_at(
     assert ">70,000<" not in cells  # never a bare figure under a 万元 heading
     assert "投资额（万元）" not in html
     assert "外币金额按 2024-12-31 的固定示意汇率折合人民币：1 USD = 7.1 CNY。" in html
+    assert "不是及格线" in html  # what a 0-100 total means, as on the lead page (item 9)
 
 
 def test_the_compare_page_shows_each_amount_in_its_currency(
