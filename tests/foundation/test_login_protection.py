@@ -226,3 +226,32 @@ def test_the_api_rates_are_on_by_default() -> None:
 
     assert site.API_THROTTLE_RATES["user"] and site.API_THROTTLE_RATES["anon"]
     assert site.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
+
+
+def test_a_request_without_a_socket_address_gets_a_storable_ip_address(settings: Any) -> None:
+    # The test client's force_login builds such a request; axes' database handler stores the
+    # address in an IP column, which PostgreSQL validates (a word there failed every sign-in).
+    import ipaddress
+
+    from django.http import HttpRequest
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    ipaddress.ip_address(client_address(HttpRequest()))
+
+
+@pytest.mark.django_db
+def test_force_login_works_with_the_database_lockout_store(officer: User, settings: Any) -> None:
+    from axes.handlers.proxy import AxesProxyHandler
+    from axes.models import AccessLog
+
+    original = settings.AXES_HANDLER
+    settings.AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+    AxesProxyHandler.get_implementation(force=True)
+    try:
+        client = Client()
+        client.force_login(officer)
+        assert signed_in(client)
+        assert AccessLog.objects.filter(username=officer.username).exists()
+    finally:
+        settings.AXES_HANDLER = original
+        AxesProxyHandler.get_implementation(force=True)

@@ -113,8 +113,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "v1:lead-stage": API_POST_ONLY,
     "v1:score-list": API_ANY_ROLE,
     "v1:score-detail": API_READ_LEAD,
+    # Score runs cover the whole province: officers get an empty list and no run (404).
     "v1:score-run-list": API_ANY_ROLE,
-    "v1:score-run-detail": API_ANY_ROLE,
+    "v1:score-run-detail": row(A, 404, 404, 200, 200, 403),
     "v1:shortlist": row(A, 403, 403, 200, 200, 403),
     "v1:imports": row(A, 403, 403, 403, 405, 403),
     "v1:import-status": row(A, 403, 403, 403, 404, 403),  # unknown token
