@@ -80,8 +80,12 @@ def calibration_compute(region: Region | None = None, since: dt.date | None = No
 
 
 def _backtest_input(frame: pd.DataFrame, names: tuple[str, ...]) -> BacktestInput:
-    received = pd.to_datetime(frame["received_on"]).fillna(
-        pd.to_datetime(frame["decided_at"], utc=True).dt.tz_localize(None).dt.normalize()
+    # PostgreSQL hands the times over as text whose fraction and offset vary per row
+    # ("…01:00:00+00", "…01:00:00.123456+00:00"): parse each as it comes.
+    received = pd.to_datetime(frame["received_on"], format="mixed").fillna(
+        pd.to_datetime(frame["decided_at"], utc=True, format="mixed")
+        .dt.tz_localize(None)
+        .dt.normalize()
     )
     return BacktestInput(
         part_names=names,
