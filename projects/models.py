@@ -89,7 +89,11 @@ class Lead(models.Model):
     # No automatic FK indexes on industry and owner: Meta.indexes declares the same ones
     # (lead_industry, lead_owner); duplicates only slow down bulk imports.
     industry = models.ForeignKey(
-        Industry, on_delete=models.PROTECT, related_name="leads", db_index=False
+        Industry,
+        on_delete=models.PROTECT,
+        related_name="leads",
+        db_index=False,
+        verbose_name=_("industry"),
     )
     products = models.TextField(
         _("products"), blank=True, max_length=LONG_TEXT_MAX, validators=LONG_TEXT
@@ -240,9 +244,13 @@ class LeadActivity(models.Model):
     happened_on = models.DateField(_("date"), validators=[plausible_date])
     text = models.TextField(_("text"), max_length=LONG_TEXT_MAX, validators=LONG_TEXT)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = AuditedRecords()
 
@@ -259,11 +267,16 @@ class StageChange(models.Model):
     """One move of a lead between stages, so time-in-stage can be reported."""
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="stage_changes")
-    from_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
-    to_stage = models.CharField(max_length=16, choices=Stage.choices)
-    changed_at = models.DateTimeField()
+    from_stage = models.CharField(_("from stage"), max_length=16, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to stage"), max_length=16, choices=Stage.choices)
+    changed_at = models.DateTimeField(_("changed at"))
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
 
     class Meta:

@@ -131,8 +131,12 @@ class RegionIndustry(models.Model):
     measures; NULL is unknown. Scores read, per region and industry, the latest vintage up to
     the scoring baseline year (ScoringBaseline); an undated row counts as the oldest."""
 
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="industries")
-    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="regions")
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="industries", verbose_name=_("region")
+    )
+    industry = models.ForeignKey(
+        Industry, on_delete=models.PROTECT, related_name="regions", verbose_name=_("industry")
+    )
     employment = models.DecimalField(
         _("employment"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -176,7 +180,10 @@ class IndustryReference(models.Model):
     """
 
     industry = models.OneToOneField(
-        Industry, on_delete=models.CASCADE, related_name="reference_size"
+        Industry,
+        on_delete=models.CASCADE,
+        related_name="reference_size",
+        verbose_name=_("industry"),
     )
     employment = models.DecimalField(_("employment"), max_digits=14, decimal_places=2)
     source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
@@ -203,8 +210,18 @@ class IndustryLink(models.Model):
     when it is unknown the engine derives customer shares from `weight` (docs/scoring.md).
     """
 
-    supplier = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="customer_links")
-    customer = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="supplier_links")
+    supplier = models.ForeignKey(
+        Industry,
+        on_delete=models.CASCADE,
+        related_name="customer_links",
+        verbose_name=_("supplier industry"),
+    )
+    customer = models.ForeignKey(
+        Industry,
+        on_delete=models.CASCADE,
+        related_name="supplier_links",
+        verbose_name=_("customer industry"),
+    )
     weight = models.FloatField(_("weight"))
     customer_weight = models.FloatField(_("customer weight"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
@@ -270,8 +287,12 @@ class IndustryProximity(models.Model):
     industry_1's code before industry_2's; a pair not listed has proximity 0.
     """
 
-    industry_1 = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="+")
-    industry_2 = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="+")
+    industry_1 = models.ForeignKey(
+        Industry, on_delete=models.CASCADE, related_name="+", verbose_name=_("first industry")
+    )
+    industry_2 = models.ForeignKey(
+        Industry, on_delete=models.CASCADE, related_name="+", verbose_name=_("second industry")
+    )
     proximity = models.FloatField(_("proximity"))
     source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
@@ -304,7 +325,9 @@ class IndustryProximity(models.Model):
 class Cluster(models.Model):
     """An industry cluster of a region, with the targets the agency set for it."""
 
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="clusters")
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="clusters", verbose_name=_("region")
+    )
     code = models.CharField(_("code"), max_length=32, validators=TEXT)
     name = models.CharField(_("name"), max_length=120, validators=TEXT)
     name_en = models.CharField(_("English name"), max_length=120, blank=True, validators=TEXT)
@@ -420,7 +443,9 @@ class ClusterTargetLink(models.Model):
 class Endowment(models.Model):
     """A region's factor endowment (port = 1, industrial land in ha, power price, …)."""
 
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="endowments")
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="endowments", verbose_name=_("region")
+    )
     factor = models.CharField(_("factor"), max_length=64, validators=TEXT)
     value = models.FloatField(_("value"), null=True, blank=True, validators=[non_negative_finite])
     source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
@@ -453,8 +478,15 @@ class OfficerRegion(models.Model):
     """Which regions a user works for: an officer sees these regions' leads (and those of
     their descendant regions) only; a regional admin edits these regions' data only."""
 
-    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="officer_regions")
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="officers")
+    user = models.ForeignKey(
+        "auth.User",
+        on_delete=models.CASCADE,
+        related_name="officer_regions",
+        verbose_name=_("user"),
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="officers", verbose_name=_("region")
+    )
 
     history = AuditedRecords()
 
@@ -510,9 +542,15 @@ class Firm(models.Model):
 class Plant(models.Model):
     """Where a firm already operates: one of its plants (or branches) in a region."""
 
-    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="plants")
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="plants")
-    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="plants")
+    firm = models.ForeignKey(
+        Firm, on_delete=models.CASCADE, related_name="plants", verbose_name=_("firm")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="plants", verbose_name=_("region")
+    )
+    industry = models.ForeignKey(
+        Industry, on_delete=models.PROTECT, related_name="plants", verbose_name=_("industry")
+    )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
