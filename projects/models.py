@@ -153,13 +153,13 @@ class Lead(models.Model):
     # Bumped (F() + 1) by every write that changes a scoring input of this lead; a stored
     # score remembers the revision it was computed from, so an edit made while a worker is
     # computing can never be lost: the older revision stays visibly stale.
-    score_revision = models.PositiveIntegerField(default=1, editable=False)
+    score_revision = models.PositiveIntegerField(_("score revision"), default=1, editable=False)
     # A lead is archived, never deleted, by the UI, the API and the admin: it leaves every list,
     # ranking and shortlist (its stored score is dropped) and keeps its stage history,
     # activities and audit trail. Only a superuser may purge it in the admin (recorded too).
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     # `objects` (the default manager: every list, page, ranking and score run) sees current
     # leads only; `all_objects` archived ones too (the admin, imports matching external ids).
@@ -239,7 +239,9 @@ class ActivityKind(models.TextChoices):
 
 
 class LeadActivity(models.Model):
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="activities")
+    lead = models.ForeignKey(
+        Lead, on_delete=models.CASCADE, related_name="activities", verbose_name=_("lead")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=ActivityKind.choices)
     happened_on = models.DateField(_("date"), validators=[plausible_date])
     text = models.TextField(_("text"), max_length=LONG_TEXT_MAX, validators=LONG_TEXT)
@@ -266,7 +268,9 @@ class LeadActivity(models.Model):
 class StageChange(models.Model):
     """One move of a lead between stages, so time-in-stage can be reported."""
 
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="stage_changes")
+    lead = models.ForeignKey(
+        Lead, on_delete=models.CASCADE, related_name="stage_changes", verbose_name=_("lead")
+    )
     from_stage = models.CharField(_("from stage"), max_length=16, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("to stage"), max_length=16, choices=Stage.choices)
     changed_at = models.DateTimeField(_("changed at"))

@@ -50,7 +50,7 @@ class Region(models.Model):
     )
     # Bumped by writes to this region's clusters or endowments (inputs of its leads' scores
     # only); shared measures have their own version in screening.DataVersion.
-    score_version = models.PositiveIntegerField(default=1, editable=False)
+    score_version = models.PositiveIntegerField(_("score version"), default=1, editable=False)
 
     # Score bookkeeping (score_version) is not a change anyone made.
     history = AuditedRecords(excluded_fields=["score_version"])
@@ -347,7 +347,10 @@ class Cluster(models.Model):
         _("target landed projects per year"), null=True, blank=True
     )
     industries = models.ManyToManyField(
-        Industry, through="ClusterIndustry", related_name="clusters"
+        Industry,
+        through="ClusterIndustry",
+        related_name="clusters",
+        verbose_name=_("industries"),
     )
     source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
 
@@ -377,8 +380,15 @@ class ClusterRole(models.TextChoices):
 
 
 class ClusterIndustry(models.Model):
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="members")
-    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="cluster_roles")
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="members", verbose_name=_("cluster")
+    )
+    industry = models.ForeignKey(
+        Industry,
+        on_delete=models.PROTECT,
+        related_name="cluster_roles",
+        verbose_name=_("industry"),
+    )
     role = models.CharField(
         _("role"), max_length=10, choices=ClusterRole.choices, default=ClusterRole.CORE
     )
@@ -399,7 +409,9 @@ class ClusterIndustry(models.Model):
 class AnchorFirm(models.Model):
     """A named anchor company of a cluster (the firm that pulls suppliers in)."""
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="anchors")
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="anchors", verbose_name=_("cluster")
+    )
     name = models.CharField(_("name"), max_length=200, validators=TEXT)
     name_en = models.CharField(_("English name"), max_length=200, blank=True, validators=TEXT)
     source = models.CharField(_("source"), max_length=200, blank=True, validators=TEXT)
@@ -422,8 +434,15 @@ class ClusterTargetLink(models.Model):
     industry supplying the cluster's members or buying from them. Not a scoring input (scores
     follow the data, not the wish list); it marks the chain map and the gap-filling leads."""
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="target_links")
-    industry = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="cluster_targets")
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="target_links", verbose_name=_("cluster")
+    )
+    industry = models.ForeignKey(
+        Industry,
+        on_delete=models.CASCADE,
+        related_name="cluster_targets",
+        verbose_name=_("industry"),
+    )
 
     history = AuditedRecords()
 

@@ -91,3 +91,32 @@ def test_the_stage_history_inline_has_chinese_headers(
     for label in ("原阶段", "新阶段", "变更时间", "变更人"):
         assert label in text
     assert "From stage" not in text and "Changed by" not in text
+
+
+# Audit-trail copies (django-simple-history) repeat these fields and add their own bookkeeping
+# columns (history id, date, type), labelled by that library; the app's own models are checked.
+FULLY_LABELLED_APPS = ("regions", "projects")
+
+
+def test_every_field_of_the_reference_and_lead_models_has_a_translated_label() -> None:
+    from django.apps import apps
+
+    untranslated = []
+    for app in FULLY_LABELLED_APPS:
+        for model in apps.get_app_config(app).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            labels = [("", model._meta.verbose_name), ("(plural)", model._meta.verbose_name_plural)]
+            labels += [
+                (field.name, field.verbose_name)
+                for field in model._meta.get_fields()
+                if field.concrete and not field.auto_created  # the automatic "id" is not shown
+            ]
+            for name, label in labels:
+                with translation.override("en"):
+                    english = str(label)
+                with translation.override("zh-hans"):
+                    chinese = str(label)
+                if not isinstance(label, Promise) or chinese == english:
+                    untranslated.append(f"{model.__name__}.{name}: {english}")
+    assert untranslated == []
