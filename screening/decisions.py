@@ -24,25 +24,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from projects.models import STAGE_ORDER, Lead, Stage, Status
-from screening.models import LeadDecision, LeadScore, Outcome
+from screening.models import SCORE_FIELDS, STAMP_FIELDS, LeadDecision, LeadScore, Outcome
 from screening.selectors.staleness import stale_leads
 
 SIGNED_OR_LATER = STAGE_ORDER[STAGE_ORDER.index(Stage.SIGNED) :]
 TERMINAL_STATUSES = (Status.LOST.value, Status.WITHDRAWN.value)
-SCORE_COPY = [
-    "local_fit",
-    "chain_completion",
-    "cluster_strength",
-    "strengthen",
-    "pull",
-    "total",
-    "confidence",
-    "profile_id",
-    "lead_revision",
-    "region_version",
-    "measures_version",
-    "computed_at",
-]
+SCORE_COPY = [*SCORE_FIELDS, *STAMP_FIELDS, "computed_at"]
 
 
 def decided_q(prefix: str = "") -> Q:

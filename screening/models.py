@@ -107,6 +107,20 @@ class ScoringProfile(models.Model):
         return SubScoreWeights.normalised(*self.weights(), pull_share=self.pull_share)
 
 
+# The figures a stored score carries, and the version stamps that say what it was computed
+# from: one list for the score store, the decision records and the backtest.
+SCORE_FIELDS = [
+    "local_fit",
+    "chain_completion",
+    "cluster_strength",
+    "strengthen",
+    "pull",
+    "total",
+    "confidence",
+]
+STAMP_FIELDS = ["profile_id", "lead_revision", "region_version", "measures_version"]
+
+
 class LeadScore(models.Model):
     """The stored score of a lead in its target region, with the versions it came from."""
 

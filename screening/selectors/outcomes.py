@@ -17,7 +17,7 @@ import pandas as pd
 from projects.models import STAGE_ORDER, Stage, Status
 from screening.access import descendants_and_self
 from screening.frames import read_frame
-from screening.models import LeadDecision
+from screening.models import SCORE_FIELDS, LeadDecision
 from screening.scoring import weighted_totals
 from screening.selectors.profiles import profiles_in_force
 
@@ -33,13 +33,7 @@ COLUMNS = [
     "lead__status",
     "lead__status_reason",
     "decided_at",
-    "local_fit",
-    "chain_completion",
-    "cluster_strength",
-    "strengthen",
-    "pull",
-    "total",
-    "confidence",
+    *SCORE_FIELDS,
     "profile_id",
 ]
 

@@ -21,18 +21,9 @@ from django.db import connection
 
 from screening.decisions import fill_pending
 from screening.frames import read_frame_for_ids
-from screening.models import LeadScore, ScoreHistory
+from screening.models import SCORE_FIELDS as SCORE_FIELDS  # re-exported for the callers
+from screening.models import STAMP_FIELDS, LeadScore, ScoreHistory
 
-SCORE_FIELDS = [
-    "local_fit",
-    "chain_completion",
-    "cluster_strength",
-    "strengthen",
-    "pull",
-    "total",
-    "confidence",
-]
-STAMP_FIELDS = ["profile_id", "lead_revision", "region_version", "measures_version"]
 # Scores are compared at this precision, so float noise between runs is not a "change".
 COMPARE_DECIMALS = 6
 
