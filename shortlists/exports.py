@@ -102,6 +102,15 @@ def rates_text(entries: Sequence[ShortlistEntry]) -> str:
 # --- Excel -------------------------------------------------------------------------------------
 
 # (header, width, number format or None for text); headers are translated when written.
+# The sub-scores, total and confidence as every workbook shows them (header, width, format).
+SCORE_XLSX_COLUMNS: list[tuple[str, int, str | None]] = [
+    (gettext_noop("本地适配"), 9, "0.0"),
+    (gettext_noop("补链"), 8, "0.0"),
+    (gettext_noop("强群"), 8, "0.0"),
+    (gettext_noop("带动配套"), 9, "0.0"),
+    (gettext_noop("总分"), 8, "0.0"),
+    (gettext_noop("置信度"), 8, "0%"),
+]
 COLUMNS: list[tuple[str, int, str | None]] = [
     (gettext_noop("名次"), 6, "0"),
     (gettext_noop("企业"), 28, None),
@@ -113,12 +122,7 @@ COLUMNS: list[tuple[str, int, str | None]] = [
     (gettext_noop("币种"), 7, None),
     (gettext_noop("折合人民币（万元）"), 14, "#,##0"),
     (gettext_noop("就业"), 8, "#,##0"),
-    (gettext_noop("本地适配"), 9, "0.0"),
-    (gettext_noop("补链"), 8, "0.0"),
-    (gettext_noop("强群"), 8, "0.0"),
-    (gettext_noop("带动配套"), 9, "0.0"),
-    (gettext_noop("总分"), 8, "0.0"),
-    (gettext_noop("置信度"), 8, "0%"),
+    *SCORE_XLSX_COLUMNS,
     (gettext_noop("排名区间（5–95%）"), 12, None),
     (gettext_noop("跨越入围线"), 10, None),
     (gettext_noop("决定"), 10, None),

@@ -27,6 +27,7 @@ from screening.selectors.prospects import (
     ProspectList,
     prospects_for_region,
 )
+from shortlists.exports import SCORE_XLSX_COLUMNS
 from shortlists.scopes import chain_industry_ids, cluster_industry_ids
 
 # The command's and the API's columns, in order (the Excel sheet adds readable ones).
@@ -109,12 +110,7 @@ XLSX_COLUMNS: list[tuple[str, int, str | None]] = [
     (gettext_noop("产业"), 18, None),
     (gettext_noop("国家/地区"), 10, None),
     (gettext_noop("员工"), 10, "#,##0"),
-    (gettext_noop("本地适配"), 9, "0.0"),
-    (gettext_noop("补链"), 8, "0.0"),
-    (gettext_noop("强群"), 8, "0.0"),
-    (gettext_noop("带动配套"), 9, "0.0"),
-    (gettext_noop("总分"), 8, "0.0"),
-    (gettext_noop("置信度"), 8, "0%"),
+    *SCORE_XLSX_COLUMNS,
     (gettext_noop("可补的链条缺口"), 50, None),
     (gettext_noop("省内已有工厂"), 18, None),
     (gettext_noop("已是线索"), 18, None),
