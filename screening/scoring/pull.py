@@ -26,7 +26,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from screening.scoring.exact import SIZE_BITS, TERM_BITS, exact_products, on_grid
+from screening.scoring.exact import (
+    SHARE_BITS,
+    SIZE_BITS,
+    TERM_BITS,
+    exact_left_products,
+    known_sums,
+    on_grid,
+    side_by_side,
+    take_rows,
+)
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -83,8 +92,11 @@ def supplier_terms(
     chain map, over a lead's named inputs) is exact in any order.
     """
     usable = known & np.isfinite(density_score)
-    term = np.where(usable, (1.0 - presence) * np.nan_to_num(density_score), 0.0)
-    return usable, on_grid(term, TERM_BITS)
+    # (1 - P) x density score where usable, 0 elsewhere, computed in one array.
+    term = np.subtract(1.0, presence, dtype=np.float64)
+    np.multiply(term, density_score, out=term, where=usable)
+    term[~usable] = 0.0
+    return usable, on_grid(term, TERM_BITS, out=term)
 
 
 def typical_plant(
@@ -101,15 +113,18 @@ def typical_plant(
     3. Otherwise unknown (NaN), confidence TYPICAL_UNKNOWN.
     """
     n_i = size.shape[1]
-    counts = np.full(size.shape, np.nan) if firms is None else np.asarray(firms, dtype=np.float64)
     # On dyadic grids, so that the sums over regions are exact (screening.scoring.exact).
-    size, counts = on_grid(size, SIZE_BITS), on_grid(counts, SIZE_BITS)
-    both = np.isfinite(size) & np.isfinite(counts) & (counts > 0)
-    employment = np.where(both, size, 0.0).sum(axis=0)
-    plants = np.where(both, counts, 0.0).sum(axis=0)
-    from_firms = np.divide(employment, plants, out=np.full(n_i, np.nan), where=plants > 0)
-    from_firms[from_firms <= 0] = np.nan
-    fallback = FALLBACK_PLANT_SHARE * _median_specialised(size[main_rows], mcp[main_rows])
+    size = on_grid(size, SIZE_BITS)
+    from_firms = np.full(n_i, np.nan)  # without firm counts: none (no cell has both)
+    if firms is not None:
+        counts = on_grid(np.asarray(firms, dtype=np.float64), SIZE_BITS)
+        both = np.isfinite(size) & np.isfinite(counts) & (counts > 0)
+        employment = np.where(both, size, 0.0).sum(axis=0)
+        plants = np.where(both, counts, 0.0).sum(axis=0)
+        np.divide(employment, plants, out=from_firms, where=plants > 0)
+        from_firms[from_firms <= 0] = np.nan
+    median = _median_specialised(take_rows(size, main_rows), take_rows(mcp, main_rows))
+    fallback = FALLBACK_PLANT_SHARE * median
     jobs = np.where(np.isfinite(from_firms), from_firms, fallback)
     confidence = np.where(
         np.isfinite(from_firms),
@@ -147,7 +162,15 @@ def pull_cells(
 ) -> PullCells:
     """The map side of pull for every (region, industry) cell; see PullCells."""
     usable, term = supplier_terms(presence, known, density_score)
-    open_related, known_weight = exact_products([term, usable.astype(np.float64)], supplier_share)
+    n_r = term.shape[0]
+    # Most cells are usable: their weight is the shares' sums minus the few others' (exact).
+    known_weight = known_sums(usable, supplier_share, SHARE_BITS)
+    operand = side_by_side([term] if known_weight is not None else [term, usable])
+    (product,) = exact_left_products([supplier_share.T], operand)
+    del operand
+    open_related = np.ascontiguousarray(product[:, :n_r].T)
+    if known_weight is None:
+        known_weight = np.ascontiguousarray(product[:, n_r:].T)
     return PullCells(
         usable=usable,
         term=term,
