@@ -104,6 +104,8 @@ STRENGTH_BLOCK_CELLS = 1 << 19
 # seconds).
 PRODUCT_BLOCK_CELLS = 1 << 22
 CHUNK_COLUMNS = 64
+# Rows per block where a pass over the sizes needs only a block of them at a time.
+ROW_BLOCK = 256
 
 
 def _sparse(members: FloatArray) -> sp.csr_array:
@@ -217,11 +219,17 @@ def cluster_strength(
 ) -> ClusterStrength:
     """The per-cluster measures of cluster_tables (arguments as there)."""
     n_clusters = cluster_region.shape[0]
-    # On dyadic grids, so that cluster employment is an exact sum (screening.scoring.exact).
-    sizes, rows_of = on_grid(sizes, SIZE_BITS), _sparse(members)
+    # On dyadic grids, so that cluster employment is an exact sum (screening.scoring.exact);
+    # the sizes a block at a time where they are read (no gridded copy of the whole matrix).
+    rows_of = _sparse(members)
     rows_of.data = on_grid(rows_of.data, MEMBER_BITS)
     out = np.zeros((6, n_clusters))  # the six _strength_block outputs
-    total_emp = sizes.sum(axis=1)
+    total_emp = np.concatenate(
+        [
+            on_grid(sizes[start : start + ROW_BLOCK], SIZE_BITS).sum(axis=1)
+            for start in range(0, sizes.shape[0], ROW_BLOCK)
+        ]
+    )
     for level in np.unique(region_level[cluster_region]):
         _level_strength(out, sizes, total_emp, region_level == level, cluster_region, rows_of,
                         reference_share)  # fmt: skip
@@ -295,7 +303,7 @@ def _level_strength(
     exact = float(np.max(rows_of.data, initial=0.0)) * float(totals.sum()) < 2.0**32
     # The rows of the products (I, regions), in chunks of regions narrow enough for a chunk to
     # stay in the CPU's cache while every cluster of a block reads its members' rows of it.
-    chunks = _column_chunks(level_sizes.T)
+    chunks = [on_grid(chunk, SIZE_BITS, out=chunk) for chunk in _column_chunks(level_sizes.T)]
     per_product = max(1, PRODUCT_BLOCK_CELLS // rows.size)
     per_block = max(1, STRENGTH_BLOCK_CELLS // rows.size)
     products = range(0, ks.size, per_product)
@@ -341,6 +349,7 @@ def _national_cluster_share(
     rebuild after an edit computes one region's; screening.scoring.exact)."""
     if reference_share is None:
         return None
+    level_sizes = on_grid(level_sizes, SIZE_BITS)
     level_total = level_sizes.sum()
     level_share = (
         level_sizes.sum(axis=0) / level_total if level_total > 0 else np.zeros(level_sizes.shape[1])
@@ -351,9 +360,10 @@ def _national_cluster_share(
 
 def _column_chunks(matrix: FloatArray) -> list[FloatArray]:
     """Contiguous copies of CHUNK_COLUMNS columns of `matrix` at a time: the right operand of
-    _sparse_times, a chunk small enough to stay in a core's cache."""
+    _sparse_times, a chunk small enough to stay in a core's cache. Always copies (a caller may
+    write to them; np.ascontiguousarray would return a one-column view as it is)."""
     return [
-        np.ascontiguousarray(matrix[:, start : start + CHUNK_COLUMNS])
+        np.array(matrix[:, start : start + CHUNK_COLUMNS], order="C", copy=True)
         for start in range(0, matrix.shape[1], CHUNK_COLUMNS)
     ]
 

@@ -123,7 +123,9 @@ def typical_plant(
         plants = np.where(both, counts, 0.0).sum(axis=0)
         np.divide(employment, plants, out=from_firms, where=plants > 0)
         from_firms[from_firms <= 0] = np.nan
-    median = _median_specialised(take_rows(size, main_rows), take_rows(mcp, main_rows))
+    # The gridded sizes are not needed after this: the median may overwrite them.
+    main = take_rows(size, main_rows)
+    median = _median_specialised(main, take_rows(mcp, main_rows), overwrite=True)
     fallback = FALLBACK_PLANT_SHARE * median
     jobs = np.where(np.isfinite(from_firms), from_firms, fallback)
     confidence = np.where(
@@ -134,13 +136,19 @@ def typical_plant(
     return TypicalPlant(jobs=jobs, confidence=confidence)
 
 
-def _median_specialised(size: FloatArray, mcp: FloatArray) -> FloatArray:
+def _median_specialised(size: FloatArray, mcp: FloatArray, overwrite: bool = False) -> FloatArray:
     """Median employment per industry over regions with RCA >= 1 and known size > 0.
 
     np.nanmedian per column, bit for bit, from one sort of all columns (NaN sort last):
-    numpy's own nanmedian runs a Python call per column at this shape.
+    numpy's own nanmedian runs a Python call per column at this shape. overwrite: `size` is
+    scratch (the cells not counted are set to NaN in it instead of in a copy).
     """
-    cells = np.where((mcp > 0) & np.isfinite(size) & (size > 0), size, np.nan)
+    counted = (mcp > 0) & np.isfinite(size) & (size > 0)
+    if overwrite:
+        cells = size
+        cells[~counted] = np.nan
+    else:
+        cells = np.where(counted, size, np.nan)
     ordered = np.sort(cells.T, axis=1)  # (I, R), the known values first
     count = np.isfinite(ordered).sum(axis=1)
     out = np.full(size.shape[1], np.nan)

@@ -148,6 +148,19 @@ def test_one_level_is_built_without_copies_and_the_same(seed: int) -> None:
     assert_identical(build_world(inputs), old.reference_world(inputs))
 
 
+@pytest.mark.parametrize("seed", [1, 5, 10])
+def test_the_build_leaves_its_inputs_alone_and_repeats_itself(seed: int) -> None:
+    """Parts of the build run on threads and work in place: none may write to the inputs (a
+    level of one region once had its sizes put on the grid in place by another thread)."""
+    inputs = random_world(seed)
+    arrays = {f.name: getattr(inputs, f.name) for f in dataclasses.fields(inputs)}
+    copies = {k: v.copy() for k, v in arrays.items() if isinstance(v, np.ndarray)}
+    first, second = build_world(inputs), build_world(inputs)
+    for name, copy in copies.items():
+        assert np.array_equal(arrays[name], copy, equal_nan=True), name
+    assert_identical(first, second)
+
+
 def test_take_rows_is_a_view_only_for_one_run() -> None:
     matrix = np.arange(20.0).reshape(5, 4)
     run = take_rows(matrix, np.array([1, 2, 3]))
