@@ -414,7 +414,6 @@ def _best_clusters(
     # Clusters grouped by (level, region), keeping their listed order within a region.
     levels = region_level[cluster_region]
     order = np.lexsort((np.arange(cluster_region.size), cluster_region, levels))
-    columns = np.arange(shape[1])
     chunks_of = {id(phi): _column_chunks(phi) for phi in proximity}
 
     def one_block(block: slice) -> None:
@@ -427,16 +426,42 @@ def _best_clusters(
         scored = np.multiply(np.where(unknown, 0.0, strength[ks])[:, np.newaxis], rel, out=rel)
         scored[unknown] = -1.0
         regions, starts = np.unique(cluster_region[ks], return_index=True)
-        top = np.maximum.reduceat(scored, starts, axis=0)
-        group = np.repeat(np.arange(regions.size), np.diff(np.append(starts, ks.size)))
-        # The first row of each region reaching its maximum: np.argmax's choice.
-        rank = np.where(scored == top[group], np.arange(ks.size)[:, None], ks.size)
-        pick = np.minimum.reduceat(rank, starts, axis=0)
+        pick, top = _first_max_per_region(scored, starts)
         best[regions] = ks[pick]
-        base[regions] = np.where(unknown[pick], np.nan, scored[pick, columns])
+        base[regions] = np.where(unknown[pick], np.nan, top)
 
     in_parallel(one_block, _whole_region_blocks(cluster_region[order], levels[order]))
     return best, base
+
+
+def _first_max_per_region(scored: FloatArray, starts: IntArray) -> tuple[IntArray, FloatArray]:
+    """Per region (its rows start at `starts`, in order) and column: the first row reaching
+    the region's maximum (np.argmax's choice) and that maximum. `scored` holds no NaN.
+
+    Slot by slot (a region's j-th cluster against the best so far, replaced only when strictly
+    larger, so the first of equal values stays): a region has a few clusters, so this is a few
+    passes over (regions, I) instead of segmented reductions over every row.
+    """
+    counts = np.diff(np.append(starts, scored.shape[0]))
+    top = scored[starts]  # a copy: the first cluster of every region
+    pick = np.repeat(starts[:, np.newaxis], scored.shape[1], axis=1)
+    for slot in range(1, int(counts.max(initial=0))):
+        has = np.flatnonzero(counts > slot)
+        rows = starts[has] + slot
+        candidate = scored[rows]
+        if has.size == starts.size:  # every region has this slot: no gathers
+            better = candidate > top
+            np.copyto(top, candidate, where=better)
+            np.copyto(pick, rows[:, np.newaxis], where=better)
+        else:
+            current = top[has]
+            better = candidate > current
+            np.copyto(current, candidate, where=better)
+            top[has] = current
+            chosen = pick[has]
+            np.copyto(chosen, rows[:, np.newaxis], where=better)
+            pick[has] = chosen
+    return pick, top
 
 
 def _whole_region_blocks(sorted_regions: IntArray, sorted_levels: IntArray) -> list[slice]:
