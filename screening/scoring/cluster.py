@@ -151,14 +151,17 @@ def _strength_block(
     matter). `emp` is overwritten (it is a scratch block).
     """
     clusters = np.arange(emp.shape[0])
-    share = np.divide(emp, total, out=np.zeros(emp.shape), where=total > 0)
+    # Divisions without where= (numpy's masked loops are twice as slow): a zero denominator
+    # is replaced by 1 and its quotients set to 0 afterwards, as where= and a zero fill give.
+    share = np.divide(emp, np.where(total > 0, total, 1.0))
+    share[:, ~(total > 0)] = 0.0
     if national is None:
         level_total = total.sum()
-        # Region by region in their order unless the sums are exact (cumsum is sequential, a
-        # row sum pairwise): the rounding of the column sums of the region-major layout.
-        sums = emp.sum(axis=1) if exact_totals else np.cumsum(emp, axis=1)[:, -1]
+        # Region by region in their order unless the sums are exact (a row sum is pairwise):
+        # the rounding of the column sums of the region-major layout.
+        sums = emp.sum(axis=1) if exact_totals else _sums_in_order(emp)
         national = sums / level_total if level_total > 0 else np.zeros(emp.shape[0])
-    lq = np.divide(share, national[:, None], out=share, where=national[:, None] > 0)
+    lq = np.divide(share, np.where(national > 0, national, 1.0)[:, None], out=share)
     lq[national <= 0] = 0.0
     own_lq, own_emp = lq[clusters, own], emp[clusters, own]
     strength = np.where(own_emp > 0, (lq <= own_lq[:, None]).sum(axis=1) / emp.shape[1], 0.0)
@@ -166,6 +169,18 @@ def _strength_block(
     p25 = _percentile_rows(emp, STRONG_EMPLOYMENT_PERCENTILE)
     strong = (own_lq >= p75) & (own_lq >= 1.0) & (own_emp > p25)
     return own_lq, p75, p25, own_emp, strong, strength
+
+
+def _sums_in_order(rows: FloatArray) -> FloatArray:
+    """Each row's sum, adding its values one at a time from the first (np.cumsum's rounding).
+
+    A reduction over the first axis of the transposed copy adds one column to every row's
+    running sum at a time, six times faster than cumsum's dependent chain along each row. With
+    a single row numpy would reduce that axis pairwise instead, so one row takes cumsum.
+    """
+    if rows.shape[0] < 2:
+        return np.cumsum(rows, axis=1)[:, -1]
+    return np.ascontiguousarray(rows.T).sum(axis=0)
 
 
 def cluster_tables(

@@ -161,6 +161,14 @@ def test_the_build_leaves_its_inputs_alone_and_repeats_itself(seed: int) -> None
     assert_identical(first, second)
 
 
+@pytest.mark.parametrize("shape", [(1, 7), (1, 3000), (2, 1), (2, 1000), (3, 3000), (17, 5)])
+def test_sums_in_order_are_cumsums(shape: tuple[int, int]) -> None:
+    rng = np.random.default_rng(shape[0] * 10_000 + shape[1])
+    rows = np.round(rng.lognormal(10, 3, shape), 3)
+    expected = np.cumsum(rows, axis=1)[:, -1]
+    assert np.array_equal(cluster_module._sums_in_order(rows), expected)
+
+
 def test_take_rows_is_a_view_only_for_one_run() -> None:
     matrix = np.arange(20.0).reshape(5, 4)
     run = take_rows(matrix, np.array([1, 2, 3]))
