@@ -23,7 +23,13 @@ from django.utils.translation import gettext as _
 from projects.models import Lead
 from regions.names import local_name
 from screening.models import ScoringProfile
-from screening.scoring import DEFAULT_PULL_SHARE, SubScoreWeights, explain_lead, rank_robustness
+from screening.scoring import (
+    DEFAULT_PULL_SHARE,
+    SubScoreWeights,
+    explain_lead,
+    rank_robustness,
+    read_sentences,
+)
 from screening.selectors.batches import read_lead_rows
 from screening.selectors.profiles import normalised, profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
@@ -309,11 +315,9 @@ def explanations(leads: list[Lead]) -> dict[int, dict[str, Any] | None]:
 
 
 def explanation_text(explanation: dict[str, Any] | None, lang: str) -> str:
-    """The explanation's sentences without the headline (whose total is the stored one)."""
-    if not explanation:
-        return ""
-    sentences = (explanation.get("sentences") or {}).get(lang) or []
-    return "\n".join(sentences[1:])
+    """The explanation's sentences without the headline (whose total is the stored one),
+    in today's wording (screening.scoring.read_sentences)."""
+    return "\n".join(read_sentences(explanation, lang)[1:])
 
 
 def shortlist_fingerprint(shortlist: Shortlist) -> str:
