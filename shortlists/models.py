@@ -111,6 +111,13 @@ class ShortlistEntry(models.Model):
     rank_p95 = models.PositiveIntegerField(null=True)
     p_top_k = models.FloatField(null=True)
     crosses_cutoff = models.BooleanField(default=False)
+    # Where the lead stood when saved, under the saved weights: its rank among the scored leads
+    # of its region and of the province (shortlists.standing); NULL when nothing to compare
+    # with, or saved before standings existed.
+    region_rank = models.PositiveIntegerField(null=True)
+    region_scored = models.PositiveIntegerField(null=True)
+    province_rank = models.PositiveIntegerField(null=True)
+    province_scored = models.PositiveIntegerField(null=True)
     explanation_zh = models.TextField(blank=True)
     explanation_en = models.TextField(blank=True)
     decision = models.CharField(_("决定"), max_length=10, choices=Decision.choices, blank=True)
