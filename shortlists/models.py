@@ -139,6 +139,13 @@ class ShortlistEntry(models.Model):
     rank_p95 = models.PositiveIntegerField(_("名次区间最差（95%分位）"), null=True)
     p_top_k = models.FloatField(_("入围概率"), null=True)
     crosses_cutoff = models.BooleanField(_("名次区间跨越入围线"), default=False)
+    # Where the lead stood when saved, under the saved weights: its rank among the scored leads
+    # of its region and of the province (shortlists.standing); NULL when nothing to compare
+    # with, or saved before standings existed.
+    region_rank = models.PositiveIntegerField(_("地区内名次"), null=True)
+    region_scored = models.PositiveIntegerField(_("地区内已评分线索"), null=True)
+    province_rank = models.PositiveIntegerField(_("全省名次"), null=True)
+    province_scored = models.PositiveIntegerField(_("全省已评分线索"), null=True)
     explanation_zh = models.TextField(_("说明（中文）"), blank=True)
     explanation_en = models.TextField(_("说明（英文）"), blank=True)
     decision = models.CharField(_("决定"), max_length=10, choices=Decision.choices, blank=True)
