@@ -26,7 +26,7 @@ from screening.scoring.engine import (
     score_leads,
 )
 from screening.scoring.explain import explain_lead
-from screening.scoring.explain_text import FACTOR_LABELS
+from screening.scoring.explain_text import FACTOR_LABELS, read_sentences
 from screening.scoring.pull import input_profile
 from screening.scoring.relatedness import (
     ReferenceSpace,
@@ -86,6 +86,7 @@ __all__ = [
     "rank_robustness",
     "read_concordance",
     "read_relatedness",
+    "read_sentences",
     "read_size_table",
     "reference_space",
     "score_lead_everywhere",

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from projects.models import Lead, LeadActivity
+from projects.money import format_exact_amount
 from regions.audit import Via
 from regions.models import AnchorFirm, Cluster, ClusterIndustry, ClusterTargetLink, Industry
 from regions.names import is_english, local_name
@@ -250,13 +251,11 @@ CAPEX_LABEL = gettext_lazy("投资额")
 
 
 def _amount(value: Any, copy: Any) -> str:
-    """A lead's capex in the currency of that version, every digit kept ("12,000.5 万 USD": an
-    audit trail shows what was entered, not a rounded display figure)."""
+    """A lead's capex in the currency of that version, every digit kept ("12,000.5 万美元",
+    "USD 120.005 m": an audit trail shows what was entered, not a rounded display figure)."""
     if value is None:
         return "—"
-    currency = (getattr(copy, "currency", "") or "CNY").upper()
-    figure = f"{Decimal(value).normalize():,f}"
-    return _("%(figure)s 万 %(currency)s") % {"figure": figure, "currency": currency}
+    return format_exact_amount(value, getattr(copy, "currency", ""), english=is_english())
 
 
 def _json_safe(value: Any) -> Any:
