@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.formats import localize
@@ -141,6 +142,8 @@ class _RowWords:
 
 def _text(value: object) -> str:
     """A value as {{ value }} prints it: localised, then escaped unless marked safe."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)  # what localize gives a whole number without grouping: digits
     return str(conditional_escape(str(localize(value))))
 
 
