@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from projects.markup import band, bar_width, cjk, percent, score_bar
 from regions.names import is_english, local_name
 from screening.access import roles
-from screening.scoring import FACTOR_LABELS
+from screening.scoring import factor_name
 
 register = template.Library()
 
@@ -45,8 +45,7 @@ def own_language(text: object) -> str:
 @register.filter
 def factor_label(name: str) -> str:
     """The display name of an endowment factor ('port' -> 港口 / port)."""
-    zh, en = FACTOR_LABELS.get(name, (name, name))
-    return en if is_english() else zh
+    return factor_name(name, "en" if is_english() else "zh")
 
 
 @register.simple_tag(takes_context=True)

@@ -147,6 +147,26 @@ def _text(value: object) -> str:
     return str(conditional_escape(str(localize(value))))
 
 
+def _standings(standings: Sequence[Any]) -> str:
+    """The row's place in its region and province (shortlists.standing.RowStanding)."""
+    out = []
+    for st in standings:
+        area = _text(local_name(st.region))
+        rank, n = _text(st.rank_text), _text(st.scored_text)
+        title = _(
+            "在%(area)s全部 %(n)s 条已评分线索中排第 %(rank)s 名，高于其中 %(share)s%% 的线"
+            "索（按本名单的权重，不论阶段和状态）"
+        ) % {"area": area, "share": _text(st.share_below), "rank": rank, "n": n}
+        text = _("%(area)s 第 %(rank)s/%(n)s · 前 %(top)s%%") % {
+            "area": area,
+            "rank": rank,
+            "n": n,
+            "top": _text(st.top_percent),
+        }
+        out.append(f'<span class="row-standing" title="{title}">{text}</span>')
+    return "".join(out)
+
+
 def _row(
     row: Any,
     last: bool,
@@ -207,7 +227,8 @@ def _row(
         f'    <td class="col-total"><span class="total total-{_text(band(s.total))}">'
         f"{_text(floatformat(s.total, 1))}</span>"
         f"{conditional_escape(landing_note(landing, lead.pk))}\n"
-        f"      {stale}</td>\n"
+        f"      {stale}\n"
+        f"      {_standings(row.standings)}</td>\n"
         f'    <td class="num">{_text(percent(s.confidence))}%</td>\n'
         f'    <td class="num capex">{conditional_escape(capex_cell(lead.capex, lead.currency))}'
         f"</td>\n"

@@ -102,6 +102,7 @@ def test_the_rows_are_those_of_the_row_template(world: Scenario, language: str) 
         html = _render(TAG, rows, shortlist, landing)
         assert 'class="tie"' in html and "is-stale" in html and "badge-flag" in html
         assert "cutoff-row" in html and "landing-note" in html and 'class="cny"' in html
+        assert "row-standing" in html
         assert "&lt;b&gt;A&amp;B" in html and "<b>A" not in html
 
 
