@@ -175,6 +175,7 @@ class Shortlist:
     pool_size: int
     scored_in_scope: int
     path: str
+    measures_version: int  # of the shared data the rows' staleness was judged against
 
     @property
     def flagged(self) -> int:
@@ -234,7 +235,7 @@ def build_shortlist(params: ShortlistParams, *, extra_rows: int = EXTRA_ROWS) ->
         for i, row in enumerate(shown)
         if row.lead_id in leads
     ]
-    return Shortlist(params, rows, len(pool), ranking.scored_in_scope, ranking.path)
+    return Shortlist(params, rows, len(pool), ranking.scored_in_scope, ranking.path, measures)
 
 
 def _bands(
@@ -346,7 +347,7 @@ def shortlist_fingerprint(shortlist: Shortlist) -> str:
     made_of = {
         "settings": params.query(),
         "profile_version": params.profile.version,
-        "measures_version": measures_version(),
+        "measures_version": shortlist.measures_version,  # read once with the ranking
         "chosen": [[row.lead.pk, round(row.scores.total, 3)] for row in shortlist.chosen],
     }
     text = json.dumps(made_of, sort_keys=True, default=str)

@@ -212,8 +212,14 @@ def _pick(lang: str) -> int:
     return 0 if lang == "zh" else 1
 
 
+def factor_name(code: str, lang: str) -> str:
+    """The display name of an endowment factor in `lang` ('zh' or 'en'): 'port' -> 港口 /
+    port. A factor outside FACTOR_LABELS (one a region added) keeps its code: it has no name."""
+    return FACTOR_LABELS.get(code, (code, code))[_pick(lang)]
+
+
 def _factors(names: list[str], lang: str) -> str:
-    return _join([FACTOR_LABELS.get(n, (n, n))[_pick(lang)] for n in names], lang)
+    return _join([factor_name(n, lang) for n in names], lang)
 
 
 def _pct(share: float | None) -> str:

@@ -31,7 +31,7 @@ from projects.money import format_exact_amount
 from regions.audit import Via
 from regions.models import AnchorFirm, Cluster, ClusterIndustry, ClusterTargetLink, Industry
 from regions.names import is_english, local_name
-from screening.scoring import FACTOR_LABELS
+from screening.scoring import factor_name
 
 CREATED, CHANGED, DELETED, RECORDED = "created", "changed", "deleted", "recorded"
 _ACTION = {"+": CREATED, "~": CHANGED, "-": DELETED}
@@ -282,7 +282,7 @@ class _Labels:
         if field.choices:
             return str(dict(field.flatchoices).get(value, value))
         if field.name == "needs":
-            return ", ".join(_factor(name) for name in value)
+            return ", ".join(factor_name(name, "en" if is_english() else "zh") for name in value)
         if isinstance(value, bool):
             return _("是") if value else _("否")
         if isinstance(value, list | dict):
@@ -306,11 +306,6 @@ def _row_label(model: type[models.Model], pk: int) -> str:
     code = getattr(row, "code", "")
     name = local_name(row) if hasattr(row, "name") else str(row)
     return f"{name} ({code})" if code else name
-
-
-def _factor(name: str) -> str:
-    zh, en = FACTOR_LABELS.get(name, (name, name))
-    return en if is_english() else zh
 
 
 @dataclass(frozen=True)
