@@ -111,10 +111,12 @@ class _Pickler(pickle.Pickler):
         key: str,
         known: dict[int, tuple[np.ndarray, Ref]],
         base: Layout | None = None,
+        store_root: Path | None = None,
     ) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.directory, self.layer, self.key, self.known = directory, layer, key, known
         self.base = base or []
+        self.store_root = store_root
         self.written: dict[int, tuple[np.ndarray, Ref]] = {}
         self.seen: dict[int, tuple[np.ndarray, Any]] = {}  # every large array, first sight order
         self.patches = 0
@@ -144,6 +146,10 @@ class _Pickler(pickle.Pickler):
     def _patch(self, array: np.ndarray, root_ref: Ref, root: np.ndarray) -> Any:
         """A patch of `array` against the full file `root`, or None (write it whole) when they
         differ in shape or type or in more than PATCH_MAX_SHARE of their rows."""
+        layer, key, number = root_ref
+        root_file = self.store_root / layer / key / f"a{number}.npy" if self.store_root else None
+        if root_file is None or not root_file.exists():
+            return None  # the base was cleaned up meanwhile (this process read it long ago)
         rows = changed_rows(array, root)
         if rows is None or rows.size > PATCH_MAX_SHARE * array.shape[0]:
             return None
@@ -385,7 +391,9 @@ class Artifacts(Generic[Value]):
         try:
             buffer = io.BytesIO()
             known = self._known if layer == "worlds" else {}
-            pickler = _Pickler(buffer, temp, layer, key, known, base if layer == "worlds" else None)
+            pickler = _Pickler(
+                buffer, temp, layer, key, known, base if layer == "worlds" else None, self.root
+            )
             pickler.dump(value)
             (temp / "object.pickle").write_bytes(buffer.getvalue())
             manifest = self._manifest(identity) | {"bases": sorted(pickler.bases)}
