@@ -31,8 +31,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 from django.http import HttpRequest
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -135,6 +138,24 @@ class AuditFields(models.Model):
         abstract = True
 
 
+def _label(field: models.Field, label: Any) -> None:
+    """Label a field made without one, as if the label had been given to its constructor
+    (`_verbose_name` is what the field's deconstruction, hence its migrations, records)."""
+    field.verbose_name = field._verbose_name = label  # type: ignore[attr-defined]
+
+
+def _model_label(link: Any) -> str:
+    """The verbose name of the model a link points to, looked up when shown: the link of an
+    automatic through table may still name its model as a string while models load."""
+
+    def label() -> str:
+        target = link.remote_field.model
+        model = apps.get_model(target) if isinstance(target, str) else target
+        return str(model._meta.verbose_name)
+
+    return lazy(label, str)()
+
+
 class AuditedRecords(HistoricalRecords):
     """simple-history's HistoricalRecords with the path and batch, the context's user, and
     saves that only touch bookkeeping columns (`ignored_updates`, e.g. a login's last_login)
@@ -147,6 +168,57 @@ class AuditedRecords(HistoricalRecords):
         self.ignored_updates = frozenset(ignored_updates) | frozenset(
             kwargs.get("excluded_fields") or ()
         )
+
+    # simple-history leaves its own columns unlabelled (Django derives "history date" from the
+    # name) and names a copy "historical <name>" in the language active at import time, so a
+    # Chinese page would read English or a mix; they are labelled here like our own fields.
+    HISTORY_LABELS = {
+        "history_id": _("history record id"),
+        "history_date": _("changed at"),
+        "history_change_reason": _("change reason"),
+        "history_type": _("change type"),
+        "history_user": _("changed by"),
+        "history": _("history record"),
+        "m2m_history_id": _("history record id"),
+    }
+
+    def get_extra_fields(self, model: type[models.Model], fields: Any) -> dict[str, Any]:
+        return self._labelled(super().get_extra_fields(model, fields))
+
+    def get_extra_fields_m2m(
+        self, model: type[models.Model], through_model: type[models.Model], fields: Any
+    ) -> dict[str, Any]:
+        # The copied links of an automatic through table ("lead", "industry") carry no label.
+        for name, field in fields.items():
+            if isinstance(field, models.ForeignKey):
+                _label(field, _model_label(through_model._meta.get_field(name)))
+        return self._labelled(super().get_extra_fields_m2m(model, through_model, fields))
+
+    def _labelled(self, extra: dict[str, Any]) -> dict[str, Any]:
+        for name, label in self.HISTORY_LABELS.items():
+            if isinstance(extra.get(name), models.Field):
+                _label(extra[name], label)
+        return extra
+
+    def get_meta_options(self, model: type[models.Model]) -> dict[str, Any]:
+        options = super().get_meta_options(model)
+        if not self.user_set_verbose_name:
+            options["verbose_name"] = format_lazy(_("history of {}"), model._meta.verbose_name)
+        if not self.user_set_verbose_name_plural:
+            options["verbose_name_plural"] = format_lazy(
+                _("history of {}"), model._meta.verbose_name_plural
+            )
+        return options
+
+    def get_meta_options_m2m(self, through_model: type[models.Model]) -> dict[str, Any]:
+        owner, target = (
+            _model_label(field)
+            for field in through_model._meta.local_fields
+            if isinstance(field, models.ForeignKey)
+        )
+        name = format_lazy(_("history of {owner}: {target}"), owner=owner, target=target)
+        options = super().get_meta_options_m2m(through_model)
+        return {**options, "verbose_name": name, "verbose_name_plural": name}
 
     def post_save(self, instance: Any, created: bool, using: Any = None, **kwargs: Any) -> None:
         update_fields = kwargs.get("update_fields")

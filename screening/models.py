@@ -21,14 +21,15 @@ class DataVersion(models.Model):
     an older version is stale by comparison.
     """
 
-    measures_version = models.PositiveIntegerField(default=1)
+    measures_version = models.PositiveIntegerField(_("measures version"), default=1)
     # The firm directory (firms, plants): no stored score depends on it, but prospect lists
     # keep the directory in memory per process and reload it when this moves.
-    firms_version = models.PositiveIntegerField(default=1)
-    changed_at = models.DateTimeField(auto_now=True)
+    firms_version = models.PositiveIntegerField(_("firm directory version"), default=1)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     class Meta:
         verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
 
     def __str__(self) -> str:
         return f"measures v{self.measures_version}"
@@ -63,9 +64,14 @@ class ScoringProfile(models.Model):
     is_active = models.BooleanField(_("in force"), default=True)
     reason = models.CharField(_("why"), max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = AuditedRecords()
 
@@ -125,31 +131,43 @@ class LeadScore(models.Model):
     """The stored score of a lead in its target region, with the versions it came from."""
 
     lead = models.OneToOneField(
-        "projects.Lead", primary_key=True, on_delete=models.CASCADE, related_name="score"
+        "projects.Lead",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="score",
+        verbose_name=_("lead"),
     )
     # Denormalised from the lead so the inbox can sort a region's leads by score on one index.
     # No separate FK indexes here or on profile: the (region, score) indexes cover region
     # look-ups, profiles are deleted almost never, and every index costs the bulk write path.
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.CASCADE, related_name="+", db_index=False
+        "regions.Region",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("region"),
     )
-    local_fit = models.FloatField()
-    chain_completion = models.FloatField()
-    cluster_strength = models.FloatField()
+    local_fit = models.FloatField(_("local fit"))
+    chain_completion = models.FloatField(_("chain completion"))
+    cluster_strength = models.FloatField(_("cluster strength"))
     # The two parts of cluster_strength (mixed by the profile's pull_share); NULL for a score
     # stored before anchor pull existed, until it is recomputed.
-    strengthen = models.FloatField(null=True)
-    pull = models.FloatField(null=True)
-    total = models.FloatField()
-    confidence = models.FloatField()
-    explanation = models.JSONField(default=dict)
+    strengthen = models.FloatField(_("strengthen cluster"), null=True)
+    pull = models.FloatField(_("supplier pull"), null=True)
+    total = models.FloatField(_("total score"))
+    confidence = models.FloatField(_("confidence"))
+    explanation = models.JSONField(_("explanation"), default=dict)
     profile = models.ForeignKey(
-        ScoringProfile, on_delete=models.PROTECT, related_name="+", db_index=False
+        ScoringProfile,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("scoring profile"),
     )
-    lead_revision = models.PositiveIntegerField()
-    region_version = models.PositiveIntegerField()
-    measures_version = models.PositiveIntegerField()
-    computed_at = models.DateTimeField()
+    lead_revision = models.PositiveIntegerField(_("lead revision"))
+    region_version = models.PositiveIntegerField(_("region version"))
+    measures_version = models.PositiveIntegerField(_("measures version"))
+    computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
         verbose_name = _("lead score")
@@ -171,20 +189,29 @@ class ScoreHistory(models.Model):
 
     # Indexed by (lead, -computed_at) below; no separate FK indexes (see LeadScore).
     lead = models.ForeignKey(
-        "projects.Lead", on_delete=models.CASCADE, related_name="score_history", db_index=False
+        "projects.Lead",
+        on_delete=models.CASCADE,
+        related_name="score_history",
+        db_index=False,
+        verbose_name=_("lead"),
     )
-    local_fit = models.FloatField()
-    chain_completion = models.FloatField()
-    cluster_strength = models.FloatField()
-    strengthen = models.FloatField(null=True)  # NULL: computed before anchor pull existed
-    pull = models.FloatField(null=True)
-    total = models.FloatField()
-    confidence = models.FloatField()
+    local_fit = models.FloatField(_("local fit"))
+    chain_completion = models.FloatField(_("chain completion"))
+    cluster_strength = models.FloatField(_("cluster strength"))
+    # NULL: computed before anchor pull existed
+    strengthen = models.FloatField(_("strengthen cluster"), null=True)
+    pull = models.FloatField(_("supplier pull"), null=True)
+    total = models.FloatField(_("total score"))
+    confidence = models.FloatField(_("confidence"))
     profile = models.ForeignKey(
-        ScoringProfile, on_delete=models.PROTECT, related_name="+", db_index=False
+        ScoringProfile,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("scoring profile"),
     )
-    measures_version = models.PositiveIntegerField()
-    computed_at = models.DateTimeField()
+    measures_version = models.PositiveIntegerField(_("measures version"))
+    computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
         ordering = ["-computed_at"]
@@ -205,15 +232,15 @@ class ScoreRun(models.Model):
         DONE = "done", _("完成")
         FAILED = "failed", _("失败")
 
-    reason = models.CharField(max_length=200)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
-    changed = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(_("leads to score"), default=0)
+    done = models.PositiveIntegerField(_("leads scored"), default=0)
+    failed = models.PositiveIntegerField(_("leads failed"), default=0)
+    changed = models.PositiveIntegerField(_("scores changed"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -247,27 +274,36 @@ class LeadDecision(models.Model):
     """
 
     lead = models.ForeignKey(
-        "projects.Lead", on_delete=models.CASCADE, related_name="decisions", db_index=False
+        "projects.Lead",
+        on_delete=models.CASCADE,
+        related_name="decisions",
+        db_index=False,
+        verbose_name=_("lead"),
     )
     outcome = models.CharField(_("outcome at decision"), max_length=4, choices=Outcome.choices)
     stage = models.CharField(_("stage at decision"), max_length=16)
     status = models.CharField(_("status at decision"), max_length=12)
     decided_at = models.DateTimeField(_("decided at"))
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
-    local_fit = models.FloatField(null=True)
-    chain_completion = models.FloatField(null=True)
-    cluster_strength = models.FloatField(null=True)
-    strengthen = models.FloatField(null=True)
-    pull = models.FloatField(null=True)
-    total = models.FloatField(null=True)
-    confidence = models.FloatField(null=True)
+    local_fit = models.FloatField(_("local fit"), null=True)
+    chain_completion = models.FloatField(_("chain completion"), null=True)
+    cluster_strength = models.FloatField(_("cluster strength"), null=True)
+    strengthen = models.FloatField(_("strengthen cluster"), null=True)
+    pull = models.FloatField(_("supplier pull"), null=True)
+    total = models.FloatField(_("total score"), null=True)
+    confidence = models.FloatField(_("confidence"), null=True)
     profile = models.ForeignKey(
-        ScoringProfile, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        ScoringProfile,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("scoring profile"),
     )
-    lead_revision = models.PositiveIntegerField(null=True)
-    region_version = models.PositiveIntegerField(null=True)
-    measures_version = models.PositiveIntegerField(null=True)
-    computed_at = models.DateTimeField(null=True)
+    lead_revision = models.PositiveIntegerField(_("lead revision"), null=True)
+    region_version = models.PositiveIntegerField(_("region version"), null=True)
+    measures_version = models.PositiveIntegerField(_("measures version"), null=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True)
 
     class Meta:
         ordering = ["-decided_at"]
@@ -317,16 +353,28 @@ class CalibrationRun(models.Model):
     n_lost = models.PositiveIntegerField(_("lost"))
     result = models.JSONField(_("result"), default=dict)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # The profile versions made from this run: one for the region, or one for each region
     # below it that has leads (profiles are per region; a province's leads sit in its cities).
-    adopted_profiles = models.ManyToManyField(ScoringProfile, blank=True, related_name="+")
-    adopted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    adopted_profiles = models.ManyToManyField(
+        ScoringProfile, blank=True, related_name="+", verbose_name=_("adopted profiles")
     )
-    adopted_at = models.DateTimeField(null=True, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("adopted by"),
+    )
+    adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -62,6 +62,11 @@ def band_text(entry: ShortlistEntry) -> str:
     return f"{entry.rank_p05}–{entry.rank_p95}"
 
 
+def standing_text(rank: int | None, scored: int | None) -> str:
+    """ "3/120": the rank among that many scored leads (empty when not known)."""
+    return "" if rank is None or scored is None else f"{rank}/{scored}"
+
+
 def weights_text(saved: SavedShortlist) -> str:
     lf, cc, cs = (round(100 * w) for w in saved.weights())
     pu = round(100 * saved.pull_share)
@@ -123,6 +128,8 @@ COLUMNS: list[tuple[str, int, str | None]] = [
     (gettext_noop("折合人民币（万元）"), 14, "#,##0"),
     (gettext_noop("就业"), 8, "#,##0"),
     *SCORE_XLSX_COLUMNS,
+    (gettext_noop("地区内名次/已评分"), 12, None),
+    (gettext_noop("全省名次/已评分"), 12, None),
     (gettext_noop("排名区间（5–95%）"), 12, None),
     (gettext_noop("跨越入围线"), 10, None),
     (gettext_noop("决定"), 10, None),
@@ -184,6 +191,8 @@ def entry_values(entry: ShortlistEntry, lang: str) -> list[object]:
     ]
     numbers = [*amounts, *(_rounded(s, 1) for s in scores), _rounded(entry.confidence, 2)]
     tail = [
+        standing_text(entry.region_rank, entry.region_scored),
+        standing_text(entry.province_rank, entry.province_scored),
         band_text(entry),
         _("是") if entry.crosses_cutoff else "",
         decision_label(entry.decision),

@@ -34,13 +34,28 @@ class SavedShortlist(models.Model):
     # The scope's objects, kept for "what has moved since"; the label keeps what they were
     # called when saved, so a renamed or deleted region does not rewrite the record.
     region = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("地区"),
     )
     cluster = models.ForeignKey(
-        "regions.Cluster", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "regions.Cluster",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("集群"),
     )
     industry = models.ForeignKey(
-        "regions.Industry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "regions.Industry",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("产业"),
     )
     scope_label = models.CharField(_("范围"), max_length=300)
     filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
@@ -51,16 +66,20 @@ class SavedShortlist(models.Model):
         verbose_name=_("评分方案版本"),
     )
     # The weights the ranking used (normalised to sum 1): the profile's, or what-if weights.
-    local_fit_weight = models.FloatField()
-    chain_completion_weight = models.FloatField()
-    cluster_strength_weight = models.FloatField()
+    local_fit_weight = models.FloatField(_("本地适配权重"))
+    chain_completion_weight = models.FloatField(_("补链权重"))
+    cluster_strength_weight = models.FloatField(_("强群权重"))
     # Share of anchor pull within cluster strengthening the ranking used.
-    pull_share = models.FloatField(default=0.5)
+    pull_share = models.FloatField(_("带动配套在强群中的占比"), default=0.5)
     cutoff = models.PositiveIntegerField(_("入围名额"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("保存人"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
 
     class Meta:
         ordering = ("-created_at",)
@@ -85,34 +104,50 @@ class SavedShortlist(models.Model):
 class ShortlistEntry(models.Model):
     """One lead of a saved shortlist as it stood when saved (all but decision/comment frozen)."""
 
-    shortlist = models.ForeignKey(SavedShortlist, on_delete=models.CASCADE, related_name="entries")
+    shortlist = models.ForeignKey(
+        SavedShortlist, on_delete=models.CASCADE, related_name="entries", verbose_name=_("名单")
+    )
     lead = models.ForeignKey(
-        "projects.Lead", null=True, on_delete=models.SET_NULL, related_name="shortlist_entries"
+        "projects.Lead",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="shortlist_entries",
+        verbose_name=_("线索"),
     )
     rank = models.PositiveIntegerField(_("名次"))
-    external_id = models.CharField(max_length=64)
+    external_id = models.CharField(_("外部编号"), max_length=64)
     company = models.CharField(_("企业"), max_length=200)
     region_name = models.CharField(_("目标地区"), max_length=100)
     industry_name = models.CharField(_("产业"), max_length=120)
     stage = models.CharField(_("阶段"), max_length=16, choices=Stage.choices)
-    capex = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    capex = models.DecimalField(
+        _("投资额（万，原币种）"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     # The currency capex was reported in (万 units of it), as the lead had it when saved.
-    currency = models.CharField(max_length=3, default="CNY")
-    jobs = models.PositiveIntegerField(null=True, blank=True)
-    local_fit = models.FloatField()
-    chain_completion = models.FloatField()
-    cluster_strength = models.FloatField()
+    currency = models.CharField(_("币种"), max_length=3, default="CNY")
+    jobs = models.PositiveIntegerField(_("就业（人）"), null=True, blank=True)
+    local_fit = models.FloatField(_("本地适配"))
+    chain_completion = models.FloatField(_("补链"))
+    cluster_strength = models.FloatField(_("强群"))
     # Its two parts; NULL in a snapshot saved before anchor pull existed.
-    strengthen = models.FloatField(null=True)
-    pull = models.FloatField(null=True)
-    total = models.FloatField()
-    confidence = models.FloatField()
-    rank_p05 = models.PositiveIntegerField(null=True)
-    rank_p95 = models.PositiveIntegerField(null=True)
-    p_top_k = models.FloatField(null=True)
-    crosses_cutoff = models.BooleanField(default=False)
-    explanation_zh = models.TextField(blank=True)
-    explanation_en = models.TextField(blank=True)
+    strengthen = models.FloatField(_("壮大集群"), null=True)
+    pull = models.FloatField(_("带动配套"), null=True)
+    total = models.FloatField(_("总分"))
+    confidence = models.FloatField(_("置信度"))
+    # The rank band of the ranking's uncertainty check (5th and 95th percentile of the rank).
+    rank_p05 = models.PositiveIntegerField(_("名次区间最好（5%分位）"), null=True)
+    rank_p95 = models.PositiveIntegerField(_("名次区间最差（95%分位）"), null=True)
+    p_top_k = models.FloatField(_("入围概率"), null=True)
+    crosses_cutoff = models.BooleanField(_("名次区间跨越入围线"), default=False)
+    # Where the lead stood when saved, under the saved weights: its rank among the scored leads
+    # of its region and of the province (shortlists.standing); NULL when nothing to compare
+    # with, or saved before standings existed.
+    region_rank = models.PositiveIntegerField(_("地区内名次"), null=True)
+    region_scored = models.PositiveIntegerField(_("地区内已评分线索"), null=True)
+    province_rank = models.PositiveIntegerField(_("全省名次"), null=True)
+    province_scored = models.PositiveIntegerField(_("全省已评分线索"), null=True)
+    explanation_zh = models.TextField(_("说明（中文）"), blank=True)
+    explanation_en = models.TextField(_("说明（英文）"), blank=True)
     decision = models.CharField(_("决定"), max_length=10, choices=Decision.choices, blank=True)
     comment = models.TextField(_("意见"), blank=True)
     decided_by = models.ForeignKey(
@@ -121,8 +156,9 @@ class ShortlistEntry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("决定人"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
 
     class Meta:
         ordering = ("shortlist", "rank")

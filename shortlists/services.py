@@ -33,6 +33,7 @@ from screening.world import current_world
 from shortlists.models import Decision, SavedShortlist, ScopeKind, ShortlistEntry
 from shortlists.ranking import LeadFilters, RankedRow, RankRequest, Weights, rank_leads
 from shortlists.scopes import Scope, chain_scope, cluster_scope, region_scope
+from shortlists.standing import RowStanding, StandingQuery, row_standings
 
 # Robustness is computed among the best POOL leads (POOL_FACTOR x the cut-off, at least
 # POOL_MIN): a lead far below the cut-off cannot reach it under weights near the chosen ones,
@@ -157,6 +158,8 @@ class ShortlistRow:
     above_cutoff: bool
     stale: bool  # the lead's inputs changed since its sub-scores were computed
     tied_with_next: bool = False  # the weights cannot tell it from the next lead
+    # Among all scored leads of its region, then of its province, under the same weights.
+    standings: tuple[RowStanding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -199,6 +202,15 @@ def build_shortlist(params: ShortlistParams, *, extra_rows: int = EXTRA_ROWS) ->
     shown = pool[: params.cutoff + extra_rows]
     leads = leads_by_id([row.lead_id for row in shown])
     measures = measures_version()
+    standings = row_standings(
+        [
+            StandingQuery(row.lead_id, leads[row.lead_id].region_id, row.total)
+            for row in shown
+            if row.lead_id in leads
+        ],
+        params.weights,
+        params.pull_share,
+    )
     rows = [
         ShortlistRow(
             rank=i + 1,
@@ -211,6 +223,7 @@ def build_shortlist(params: ShortlistParams, *, extra_rows: int = EXTRA_ROWS) ->
             tied_with_next=bool(bands and bands[4][i]),
             above_cutoff=i < params.cutoff,
             stale=sub_scores_stale(leads[row.lead_id], measures),
+            standings=standings.get(row.lead_id, ()),
         )
         for i, row in enumerate(shown)
         if row.lead_id in leads
@@ -410,9 +423,21 @@ def _entry(
         rank_p95=row.band_high,
         p_top_k=row.p_top_k,
         crosses_cutoff=row.crosses_cutoff,
+        **_standing_fields(row),
         explanation_zh=explanation_text(texts.get(lead.pk), "zh"),
         explanation_en=explanation_text(texts.get(lead.pk), "en"),
     )
+
+
+def _standing_fields(row: ShortlistRow) -> dict[str, int | None]:
+    """The row's standing in its region and in its province (which it need not have)."""
+    fields: dict[str, int | None] = {}
+    region = next((s for s in row.standings if s.region.pk == row.lead.region_id), None)
+    province = next((s for s in row.standings if s.region.parent_id is None), None)
+    for prefix, found in (("region", region), ("province", province)):
+        fields[f"{prefix}_rank"] = found.rank if found else None
+        fields[f"{prefix}_scored"] = found.scored if found else None
+    return fields
 
 
 @transaction.atomic

@@ -72,14 +72,14 @@ def lead_standings(region_id: int, total: float) -> list[Standing]:
     other lead of the area is scored."""
     histograms = _histograms()
     areas = [region_id]
-    root = _root(region_id, histograms.parent)
+    root = root_of(region_id, histograms.parent)
     if root != region_id:
         areas.append(root)
     regions = Region.objects.in_bulk(areas)
     found = []
     for area in areas:
         counts = histograms.subtree.get(area)
-        standing = _standing(counts, total) if counts is not None else None
+        standing = standing_in(counts, total) if counts is not None else None
         if standing is not None and area in regions:
             found.append(Standing(regions[area], *standing))
     return found
@@ -90,7 +90,53 @@ def bin_of(total: float) -> int:
     return min(max(math.floor(total * 10 + 0.5), 0), BINS - 1)
 
 
-def _standing(counts: np.ndarray, total: float) -> tuple[int, int, int] | None:
+def bins_of(totals: np.ndarray) -> np.ndarray:
+    """bin_of for an array of totals (the same float operations, so the same bins)."""
+    return np.clip(np.floor(totals * 10 + 0.5), 0, BINS - 1).astype(np.int64)
+
+
+def area_counts(
+    bins: np.ndarray,
+    region_pos: np.ndarray,
+    region_codes: np.ndarray,
+    areas: dict[int, list[int]],
+) -> dict[int, np.ndarray]:
+    """Counts per bin of the leads of each area, in one pass over the leads.
+
+    Lead i has bin `bins[i]` and region id `region_codes[region_pos[i]]` (the few distinct
+    region ids are looked up, then gathered per lead: a million lookups into a sorted array
+    would cost ten times more); `areas` maps an area to the region ids it covers (its
+    subtree). Leads of no area are skipped, so a million leads cost one bincount whatever the
+    number of areas.
+    """
+    wanted = np.unique(np.fromiter((r for ids in areas.values() for r in ids), dtype=np.int64))
+    found = np.searchsorted(wanted, region_codes).clip(0, max(wanted.size - 1, 0))
+    is_wanted = wanted[found] == region_codes if wanted.size else np.zeros(0, dtype=bool)
+    slot_of_code = np.where(is_wanted, found, -1)
+    slot = slot_of_code[region_pos] if region_codes.size else np.zeros(0, dtype=np.int64)
+    keep = slot >= 0
+    flat = np.bincount(slot[keep] * BINS + bins[keep], minlength=wanted.size * BINS)
+    per_region = flat.reshape(wanted.size, BINS)
+    out = {}
+    for area, ids in areas.items():
+        rows = np.searchsorted(wanted, np.asarray(ids, dtype=np.int64))
+        out[area] = per_region[rows].sum(axis=0)
+    return out
+
+
+def subtrees(areas: list[int], parent: dict[int, int | None]) -> dict[int, list[int]]:
+    """Each area with the region ids of its subtree, from a parent map (no queries)."""
+    out: dict[int, list[int]] = {area: [area] for area in areas}
+    for region_id in parent:
+        for above in _self_and_ancestors(region_id, parent)[1:]:
+            if above in out:
+                out[above].append(region_id)
+    return out
+
+
+def standing_in(counts: np.ndarray, total: float) -> tuple[int, int, int] | None:
+    """(share below %, rank, scored) of a total among the counts it is part of (None when it
+    is alone or not among them)."""
     own = bin_of(total)
     scored = int(counts.sum())
     others = scored - 1
@@ -103,7 +149,8 @@ def _standing(counts: np.ndarray, total: float) -> tuple[int, int, int] | None:
     return share, above + 1, scored
 
 
-def _root(region_id: int, parent: dict[int, int | None]) -> int:
+def root_of(region_id: int, parent: dict[int, int | None]) -> int:
+    """The root of a region's tree (its province)."""
     current = region_id
     for _ in range(16):  # region trees are shallow; the bound guards against a cycle
         up = parent.get(current)

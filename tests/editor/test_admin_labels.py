@@ -93,8 +93,7 @@ def test_the_stage_history_inline_has_chinese_headers(
     assert "From stage" not in text and "Changed by" not in text
 
 
-# Audit-trail copies (django-simple-history) repeat these fields and add their own bookkeeping
-# columns (history id, date, type), labelled by that library; the app's own models are checked.
+# Every model of every app, the audit-trail copies included: tests/foundation/test_model_labels.py.
 FULLY_LABELLED_APPS = ("regions", "projects")
 
 

@@ -49,12 +49,12 @@ def test_it_counts_lower_tied_and_higher_totals() -> None:
     for total in (10.0, 20.0, 20.04, 30.0, 49.0):
         counts[standing.bin_of(total)] += 1
     # 20.0 among the others: one lower, one tied (half), two higher.
-    assert standing._standing(counts, 20.0) == (38, 3, 5)
-    assert standing._standing(counts, 49.0) == (100, 1, 5)
-    assert standing._standing(counts, 10.0) == (0, 5, 5)
+    assert standing.standing_in(counts, 20.0) == (38, 3, 5)
+    assert standing.standing_in(counts, 49.0) == (100, 1, 5)
+    assert standing.standing_in(counts, 10.0) == (0, 5, 5)
     alone = np.zeros(standing.BINS, dtype=np.int64)
     alone[standing.bin_of(70.0)] = 1
-    assert standing._standing(alone, 70.0) is None  # nothing to compare with
+    assert standing.standing_in(alone, 70.0) is None  # nothing to compare with
 
 
 def test_a_lead_stands_in_its_city_and_in_the_province(world: Scenario) -> None:
