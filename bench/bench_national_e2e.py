@@ -65,6 +65,12 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--skip-data-edit", action="store_true")
     parser.add_argument("--skip-region-edits", action="store_true")
+    parser.add_argument(
+        "--data-edit-seconds",
+        type=float,
+        default=0.0,
+        help="stop the data edit's rescore after this many seconds and extrapolate (0: wait)",
+    )
     parser.add_argument("--setup-only", action="store_true", help="load the database and stop")
     args = parser.parse_args()
     url = create_bench_database(args.db) if args.setup else reuse_database(args.db)
@@ -96,10 +102,11 @@ def main() -> int:
             region_edits(args.edits, log)
             print(uptime())
         if not args.skip_data_edit:
-            data_edit(leads, log)
+            data_edit(leads, log, args.data_edit_seconds)
             print(uptime())
     finally:
         stop(worker)
+        purge()  # chunks of a stopped data edit must not run in a later worker
     return 0
 
 
@@ -194,7 +201,7 @@ def _store_initial_scores(n_leads: int) -> None:
 # --- the worker -----------------------------------------------------------------------------
 
 
-def start_worker(log: Path) -> subprocess.Popen[bytes]:
+def purge() -> None:
     subprocess.run(
         [sys.executable, "-m", "celery", "-A", "screening", "purge", "-f"],
         cwd=ROOT,
@@ -202,6 +209,10 @@ def start_worker(log: Path) -> subprocess.Popen[bytes]:
         check=True,
         capture_output=True,
     )
+
+
+def start_worker(log: Path) -> subprocess.Popen[bytes]:
+    purge()
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "screening", "worker", "--concurrency=2",
          "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
@@ -290,15 +301,21 @@ def region_edits(edits: int, log: Path) -> None:
 # --- a region-industry data edit ------------------------------------------------------------
 
 
-def data_edit(n_leads: int, log: Path) -> None:
+def data_edit(n_leads: int, log: Path, limit: float) -> None:
+    """One employment cell changed as the admin changes it; then every lead is rescored.
+    Progress is read from the run's counters (a count over 10 M score rows every few seconds
+    would load the database the worker writes to); when the run completes, the stored scores
+    on the new version are counted once. With `limit` > 0 the run is stopped after that many
+    seconds and the rate so far is reported (and the time for every lead extrapolated)."""
     from django.db import transaction
     from django.db.models import F
 
     from regions.models import RegionIndustry
     from screening import invalidation
-    from screening.models import DataVersion, LeadScore
+    from screening.models import DataVersion, LeadScore, ScoreRun
 
     mark = log.stat().st_size if log.exists() else 0
+    last_run = ScoreRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     start = time.perf_counter()
     with transaction.atomic():
         cell = RegionIndustry.objects.order_by("pk").first()
@@ -307,14 +324,31 @@ def data_edit(n_leads: int, log: Path) -> None:
         invalidation.rows_written(RegionIndustry, [cell])
     committed = time.perf_counter()
     version = DataVersion.objects.get(pk=1).measures_version
-    while True:
-        done = LeadScore.objects.filter(measures_version=version).count()
-        if done >= n_leads:
+    while (run := ScoreRun.objects.filter(pk__gt=last_run).order_by("pk").first()) is None:
+        time.sleep(0.2)
+    dispatched = time.perf_counter()
+    print(f"data edit (one region-industry cell; a new data version): saved in "
+          f"{committed - start:.2f} s; commit -> stale leads found and {run.total:,} queued in "
+          f"chunks: {dispatched - committed:.1f} s")  # fmt: skip
+    while run.done + run.failed < run.total:
+        if limit and time.perf_counter() - dispatched > limit:
             break
-        time.sleep(5)
+        time.sleep(2)
+        run.refresh_from_db()
     elapsed = time.perf_counter() - committed
-    print(f"data edit (one region-industry cell; new data version), commit -> all {n_leads:,} "
-          f"stored scores updated: {elapsed:.1f} s (save {committed - start:.2f} s)")  # fmt: skip
+    scored = run.done + run.failed
+    if scored >= run.total:
+        stored = LeadScore.objects.filter(measures_version=version).count()
+        print(f"data edit, commit -> all {run.total:,} leads rescored: {elapsed:.1f} s "
+              f"({run.failed:,} failed; {stored:,} of {n_leads:,} stored scores on the new "
+              f"version)")  # fmt: skip
+    else:
+        working = time.perf_counter() - dispatched
+        rate = scored / working if working > 0 else 0.0
+        print(f"data edit, stopped after {elapsed:.0f} s: {scored:,} of {run.total:,} leads "
+              f"rescored, {rate:,.0f} leads/s over the {working:.0f} s since queueing; at that "
+              f"rate every lead would take {dispatched - committed + run.total / rate:,.0f} s "
+              f"(extrapolated, not measured)")  # fmt: skip
     print_split(log, since_mark=mark, label="data edit, worker split (sum over chunks)", total=True)
 
 

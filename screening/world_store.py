@@ -119,6 +119,9 @@ class _Pickler(pickle.Pickler):
         self.store_root = store_root
         self.written: dict[int, tuple[np.ndarray, Ref]] = {}
         self.seen: dict[int, tuple[np.ndarray, Any]] = {}  # every large array, first sight order
+        # Per large array in that order: its full file and, unless written here, that file
+        # mapped (the layout of the value once published).
+        self.order: list[tuple[Ref, np.ndarray | None]] = []
         self.patches = 0
         self.bases: set[str] = set()  # keys of the worlds whose files the patches stand on
 
@@ -133,12 +136,16 @@ class _Pickler(pickle.Pickler):
         pid: Any = None
         if id(obj) in self.known and self.known[id(obj)][0] is obj:
             pid = self.known[id(obj)][1]
+            self.order.append((pid, obj))
         elif position < len(self.base) and self.base[position][0][0] == "worlds":
             pid = self._patch(np.asarray(obj), *self.base[position])
+            if pid is not None:
+                self.order.append(self.base[position])
         if pid is None:
             ref: Ref = (self.layer, self.key, len(self.written))
             np.save(self.directory / f"a{ref[2]}.npy", np.asarray(obj), allow_pickle=False)
             self.written[id(obj)] = (obj, ref)
+            self.order.append((ref, None))
             pid = ref
         self.seen[id(obj)] = (obj, pid)
         return pid
@@ -343,9 +350,16 @@ class Artifacts(Generic[Value]):
             value = build(base)
             built = time.perf_counter()
             log.info("timing world build: %.3f s", built - start)
-            self._publish(identity, value, self.layout_of(base) if base is not None else None)
+            layout = self._publish(
+                identity, value, self.layout_of(base) if base is not None else None
+            )
             log.info("timing world publish: %.3f s", time.perf_counter() - built)
         self._clean(keep={world_key})
+        if layout is not None:
+            # Built on measures already mapped here (a region edit): the value in hand is what
+            # mapping it would give, and mapping would only copy its patched arrays again.
+            self._layouts[id(value)] = (weakref.ref(value), layout)
+            return value
         mapped = self.load(identity)
         return mapped if mapped is not None else value
 
@@ -371,20 +385,26 @@ class Artifacts(Generic[Value]):
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _publish(self, identity: Identity, value: Value, base: Layout | None = None) -> None:
+    def _publish(
+        self, identity: Identity, value: Value, base: Layout | None = None
+    ) -> Layout | None:
         """Write the value's layers; with `base` (the layout of the world it was built on),
-        its world arrays that differ from their counterparts in a few rows as patches."""
+        its world arrays that differ from their counterparts in a few rows as patches.
+        Returns the value's layout when only the world layer was written (else None)."""
         measures_key, world_key = identity.keys()
         measures = self.split(value)
         # Measures published by another process and not mapped here (two region versions on
         # new measures built at once): this world then keeps its own copy of those arrays.
         if not (self.root / "measures" / measures_key / "manifest.json").exists():
             self._write("measures", measures_key, measures, identity)
-        self._write("worlds", world_key, value, identity, base)
+            self._write("worlds", world_key, value, identity, base)
+            return None
+        return self._write("worlds", world_key, value, identity, base)
 
     def _write(
         self, layer: str, key: str, value: object, identity: Identity, base: Layout | None = None
-    ) -> None:
+    ) -> Layout | None:
+        """Write one layer (atomically); for the world layer, returns the value's layout."""
         final = self.root / layer / key
         temp = self.root / "tmp" / f"{key}-{uuid.uuid4().hex}"
         temp.mkdir(parents=True)
@@ -404,11 +424,21 @@ class Artifacts(Generic[Value]):
             except OSError as error:
                 if error.errno not in (errno.EEXIST, errno.ENOTEMPTY):
                     raise
-                return  # published meanwhile (equal contents): keep theirs
+                return None  # published meanwhile (equal contents): keep theirs
             if layer == "measures":
                 self._remember(key, {ref: array for array, ref in pickler.written.values()})
+                return None
+            return [
+                (ref, array if array is not None else self._map_file(ref))
+                for ref, array in pickler.order
+            ]
         finally:
             shutil.rmtree(temp, ignore_errors=True)
+
+    def _map_file(self, ref: Ref) -> np.ndarray:
+        layer, key, number = ref
+        path = self.root / layer / key / f"a{number}.npy"
+        return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
 
     # -- cleaning --------------------------------------------------------------------------
 
