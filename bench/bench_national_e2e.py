@@ -94,6 +94,13 @@ def main() -> int:
 
     leads = Lead.objects.count()
     print(f"database {args.db}: {leads:,} leads in {N_REGIONS:,} regions")
+    from screening.models import ScoreRun
+
+    # Runs an earlier, stopped bench left queued or running: their chunks are purged below,
+    # and left as they are they would hold back the stale-score sweep of the data edit.
+    ScoreRun.objects.filter(state__in=[ScoreRun.State.QUEUED, ScoreRun.State.RUNNING]).update(
+        state=ScoreRun.State.FAILED, error="benchmark stopped; its queue was purged"
+    )
     log = store / "worker.log"
     worker = start_worker(log)
     try:
