@@ -105,6 +105,22 @@ def format_amount(amount: Amount, currency: str | None, *, english: bool) -> str
     return f"{_figure(value)} 万{name}" if name else f"{_figure(value)} 万 {code}"
 
 
+def format_exact_amount(amount: Decimal | int, currency: str | None, *, english: bool) -> str:
+    """An amount with every digit kept, as entered (the audit trail shows what was typed, not a
+    rounded figure): "12,000.5 万美元" / "USD 120.005 m"; the units of `format_amount`."""
+    value = Decimal(amount)
+    code = normalise(currency)
+    if english:
+        return f"{CNY if code in YUAN else code} {_digits(value / 100)} m"
+    name = ZH_NAMES.get(code)
+    return f"{_digits(value)} 万{name}" if name else f"{_digits(value)} 万 {code}"
+
+
+def _digits(value: Decimal) -> str:
+    """Thousands separators and every significant decimal (8,000 / 120.005), no exponent."""
+    return f"{value.normalize():,f}"
+
+
 def format_wan_cny(value_wan: float | None, *, english: bool) -> str:
     """A CNY amount in the unit of a column of amounts: "497,000 万元" / "CNY 4,970.0 m"."""
     return format_amount(value_wan, CNY, english=english)

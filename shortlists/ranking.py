@@ -37,11 +37,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from django.db.models import ExpressionWrapper, F, FloatField, Max, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import ExpressionWrapper, F, FloatField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from projects.models import Lead, Status
-from screening.frames import read_frame
+from screening.frames import read_frame, read_frame_for_ids
 from screening.models import LeadScore, ScoreHistory
 from screening.scoring import DEFAULT_PULL_SHARE, cluster_mix, weighted_totals
 
@@ -220,9 +221,17 @@ def score_version() -> tuple[object, ...]:
 
     A deleted score does not change it; the database re-read of the candidates drops it.
     """
-    history = ScoreHistory.objects.aggregate(top=Max("pk"))["top"]
-    scores = LeadScore.objects.aggregate(top=Max("lead_id"))["top"]
-    return (history, scores)
+    # One statement for both ends: every request asks, and a round trip costs more than the
+    # two index look-ups on a busy machine.
+    history, scores = ScoreHistory._meta, LeadScore._meta
+    lead = scores.get_field("lead").column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX({history.pk.column}) FROM {history.db_table}), "  # noqa: S608
+            f"(SELECT MAX({lead}) FROM {scores.db_table})"
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1])
 
 
 def score_table() -> ScoreTable:
@@ -255,17 +264,18 @@ _COLUMNS = ["lead_id", "region_id", "industry_id", "local_fit", "chain_completio
             "pull"]  # fmt: skip
 
 
-def _score_rows(where: str = "", params: Sequence[object] = ()) -> pd.DataFrame:
-    # Table names come from the models, nothing from the request. A score stored before
-    # anchor pull existed has NULL parts: its cluster score stands for both.
-    return read_frame(
-        f"SELECT s.lead_id, s.region_id, l.industry_id, s.local_fit, s.chain_completion, "  # noqa: S608
-        f"COALESCE(s.strengthen, s.cluster_strength), COALESCE(s.pull, s.cluster_strength) "
-        f"FROM {LeadScore._meta.db_table} s "
-        f"JOIN {Lead._meta.db_table} l ON l.id = s.lead_id {where} ORDER BY s.lead_id",
-        columns=_COLUMNS,
-        params=list(params),
-    )
+# Table names come from the models, nothing from the request.
+_SELECT_ROWS = (
+    "SELECT s.lead_id, s.region_id, l.industry_id, s.local_fit, s.chain_completion, "  # noqa: S608
+    "COALESCE(s.strengthen, s.cluster_strength), COALESCE(s.pull, s.cluster_strength) "
+    f"FROM {LeadScore._meta.db_table} s JOIN {Lead._meta.db_table} l ON l.id = s.lead_id"
+)
+
+
+def _score_rows() -> pd.DataFrame:
+    # A score stored before anchor pull existed has NULL parts: its cluster score stands for
+    # both (the COALESCEs above).
+    return read_frame(f"{_SELECT_ROWS} ORDER BY s.lead_id", columns=_COLUMNS)
 
 
 def _load_table(version: tuple[object, ...]) -> ScoreTable:
@@ -340,14 +350,15 @@ def _refresh(table: ScoreTable, version: tuple[object, ...]) -> ScoreTable:
 
 
 def _changed_rows(leads: np.ndarray) -> pd.DataFrame:
-    """The stored rows of these leads (in chunks, to keep each statement's parameters few)."""
-    parts = []
-    for start in range(0, leads.size, 10_000):
-        chunk = leads[start : start + 10_000].tolist()
-        if chunk:
-            marks = ", ".join(["%s"] * len(chunk))
-            parts.append(_score_rows(f"WHERE s.lead_id IN ({marks})", chunk))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_COLUMNS)
+    """The stored rows of these leads (one array parameter on PostgreSQL: an IN list of a
+    thousand ids cost more to build in Python than the query to run)."""
+    if not leads.size:
+        return pd.DataFrame(columns=_COLUMNS)
+    return read_frame_for_ids(
+        f"{_SELECT_ROWS} WHERE s.lead_id {{ids}} ORDER BY s.lead_id",
+        leads.tolist(),
+        columns=_COLUMNS,
+    )
 
 
 def _merged(
@@ -390,11 +401,17 @@ def _merged(
         "region_pos": (region_pos, new_region),
         "industry_pos": (industry_pos, new_industry),
     }
+    inserted = bool((~present).any())
     merged = {}
     for name, (old, new) in columns.items():
+        if not inserted and _same_bits(old[at], new):
+            # Unchanged (the lead ids, and the codes of leads that did not move, after a
+            # rescore): shared with the old table, which nobody writes to.
+            merged[name] = old
+            continue
         out = old.copy()
         out[at[present]] = new[present]
-        merged[name] = np.insert(out, at[~present], new[~present]) if (~present).any() else out
+        merged[name] = np.insert(out, at[~present], new[~present]) if inserted else out
     return ScoreTable(
         version=version,
         region_codes=region_codes,
@@ -403,6 +420,11 @@ def _merged(
         pending=pending,
         **merged,
     )
+
+
+def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal bit for bit (so -0.0 differs from 0.0, as a fresh read could tell them apart)."""
+    return a.shape == b.shape and a.tobytes() == b.astype(a.dtype, copy=False).tobytes()
 
 
 def _with_codes(

@@ -23,7 +23,13 @@ from django.utils.translation import gettext as _
 from projects.models import Lead
 from regions.names import local_name
 from screening.models import ScoringProfile
-from screening.scoring import DEFAULT_PULL_SHARE, SubScoreWeights, explain_lead, rank_robustness
+from screening.scoring import (
+    DEFAULT_PULL_SHARE,
+    SubScoreWeights,
+    explain_lead,
+    rank_robustness,
+    read_sentences,
+)
 from screening.selectors.batches import read_lead_rows
 from screening.selectors.profiles import normalised, profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
@@ -169,6 +175,7 @@ class Shortlist:
     pool_size: int
     scored_in_scope: int
     path: str
+    measures_version: int  # of the shared data the rows' staleness was judged against
 
     @property
     def flagged(self) -> int:
@@ -228,7 +235,7 @@ def build_shortlist(params: ShortlistParams, *, extra_rows: int = EXTRA_ROWS) ->
         for i, row in enumerate(shown)
         if row.lead_id in leads
     ]
-    return Shortlist(params, rows, len(pool), ranking.scored_in_scope, ranking.path)
+    return Shortlist(params, rows, len(pool), ranking.scored_in_scope, ranking.path, measures)
 
 
 def _bands(
@@ -322,11 +329,9 @@ def explanations(leads: list[Lead]) -> dict[int, dict[str, Any] | None]:
 
 
 def explanation_text(explanation: dict[str, Any] | None, lang: str) -> str:
-    """The explanation's sentences without the headline (whose total is the stored one)."""
-    if not explanation:
-        return ""
-    sentences = (explanation.get("sentences") or {}).get(lang) or []
-    return "\n".join(sentences[1:])
+    """The explanation's sentences without the headline (whose total is the stored one),
+    in today's wording (screening.scoring.read_sentences)."""
+    return "\n".join(read_sentences(explanation, lang)[1:])
 
 
 def shortlist_fingerprint(shortlist: Shortlist) -> str:
@@ -342,7 +347,7 @@ def shortlist_fingerprint(shortlist: Shortlist) -> str:
     made_of = {
         "settings": params.query(),
         "profile_version": params.profile.version,
-        "measures_version": measures_version(),
+        "measures_version": shortlist.measures_version,  # read once with the ranking
         "chosen": [[row.lead.pk, round(row.scores.total, 3)] for row in shortlist.chosen],
     }
     text = json.dumps(made_of, sort_keys=True, default=str)

@@ -27,6 +27,7 @@ from projects.demo.tables import (
     DOMESTIC_ORIGINS,
     FOREIGN_ORIGINS,
     SECTORS,
+    bilingual_place,
 )
 
 FIRM_SEED = 2026
@@ -156,7 +157,7 @@ def real_firm_rows() -> Iterator[dict[str, str]]:
             "name": name,
             "name_en": name_en,
             "industry_code": industry,
-            "hq_region": hq,
+            "hq_region": bilingual_place(hq),
             "country": country,
             "employees": "",
             "revenue": "",
@@ -206,9 +207,10 @@ class _FirmMaker:
         if foreign:
             origin, _currency, suffixes = rng.choice(FOREIGN_ORIGINS)
             name_en = f"{rng.choice(BRAND_EN)} {sector.word_en} {rng.choice(suffixes)}"
-            name, hq, country = name_en, origin, COUNTRY_CODES[origin]
+            name, hq, country = name_en, bilingual_place(origin), COUNTRY_CODES[origin]
         else:
-            city, hq = rng.choice(DOMESTIC_ORIGINS)
+            city, hq_en = rng.choice(DOMESTIC_ORIGINS)
+            hq = bilingual_place(hq_en)
             name, name_en, country = f"{city}{brand}{word}股份有限公司", "", "CN"
         employees = _round_sig(MEDIAN_EMPLOYEES * rng.lognormvariate(0, 1.1))
         revenue = _round_sig(employees * REVENUE_PER_EMPLOYEE * rng.lognormvariate(0, 0.5))

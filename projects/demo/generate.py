@@ -50,6 +50,7 @@ from projects.demo.tables import (
     STATUS_WEIGHTS_SIGNED,
     UNLISTED_MULTIPLIER,
     Sector,
+    bilingual_place,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -286,11 +287,13 @@ class _LeadMaker:
         if investor_type == "foreign":
             country, currency, suffixes = rng.choice(FOREIGN_ORIGINS)
             name = f"{rng.choice(BRAND_EN)} {sector.word_en} {rng.choice(suffixes)}"
-            return name, country, currency
+            return name, bilingual_place(country), currency
         if investor_type == "jv":
             country, _, _ = rng.choice(FOREIGN_ORIGINS)
-            return f"{brand}{word}（山东）有限公司", country, rng.choice(("CNY", "USD"))
-        city, origin = rng.choice(DOMESTIC_ORIGINS)
+            jv_currency = rng.choice(("CNY", "USD"))
+            return f"{brand}{word}（山东）有限公司", bilingual_place(country), jv_currency
+        city, origin_en = rng.choice(DOMESTIC_ORIGINS)
+        origin = bilingual_place(origin_en)
         if investor_type == "soe":
             return f"{city}{brand}{word}集团有限公司", origin, "CNY"
         if investor_type == "other":

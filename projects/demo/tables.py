@@ -324,7 +324,38 @@ PRODUCTS = {
     "EQP-ROB": "协作机器人 / collaborative robots",
 }
 
-# (Chinese name prefix, investor_origin) of domestic investors.
+# Chinese names of the investors' home places (province before city, as Chinese writes them).
+# A lead's investor_origin and a firm's hq_region are written "中文 / English", like the
+# products column, and each page shows its own half (the `own_language` template filter).
+PLACE_NAMES_ZH = {
+    "Beijing": "北京", "Shanghai": "上海", "Tianjin": "天津",
+    "Shenzhen, Guangdong": "广东深圳", "Guangzhou, Guangdong": "广东广州",
+    "Huizhou, Guangdong": "广东惠州", "Zhuhai, Guangdong": "广东珠海",
+    "Zhongshan, Guangdong": "广东中山", "Hangzhou, Zhejiang": "浙江杭州",
+    "Ningbo, Zhejiang": "浙江宁波", "Suzhou, Jiangsu": "江苏苏州",
+    "Changzhou, Jiangsu": "江苏常州", "Wuxi, Jiangsu": "江苏无锡",
+    "Lianyungang, Jiangsu": "江苏连云港", "Hefei, Anhui": "安徽合肥", "Wuhu, Anhui": "安徽芜湖",
+    "Ningde, Fujian": "福建宁德", "Xiamen, Fujian": "福建厦门", "Chengdu, Sichuan": "四川成都",
+    "Sichuan": "四川", "Yunnan": "云南", "Wuhan, Hubei": "湖北武汉",
+    "Xi'an, Shaanxi": "陕西西安", "Changsha, Hunan": "湖南长沙", "Baoding, Hebei": "河北保定",
+    "Xinyu, Jiangxi": "江西新余", "Ganzhou, Jiangxi": "江西赣州", "Shangrao, Jiangxi": "江西上饶",
+    "Jinan, Shandong": "山东济南", "Qingdao, Shandong": "山东青岛",
+    "Yantai, Shandong": "山东烟台", "Weifang, Shandong": "山东潍坊",
+    "Weihai, Shandong": "山东威海", "Haiyang, Shandong": "山东海阳",
+    "Germany": "德国", "France": "法国", "Italy": "意大利", "Netherlands": "荷兰",
+    "United Kingdom": "英国", "Cambridge": "英国剑桥", "United States": "美国",
+    "Palo Alto, California": "美国加利福尼亚州帕洛阿尔托", "Japan": "日本", "Tokyo": "日本东京",
+    "Nagano": "日本长野", "Nagoya": "日本名古屋", "Korea": "韩国", "Singapore": "新加坡",
+    "Hong Kong SAR": "中国香港",
+}  # fmt: skip
+
+
+def bilingual_place(english: str) -> str:
+    """A place as the demo writes it: "广东深圳 / Shenzhen, Guangdong"."""
+    return f"{PLACE_NAMES_ZH[english]} / {english}"
+
+
+# (Chinese name prefix, investor_origin in English) of domestic investors.
 DOMESTIC_ORIGINS = (
     ("深圳市", "Shenzhen, Guangdong"), ("广州市", "Guangzhou, Guangdong"), ("上海", "Shanghai"),
     ("北京", "Beijing"), ("杭州", "Hangzhou, Zhejiang"), ("宁波", "Ningbo, Zhejiang"),

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from projects import money
+from projects.markup import capex_cell
 from regions.names import is_english
 
 register = template.Library()
@@ -25,23 +26,7 @@ def capex(amount: money.Amount, currency: str | None) -> str:
     return money.format_amount(amount, currency, english=is_english())
 
 
-@register.simple_tag
-def capex_cell(amount: money.Amount, currency: str | None) -> SafeString | str:
-    """The amount as reported; a foreign amount gets its CNY equivalent below it (for tables
-    where amounts are compared), the rate and its date in the tooltip."""
-    english, rates = is_english(), _rates()
-    shown = format_html(
-        '<span class="amount">{}</span>', money.format_amount(amount, currency, english=english)
-    )
-    cny = money.to_cny(amount, currency, rates)
-    if money.is_yuan(currency) or cny is None:
-        return shown
-    return format_html(
-        '{}<span class="cny" title="{}">≈ {}</span>',
-        shown,
-        money.equivalent_note(amount, currency, rates, english=english),
-        money.format_wan_cny(cny, english=english),
-    )
+register.simple_tag(capex_cell)
 
 
 @register.simple_tag

@@ -7,38 +7,25 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
+from projects.markup import band, bar_width, cjk, percent, score_bar
 from regions.names import is_english, local_name
 from screening.access import roles
-from screening.scoring import FACTOR_LABELS
+from screening.scoring import factor_name
 
 register = template.Library()
 
 
 register.filter("local_name", local_name)
-
-# Han ideographs (CJK unified, extension A, compatibility) and CJK punctuation.
-HAN = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-LATIN = re.compile("[A-Za-z]")
-
-
-@register.filter
-def cjk(text: object) -> str:
-    """Chinese text (company names, notes) marked lang="zh-Hans" on a page in another language,
-    so that a screen reader reads it with a Chinese voice (WCAG 3.1.2); unchanged otherwise."""
-    value = "" if text is None else str(text)
-    if not value or (get_language() or "").startswith("zh"):
-        return value  # escaped by the template like any other text
-    han = len(HAN.findall(value))
-    latin = len(LATIN.findall(value))
-    if han == 0 or han < latin:  # "电驱总成 / e-drive units": mostly English, left alone
-        return value
-    return format_html('<span lang="zh-Hans">{}</span>', value)
-
+register.filter("cjk", cjk)
+register.filter("bar_width", bar_width)
+register.filter("band", band)
+register.filter("percent", percent)
+register.simple_tag(score_bar)
 
 # "用地指标不足 / no land quota available": a text given in both languages (the demo's status
 # reasons and products, imports that follow it): Chinese first, then " / " and the English.
@@ -58,34 +45,7 @@ def own_language(text: object) -> str:
 @register.filter
 def factor_label(name: str) -> str:
     """The display name of an endowment factor ('port' -> 港口 / port)."""
-    zh, en = FACTOR_LABELS.get(name, (name, name))
-    return en if is_english() else zh
-
-
-@register.filter
-def bar_width(value: float | None) -> str:
-    """A 0–100 score as a CSS width, clamped; unknown gives 0 (locale-independent digits)."""
-    if value is None:
-        return "0"
-    return f"{max(0.0, min(100.0, float(value))):.0f}"
-
-
-@register.filter
-def band(value: float | None) -> str:
-    """A CSS class for a 0–100 score: high, good, mid or low."""
-    if value is None:
-        return "none"
-    if value >= 80:
-        return "high"
-    if value >= 60:
-        return "good"
-    return "mid" if value >= 40 else "low"
-
-
-@register.filter
-def percent(value: float | None) -> str:
-    """A 0–1 share as a whole percent (locale-independent digits, no sign)."""
-    return "–" if value is None else f"{100 * float(value):.0f}"
+    return factor_name(name, "en" if is_english() else "zh")
 
 
 @register.simple_tag(takes_context=True)
@@ -104,27 +64,6 @@ def user_roles(context: template.Context) -> set[str]:
     """The signed-in user's roles as plain strings ('officer', 'manager', 'admin')."""
     request = context.get("request")
     return {role.value for role in roles(request.user)} if request is not None else set()
-
-
-@register.simple_tag
-def score_bar(value: float | None, label: str = "", cell: bool = True, wide: bool = False) -> str:
-    """A 0–100 score as a small labelled bar (built here, not by an include: inbox rows are
-    rendered fifty at a time and an include per bar is the slowest part of the page)."""
-    number = "–" if value is None else f"{float(value):.0f}"
-    bar = format_html(
-        '<span class="scorebar{wide}" role="img" aria-label="{label} {number}/100"'
-        ' title="{label} {number}">{caption}<span class="scorebar-track">'
-        '<span class="scorebar-fill fill-{band}" style="width: {width}%"></span></span>'
-        '<span class="scorebar-num" aria-hidden="true">{number}</span></span>',
-        label=label,
-        number=number,
-        band=band(value),
-        width=bar_width(value),
-        wide=" scorebar-wide" if wide else "",
-        # The phone's inbox cards have no column headers: the label shows above the bar.
-        caption=format_html('<span class="scorebar-label">{}</span>', label) if label else "",
-    )
-    return format_html('<td class="col-score">{}</td>', bar) if cell else bar
 
 
 @register.simple_tag

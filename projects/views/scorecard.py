@@ -19,6 +19,7 @@ from projects.models import Lead
 from regions.models import Region
 from screening.access import visible_leads
 from screening.models import LeadScore, ScoreHistory
+from screening.scoring import read_sentences
 from screening.selectors.decision_view import DecisionView, decision_view
 from screening.selectors.elsewhere import lead_in_regions, rank_ranges
 from screening.selectors.landing import LANDING_PARTS, Landing, landing_for
@@ -51,7 +52,7 @@ def score_card(lead: Lead, lang: str) -> ScoreCard:
     explanation: dict[str, Any] = score.explanation if score is not None else {}
     if score is not None and not explanation:  # stored by a bulk rescore: build it now
         explanation = explanation_for(lead) or {}
-    sentences = list((explanation.get("sentences") or {}).get(lang) or [])
+    sentences = read_sentences(explanation, lang)
     history = list(ScoreHistory.objects.filter(lead=lead).order_by("-computed_at")[:HISTORY_ROWS])
     decision = decision_view(lead.pk, score)
     standings = tuple(lead_standings(score.region_id, score.total)) if score is not None else ()

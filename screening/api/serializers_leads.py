@@ -21,6 +21,7 @@ from rest_framework.validators import UniqueValidator
 from projects.models import ActivityKind, InvestorType, Lead, LeadActivity, Stage, Status
 from regions.validators import LONG_TEXT_MAX
 from screening.models import LeadScore, ScoreHistory, ScoreRun, ScoringProfile
+from screening.scoring import read_sentences
 from screening.selectors.profiles import ProfilesInForce, profiles_in_force
 from screening.selectors.staleness import is_stale, measures_version
 
@@ -348,9 +349,7 @@ class LeadScoreSerializer(serializers.ModelSerializer):
         return _staleness(self.context)(score.lead)
 
     def get_text(self, score: LeadScore) -> list[str]:
-        sentences = (score.explanation or {}).get("sentences") or {}
-        lang = self.context.get("lang", "zh")
-        return list(sentences.get(lang) or sentences.get("zh") or [])
+        return read_sentences(score.explanation, self.context.get("lang", "zh"))
 
 
 class ScoreHistorySerializer(serializers.ModelSerializer):

@@ -26,7 +26,7 @@ from screening.scoring.engine import (
     score_leads,
 )
 from screening.scoring.explain import explain_lead
-from screening.scoring.explain_text import FACTOR_LABELS
+from screening.scoring.explain_text import FACTOR_LABELS, factor_name, read_sentences
 from screening.scoring.pull import input_profile
 from screening.scoring.relatedness import (
     ReferenceSpace,
@@ -79,6 +79,7 @@ __all__ = [
     "cluster_mix",
     "complexity_frames",
     "explain_lead",
+    "factor_name",
     "input_profile",
     "predict",
     "profile_weights",
@@ -86,6 +87,7 @@ __all__ = [
     "rank_robustness",
     "read_concordance",
     "read_relatedness",
+    "read_sentences",
     "read_size_table",
     "reference_space",
     "score_lead_everywhere",

@@ -99,7 +99,12 @@ def rca(x: FloatArray) -> FloatArray:
     total = x.sum()
     row_share = _safe_divide(x, x.sum(axis=1, keepdims=True))
     col_share = _safe_divide(x.sum(axis=0), np.asarray(total))
-    return _safe_divide(row_share, col_share[np.newaxis, :])
+    # row_share / col_share, 0 where col_share is 0 (as _safe_divide), in place: one (R, I)
+    # array fewer at national scale.
+    measured = col_share != 0
+    np.divide(row_share, col_share[np.newaxis, :], out=row_share, where=measured[np.newaxis, :])
+    row_share[:, ~measured] = 0.0
+    return row_share
 
 
 def presence(rca_matrix: FloatArray, threshold: float = 1.0) -> FloatArray:

@@ -70,6 +70,7 @@ class Explanation:
     pull: dict[str, Any]
     confidence: dict[str, Any]
     sentences: dict[str, list[str]]
+    lead_jobs: float | None = None  # given, or estimated from capex; None: unknown
 
     def text(self) -> list[str]:
         """The sentences in this explanation's language."""
@@ -382,6 +383,6 @@ def explain_lead(
         "pull": _pull(world, one, 0),
         "confidence": confidence,
     }
-    jobs = _r(_lead_jobs(world, one, 0)[0], 0)
-    texts = {language: sentences(data, language, jobs) for language in LANGUAGES}
+    data["lead_jobs"] = _r(_lead_jobs(world, one, 0)[0], 0)
+    texts = {language: sentences(data, language) for language in LANGUAGES}
     return Explanation(lang=lang, sentences=texts, **data)

@@ -212,8 +212,14 @@ def _pick(lang: str) -> int:
     return 0 if lang == "zh" else 1
 
 
+def factor_name(code: str, lang: str) -> str:
+    """The display name of an endowment factor in `lang` ('zh' or 'en'): 'port' -> 港口 /
+    port. A factor outside FACTOR_LABELS (one a region added) keeps its code: it has no name."""
+    return FACTOR_LABELS.get(code, (code, code))[_pick(lang)]
+
+
 def _factors(names: list[str], lang: str) -> str:
-    return _join([FACTOR_LABELS.get(n, (n, n))[_pick(lang)] for n in names], lang)
+    return _join([factor_name(n, lang) for n in names], lang)
 
 
 def _pct(share: float | None) -> str:
@@ -300,11 +306,11 @@ def _chain(data: dict[str, Any], lang: str) -> list[str]:
     return out
 
 
-def _cluster_sentence(c: dict[str, Any], lang: str, jobs: float | None) -> str:
+def _cluster_sentence(c: dict[str, Any], lang: str, jobs_known: bool) -> str:
     rel = (
         _t("member", lang) if c["member"] else _t("related_to", lang, phi=f"{c['relatedness']:.2f}")
     )
-    if jobs is None:
+    if not jobs_known:
         size = _t("size_unknown", lang)
     else:
         size = _t("size", lang, pct=_pct(c["size_ratio"]), emp=f"{c['employment']:,.0f}")
@@ -313,12 +319,12 @@ def _cluster_sentence(c: dict[str, Any], lang: str, jobs: float | None) -> str:
     return _t("cluster", lang, name=_name(c, lang), lq=lq, strong=strong, rel=rel, size=size)
 
 
-def _clusters(data: dict[str, Any], lang: str, jobs: float | None) -> list[str]:
+def _clusters(data: dict[str, Any], lang: str, jobs_known: bool) -> list[str]:
     if data["scores"]["neutral"] & NEUTRAL_STRENGTHEN and not data["clusters"]:
         return [_t("no_clusters", lang)]
     if not data["clusters"]:
         return [_t("no_cluster_related", lang)]
-    return [_cluster_sentence(c, lang, jobs) for c in data["clusters"][:2]]
+    return [_cluster_sentence(c, lang, jobs_known) for c in data["clusters"][:2]]
 
 
 SOURCES = {
@@ -333,17 +339,17 @@ def _pulled_items(items: list[dict[str, Any]], lang: str) -> str:
     return _join([f"{_name(x, lang)} ({_pct(x['input_share'])}% of inputs)" for x in items], lang)
 
 
-def _pull_size(pull: dict[str, Any], lang: str, jobs: float | None) -> str:
+def _pull_size(pull: dict[str, Any], lang: str, jobs_known: bool) -> str:
     if pull["typical_plant"] is None:
         return _t("pull_typical_unknown", lang)
     source = SOURCES.get(pull["typical_source"], ("", ""))[_pick(lang)]
     typical = f"{pull['typical_plant']:,.0f}"
-    if jobs is None or pull["size_ratio"] is None:
+    if not jobs_known or pull["size_ratio"] is None:
         return _t("pull_size_unknown", lang, typical=typical, source=source)
     return _t("pull_size", lang, typical=typical, source=source, ratio=f"{pull['size_ratio']:.1f}")
 
 
-def _pull(data: dict[str, Any], lang: str, jobs: float | None) -> list[str]:
+def _pull(data: dict[str, Any], lang: str, jobs_known: bool) -> list[str]:
     """Which missing suppliers the lead would draw in, and its size against a typical plant."""
     pull = data.get("pull")
     if not pull:  # an explanation stored before anchor pull existed
@@ -359,7 +365,7 @@ def _pull(data: dict[str, Any], lang: str, jobs: float | None) -> list[str]:
     if pull["unrelated_missing"]:
         names = _join([_name(x, lang) for x in pull["unrelated_missing"][:3]], lang)
         out.append(_t("pull_unrelated", lang, items=names))
-    return [*out, _pull_size(pull, lang, jobs)]
+    return [*out, _pull_size(pull, lang, jobs_known)]
 
 
 def _confidence(data: dict[str, Any], lang: str) -> list[str]:
@@ -381,13 +387,40 @@ def _percent(share: float) -> str:
     return f"{100 * share:.0f}%"
 
 
-def sentences(data: dict[str, Any], lang: str, jobs: float | None) -> list[str]:
+def _jobs_known(data: dict[str, Any]) -> bool:
+    """Whether the lead's jobs were known or estimated from capex (sizes then have a ratio)."""
+    if "lead_jobs" in data:
+        return data["lead_jobs"] is not None
+    # Stored before the lead's jobs were part of the data: unknown jobs were named as a reason.
+    return not any(r["code"] == "jobs_unknown" for r in data["confidence"]["reasons"])
+
+
+def sentences(data: dict[str, Any], lang: str) -> list[str]:
     """The explanation as short sentences in `lang` ('zh' or 'en')."""
+    jobs_known = _jobs_known(data)
     return [
         _headline(data, lang),
         *_local(data, lang),
         *_chain(data, lang),
-        *_clusters(data, lang, jobs),
-        *_pull(data, lang, jobs),
+        *_clusters(data, lang, jobs_known),
+        *_pull(data, lang, jobs_known),
         *_confidence(data, lang),
     ]
+
+
+def read_sentences(explanation: dict[str, Any] | None, lang: str) -> list[str]:
+    """A stored explanation's sentences in `lang`, rendered now from its data.
+
+    The sentences stored beside the data were written when the score was computed; a change of
+    wording (a confidence reason, a factor's name) would reach a page only when the score next
+    changed. The data are the record; the words are rendered when read. An explanation whose
+    data this renderer cannot read (stored by a much older version) keeps its stored sentences.
+    Empty for no explanation.
+    """
+    if not explanation:
+        return []
+    try:
+        return sentences(explanation, lang)
+    except (KeyError, TypeError):
+        stored = explanation.get("sentences") or {}
+        return list(stored.get(lang) or [])

@@ -14,10 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from screening.scoring.exact import PHI_BITS, on_grid
+from screening.scoring.exact import PHI_BITS, known_sums
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -47,33 +46,30 @@ def known_density(
     With phi on the grid of screening.scoring.exact (as the World's is) both sums are exact, so
     equal densities tie exactly whatever BLAS kernel or row position computed them.
     """
-    k = known.astype(np.float64)
+    # Worked in place where a value is not needed again: at national scale every (R, I)
+    # temporary is 34 MB of fresh pages.
     weight = _known_weight(known, phi)
-    dens = _divide_or_nan((mcp * k) @ phi, weight)
-    coverage = _divide_or_nan(weight, phi.sum(axis=0)[np.newaxis, :])
-    coverage[np.isnan(coverage)] = 0.0  # np.nan_to_num, for a ratio that is finite or NaN
+    present = np.multiply(mcp, known, dtype=np.float64)
+    dens = np.matmul(present, phi)
+    del present
+    defined = weight > 0
+    np.divide(dens, weight, out=dens, where=defined)
+    dens[~defined] = np.nan
+    del defined
+    column_sums = phi.sum(axis=0)
+    # coverage = weight / column sums, 0 where a column sums to 0 (a ratio NaN there, then 0).
+    coverage = weight
+    np.divide(coverage, column_sums[np.newaxis, :], out=coverage, where=column_sums > 0)
+    coverage[:, ~(column_sums > 0)] = 0.0
     return dens, coverage
 
 
-# Up to this share of unknown cells, the known weight is cheaper as all minus the unknown.
-FEW_UNKNOWN = 0.1
-
-
 def _known_weight(known: BoolArray, phi: FloatArray) -> FloatArray:
-    """K @ phi. Most cells are known: with phi on its grid (0-1, at most 2**12 industries)
-    every sum is exact, so the column sums of phi minus a sparse product over the few unknown
-    cells give the same numbers bit for bit, for a fraction of a dense product."""
-    unknown = ~np.asarray(known, dtype=bool)
-    exact = (
-        phi.shape[0] <= 2**12
-        and np.count_nonzero(unknown) <= FEW_UNKNOWN * unknown.size
-        and np.all(np.abs(phi) <= 1.0)
-        and np.array_equal(on_grid(phi, PHI_BITS), phi)
-    )
-    if not exact:
-        return known.astype(np.float64) @ phi
-    missing = np.asarray(sp.csr_array(unknown.astype(np.float64)) @ phi, dtype=np.float64)
-    return phi.sum(axis=0)[np.newaxis, :] - missing
+    """K @ phi. Most cells are known: with phi on its grid (as the World's is) every sum is
+    exact, so phi's column sums minus a sparse product over the few unknown cells give the same
+    numbers bit for bit, for a fraction of a dense product (exact.known_sums)."""
+    fast = known_sums(known, phi, PHI_BITS)
+    return known.astype(np.float64) @ phi if fast is None else fast
 
 
 def sorted_reference(values: FloatArray) -> FloatArray:
@@ -104,19 +100,32 @@ def scored_against_themselves(values: FloatArray) -> tuple[FloatArray, FloatArra
     """
     values = np.asarray(values, dtype=np.float64)
     flat = values.ravel()
-    where_finite = np.flatnonzero(np.isfinite(flat))
-    finite = flat[where_finite]
+    finite_mask = np.isfinite(flat)
+    all_finite = bool(finite_mask.all())
+    where_finite = None if all_finite else np.flatnonzero(finite_mask)
+    finite = flat if where_finite is None else flat[where_finite]
     order = np.argsort(finite)
     reference = finite[order]
+    del finite
     out = np.full(flat.shape, np.nan)
     if reference.size:
-        starts_run = np.empty(reference.size, dtype=bool)
-        starts_run[0] = True
-        np.not_equal(reference[1:], reference[:-1], out=starts_run[1:])
-        run_start = np.maximum.accumulate(np.where(starts_run, np.arange(reference.size), 0))
-        out[where_finite[order]] = run_start / reference.size
-    infinite = np.flatnonzero(np.isinf(flat))  # not in the reference: placed by search
-    out[infinite] = share_below(reference, flat[infinite])
+        # Each sorted position's run start (the position itself where a run of equal values
+        # starts, carried forward over the run), divided by the count: the share below.
+        share = np.arange(reference.size, dtype=np.float64)
+        repeats = np.flatnonzero(reference[1:] == reference[:-1]) + 1
+        share[repeats] = 0.0
+        np.maximum.accumulate(share, out=share)
+        share /= reference.size
+        if where_finite is None:
+            out[order] = share
+        else:
+            ranked = np.empty(reference.size)
+            ranked[order] = share
+            out[where_finite] = ranked
+    del order
+    if not all_finite:
+        infinite = np.flatnonzero(np.isinf(flat))  # not in the reference: placed by search
+        out[infinite] = share_below(reference, flat[infinite])
     return reference, out.reshape(values.shape)
 
 

@@ -26,7 +26,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from screening.scoring.exact import SIZE_BITS, TERM_BITS, exact_products, on_grid
+from screening.scoring.exact import (
+    SHARE_BITS,
+    SIZE_BITS,
+    TERM_BITS,
+    exact_left_products,
+    known_sums,
+    on_grid,
+    side_by_side,
+    take_rows,
+)
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -83,8 +92,11 @@ def supplier_terms(
     chain map, over a lead's named inputs) is exact in any order.
     """
     usable = known & np.isfinite(density_score)
-    term = np.where(usable, (1.0 - presence) * np.nan_to_num(density_score), 0.0)
-    return usable, on_grid(term, TERM_BITS)
+    # (1 - P) x density score where usable, 0 elsewhere, computed in one array.
+    term = np.subtract(1.0, presence, dtype=np.float64)
+    np.multiply(term, density_score, out=term, where=usable)
+    term[~usable] = 0.0
+    return usable, on_grid(term, TERM_BITS, out=term)
 
 
 def typical_plant(
@@ -101,15 +113,20 @@ def typical_plant(
     3. Otherwise unknown (NaN), confidence TYPICAL_UNKNOWN.
     """
     n_i = size.shape[1]
-    counts = np.full(size.shape, np.nan) if firms is None else np.asarray(firms, dtype=np.float64)
     # On dyadic grids, so that the sums over regions are exact (screening.scoring.exact).
-    size, counts = on_grid(size, SIZE_BITS), on_grid(counts, SIZE_BITS)
-    both = np.isfinite(size) & np.isfinite(counts) & (counts > 0)
-    employment = np.where(both, size, 0.0).sum(axis=0)
-    plants = np.where(both, counts, 0.0).sum(axis=0)
-    from_firms = np.divide(employment, plants, out=np.full(n_i, np.nan), where=plants > 0)
-    from_firms[from_firms <= 0] = np.nan
-    fallback = FALLBACK_PLANT_SHARE * _median_specialised(size[main_rows], mcp[main_rows])
+    size = on_grid(size, SIZE_BITS)
+    from_firms = np.full(n_i, np.nan)  # without firm counts: none (no cell has both)
+    if firms is not None:
+        counts = on_grid(np.asarray(firms, dtype=np.float64), SIZE_BITS)
+        both = np.isfinite(size) & np.isfinite(counts) & (counts > 0)
+        employment = np.where(both, size, 0.0).sum(axis=0)
+        plants = np.where(both, counts, 0.0).sum(axis=0)
+        np.divide(employment, plants, out=from_firms, where=plants > 0)
+        from_firms[from_firms <= 0] = np.nan
+    # The gridded sizes are not needed after this: the median may overwrite them.
+    main = take_rows(size, main_rows)
+    median = _median_specialised(main, take_rows(mcp, main_rows), overwrite=True)
+    fallback = FALLBACK_PLANT_SHARE * median
     jobs = np.where(np.isfinite(from_firms), from_firms, fallback)
     confidence = np.where(
         np.isfinite(from_firms),
@@ -119,13 +136,19 @@ def typical_plant(
     return TypicalPlant(jobs=jobs, confidence=confidence)
 
 
-def _median_specialised(size: FloatArray, mcp: FloatArray) -> FloatArray:
+def _median_specialised(size: FloatArray, mcp: FloatArray, overwrite: bool = False) -> FloatArray:
     """Median employment per industry over regions with RCA >= 1 and known size > 0.
 
     np.nanmedian per column, bit for bit, from one sort of all columns (NaN sort last):
-    numpy's own nanmedian runs a Python call per column at this shape.
+    numpy's own nanmedian runs a Python call per column at this shape. overwrite: `size` is
+    scratch (the cells not counted are set to NaN in it instead of in a copy).
     """
-    cells = np.where((mcp > 0) & np.isfinite(size) & (size > 0), size, np.nan)
+    counted = (mcp > 0) & np.isfinite(size) & (size > 0)
+    if overwrite:
+        cells = size
+        cells[~counted] = np.nan
+    else:
+        cells = np.where(counted, size, np.nan)
     ordered = np.sort(cells.T, axis=1)  # (I, R), the known values first
     count = np.isfinite(ordered).sum(axis=1)
     out = np.full(size.shape[1], np.nan)
@@ -147,7 +170,15 @@ def pull_cells(
 ) -> PullCells:
     """The map side of pull for every (region, industry) cell; see PullCells."""
     usable, term = supplier_terms(presence, known, density_score)
-    open_related, known_weight = exact_products([term, usable.astype(np.float64)], supplier_share)
+    n_r = term.shape[0]
+    # Most cells are usable: their weight is the shares' sums minus the few others' (exact).
+    known_weight = known_sums(usable, supplier_share, SHARE_BITS)
+    operand = side_by_side([term] if known_weight is not None else [term, usable])
+    (product,) = exact_left_products([supplier_share.T], operand)
+    del operand
+    open_related = np.ascontiguousarray(product[:, :n_r].T)
+    if known_weight is None:
+        known_weight = np.ascontiguousarray(product[:, n_r:].T)
     return PullCells(
         usable=usable,
         term=term,

@@ -264,6 +264,8 @@ def check_consistency(result: AhpResult, threshold: float = CR_ACCEPT) -> AhpRes
 
 # Elements of the (n, chunk) score block sorted at once; bounds argsort's temporary memory.
 _SORT_BLOCK = 4_000_000
+# Multiply-adds per block of a product kept on the calling thread (scores_under_draws).
+_SINGLE_THREAD_PRODUCT = 200_000
 # Two leads are told apart when one ranks above the other in at least this share of the weight
 # draws: the same 90% two-sided convention as the 5-95% rank bands.
 SEPARATED_SHARE = 0.95
@@ -310,15 +312,33 @@ def _as_sub_scores(sub_scores: ArrayLike) -> FloatArray:
 def ranks_by_column(scores: FloatArray) -> NDArray[np.int32]:
     """Rank (1 = highest) of each row within each column; ties go to the lower row index."""
     n, m = scores.shape
-    ranks = np.empty((n, m), dtype=np.int32)
-    positions = np.arange(1, n + 1, dtype=np.int32)[:, np.newaxis]
+    ranks = np.empty((m, n), dtype=np.int32)
+    positions = np.arange(1, n + 1, dtype=np.int32)[np.newaxis, :]
     step = max(1, _SORT_BLOCK // max(n, 1))
     for start in range(0, m, step):
-        block = scores[:, start : start + step]
-        # Stable sort of the negated scores keeps tied leads in index order.
-        order = np.argsort(-block, axis=0, kind="stable")
-        np.put_along_axis(ranks[:, start : start + step], order, positions, axis=0)
-    return ranks
+        # Each column sorted as a contiguous row (along the strided axis it took half as long
+        # again); a stable sort of the negated scores keeps tied leads in index order.
+        block = np.ascontiguousarray(-scores[:, start : start + step].T)
+        order = np.argsort(block, axis=1, kind="stable")
+        np.put_along_axis(ranks[start : start + step], order, positions, axis=1)
+    return np.ascontiguousarray(ranks.T)
+
+
+def scores_under_draws(sub_scores: FloatArray, drawn: FloatArray) -> FloatArray:
+    """(n, draws) totals, sub_scores @ drawn.T, computed in blocks of draws.
+
+    OpenBLAS hands a product of more than 262,144 multiply-adds to its worker threads; on a
+    busy machine waking them made this 0.1 ms product of a shortlist's 300 leads x 500 draws
+    take 10-80 ms (issue 17). A block of at most _SINGLE_THREAD_PRODUCT stays on the calling
+    thread. Each element is the same dot product of the same numbers in either case
+    (tests/scoring/test_robustness_blocks.py compares with the whole product).
+    """
+    n, k = sub_scores.shape
+    out = np.empty((n, drawn.shape[0]), dtype=np.float64)
+    step = max(1, _SINGLE_THREAD_PRODUCT // max(n * k, 1))
+    for start in range(0, drawn.shape[0], step):
+        np.matmul(sub_scores, drawn[start : start + step].T, out=out[:, start : start + step])
+    return out
 
 
 def _weights_for(columns: int, weights: SubScoreWeights | ArrayLike) -> FloatArray:
@@ -373,7 +393,7 @@ def rank_robustness(
     s = _as_sub_scores(sub_scores)
     w = _weights_for(s.shape[1], weights)
     drawn = draw_weights(w, draws, concentration, np.random.default_rng(seed))
-    ranks = ranks_by_column(s @ drawn.T)
+    ranks = ranks_by_column(scores_under_draws(s, drawn))
     p05 = np.quantile(ranks, 0.05, axis=1, method="lower").astype(np.int64)
     p95 = np.quantile(ranks, 0.95, axis=1, method="higher").astype(np.int64)
     base_rank = ranks_by_column((s @ w)[:, np.newaxis])[:, 0].astype(np.int64)

@@ -15,9 +15,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from screening.scoring.chain import ChainCells, chain_cells, link_shares
-from screening.scoring.cluster import ClusterTables, cluster_tables, update_cluster_tables
+from screening.scoring.cluster import (
+    ClusterTables,
+    cluster_strength,
+    cluster_tables,
+    update_cluster_tables,
+    with_best_clusters,
+)
 from screening.scoring.complexity import empty_warnings, presence, proximity, rca
-from screening.scoring.exact import PHI_BITS, on_grid, started
+from screening.scoring.exact import PHI_BITS, on_grid, started, take_rows
 from screening.scoring.local_fit import (
     EndowmentMasks,
     endowment_masks,
@@ -282,12 +288,15 @@ def _level_rca(sizes: FloatArray, levels: _Levels, reference: FloatArray | None)
     With a reference economy, every industry it gives a size for is measured against the
     national share instead (the others keep their level's reference).
     """
-    out = np.zeros(sizes.shape)
-    main_rows = levels.rows[levels.main]
-    national = sizes[main_rows].sum(axis=0) / max(sizes[main_rows].sum(), 1e-300)
-    for level, rows in enumerate(levels.rows):
-        own = _own_level(levels, level)
-        out[rows] = rca(sizes[rows]) if own else _rca_against(sizes[rows], national)
+    if len(levels.rows) == 1:  # one level: its RCA is the whole matrix (no copies)
+        out = rca(sizes)
+    else:
+        out = np.zeros(sizes.shape)
+        main = take_rows(sizes, levels.rows[levels.main])
+        national = main.sum(axis=0) / max(main.sum(), 1e-300)
+        for level, rows in enumerate(levels.rows):
+            part = take_rows(sizes, rows)
+            out[rows] = rca(part) if _own_level(levels, level) else _rca_against(part, national)
     if reference is not None:
         given = np.isfinite(reference)
         out[:, given] = _rca_against(sizes, reference_shares(reference))[:, given]
@@ -364,8 +373,9 @@ def _estimated_proximity(out: _Specialisation, levels: _Levels, inputs: WorldInp
         if not _own_level(levels, level) or (phis and level == levels.main):
             continue
         out.slots[level], out.regions[level] = len(phis), rows.size
-        phis.append(proximity(out.mcp[rows]))
-        diversity, ubiquity = out.mcp[rows].sum(axis=1), out.mcp[rows].sum(axis=0)
+        mcp = take_rows(out.mcp, rows)
+        phis.append(proximity(mcp))
+        diversity, ubiquity = mcp.sum(axis=1), mcp.sum(axis=0)
         notes = empty_warnings(diversity, ubiquity, inputs.threshold, None, inputs.industry_codes)
         out.notes += [f"{levels.names[level]}: {w}" for w in notes]
     for level in range(len(levels.names)):
@@ -392,6 +402,10 @@ def _density_parts(
     mcp: FloatArray, known: BoolArray, prox: FloatArray, slots: IntArray, levels: _Levels
 ) -> tuple[FloatArray, FloatArray, FloatArray, tuple[FloatArray, ...]]:
     """Density, its coverage, its score and the per-level reference distributions."""
+    if len(levels.rows) == 1:  # one level: the whole matrices, no copies
+        dens, cov = known_density(mcp, known, prox[slots[0]])
+        reference, score = scored_against_themselves(dens)
+        return dens, cov, score, (reference,)
     dens, cov, score = (np.full(mcp.shape, np.nan) for _ in range(3))
     references = []
     for level, rows in enumerate(levels.rows):
@@ -463,8 +477,14 @@ def build_measures(inputs: WorldInputs) -> Measures:
     """Relatedness, density and chain cells: the expensive, shared part of the World."""
     _check_inputs(inputs)
     known = ~np.isnan(inputs.size)
-    sizes = np.where(known, inputs.size, 0.0)
-    levels = _levels(inputs.region_levels)
+    return _build_measures(
+        inputs, known, np.where(known, inputs.size, 0.0), _levels(inputs.region_levels)
+    )
+
+
+def _build_measures(
+    inputs: WorldInputs, known: BoolArray, sizes: FloatArray, levels: _Levels
+) -> Measures:
     spec = _specialisation(sizes, levels, inputs)
     presence = np.minimum(spec.rca, 1.0)
     s, c = link_shares(inputs.link_weight, inputs.customer_weight)
@@ -523,9 +543,49 @@ def build_world(
     endowments then costs a fraction of a full build, with identical results).
     """
     _check_inputs(inputs)
-    m = measures if measures is not None and measures.fits(inputs) else build_measures(inputs)
-    sizes = np.where(m.known, inputs.size, 0.0)
-    per_level_phi = [m.proximity[m.level_proximity[level]] for level in range(len(m.level_names))]
+    cluster_region = np.asarray(inputs.cluster_region, dtype=np.int64)
+    members = np.asarray(inputs.cluster_members, dtype=np.float64)
+    reference_share = _reference_share_or_nan(inputs.reference_size)
+    if measures is not None and measures.fits(inputs):
+        m = measures
+        sizes = np.where(m.known, inputs.size, 0.0)
+        clusters = _clusters(
+            # One computation for the full build and the partial rebuild (update_cluster_tables
+            # runs it on the changed regions' clusters), so both compare with the same reference.
+            partial(
+                cluster_tables,
+                sizes,
+                m.known,
+                m.region_level,
+                _per_level_phi(m),
+                reference_share=reference_share,
+            ),
+            cluster_region,
+            members,
+            m,
+            previous,
+        )
+    else:
+        # Nothing to reuse (`previous` cannot stand on measures built now): the clusters'
+        # per-cluster tables need only sizes and levels, so they are built beside the measures
+        # (on a second core), and each region's best cluster once phi is known. The same
+        # numbers as cluster_tables (it is these two steps).
+        known = ~np.isnan(inputs.size)
+        sizes = np.where(known, inputs.size, 0.0)
+        levels = _levels(inputs.region_levels)
+        strength = started(
+            partial(
+                cluster_strength,
+                sizes,
+                known,
+                levels.region_level,
+                cluster_region,
+                members,
+                reference_share,
+            )
+        )
+        m = _build_measures(inputs, known, sizes, levels)
+        clusters = with_best_clusters(strength(), m.region_level, _per_level_phi(m), cluster_region)
     return World(
         inputs=inputs,
         level_names=m.level_names,
@@ -545,28 +605,18 @@ def build_world(
         customer_share=m.customer_share,
         chain=m.chain,
         pull=m.pull,
-        clusters=_clusters(
-            # One computation for the full build and the partial rebuild (update_cluster_tables
-            # runs it on the changed regions' clusters), so both compare with the same reference.
-            partial(
-                cluster_tables,
-                sizes,
-                m.known,
-                m.region_level,
-                per_level_phi,
-                reference_share=_reference_share_or_nan(inputs.reference_size),
-            ),
-            np.asarray(inputs.cluster_region, dtype=np.int64),
-            np.asarray(inputs.cluster_members, dtype=np.float64),
-            m,
-            previous,
-        ),
+        clusters=clusters,
         region_has_clusters=np.isin(np.arange(len(inputs.region_codes)), inputs.cluster_region),
         proximity_regions=m.proximity_regions,
         proximity_reliability=m.proximity_reliability,
         warnings=m.warnings,
         measures=m,
     )
+
+
+def _per_level_phi(m: Measures) -> list[FloatArray]:
+    """The phi matrix each region level uses, by level."""
+    return [m.proximity[m.level_proximity[level]] for level in range(len(m.level_names))]
 
 
 def _clusters(

@@ -27,10 +27,11 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from projects.models import Lead, LeadActivity
+from projects.money import format_exact_amount
 from regions.audit import Via
 from regions.models import AnchorFirm, Cluster, ClusterIndustry, ClusterTargetLink, Industry
 from regions.names import is_english, local_name
-from screening.scoring import FACTOR_LABELS
+from screening.scoring import factor_name
 
 CREATED, CHANGED, DELETED, RECORDED = "created", "changed", "deleted", "recorded"
 _ACTION = {"+": CREATED, "~": CHANGED, "-": DELETED}
@@ -250,13 +251,11 @@ CAPEX_LABEL = gettext_lazy("投资额")
 
 
 def _amount(value: Any, copy: Any) -> str:
-    """A lead's capex in the currency of that version, every digit kept ("12,000.5 万 USD": an
-    audit trail shows what was entered, not a rounded display figure)."""
+    """A lead's capex in the currency of that version, every digit kept ("12,000.5 万美元",
+    "USD 120.005 m": an audit trail shows what was entered, not a rounded display figure)."""
     if value is None:
         return "—"
-    currency = (getattr(copy, "currency", "") or "CNY").upper()
-    figure = f"{Decimal(value).normalize():,f}"
-    return _("%(figure)s 万 %(currency)s") % {"figure": figure, "currency": currency}
+    return format_exact_amount(value, getattr(copy, "currency", ""), english=is_english())
 
 
 def _json_safe(value: Any) -> Any:
@@ -283,7 +282,7 @@ class _Labels:
         if field.choices:
             return str(dict(field.flatchoices).get(value, value))
         if field.name == "needs":
-            return ", ".join(_factor(name) for name in value)
+            return ", ".join(factor_name(name, "en" if is_english() else "zh") for name in value)
         if isinstance(value, bool):
             return _("是") if value else _("否")
         if isinstance(value, list | dict):
@@ -307,11 +306,6 @@ def _row_label(model: type[models.Model], pk: int) -> str:
     code = getattr(row, "code", "")
     name = local_name(row) if hasattr(row, "name") else str(row)
     return f"{name} ({code})" if code else name
-
-
-def _factor(name: str) -> str:
-    zh, en = FACTOR_LABELS.get(name, (name, name))
-    return en if is_english() else zh
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ def test_it_records_field_edits_of_a_lead_with_who_via_old_and_new(world: World,
     assert (company["user"], company["via"], company["action"]) == ("officer_a", "api", "changed")
     capex = field_change(changes, "capex")
     assert (capex["old"], capex["new"]) == ("10000.00", "12000.50")
-    assert (capex["old_label"], capex["new_label"]) == ("10,000 万 CNY", "12,000.5 万 CNY")
+    assert (capex["old_label"], capex["new_label"]) == ("10,000 万元", "12,000.5 万元")
     region = field_change(changes, "region")
     assert (region["old"], region["new"]) == (world.city_a.pk, world.county_a.pk)
     assert region["old_label"] == "枣庄市 (SD-ZZ)" and region["new_label"] == "滕州市 (SD-ZZ-TE)"

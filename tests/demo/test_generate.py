@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import functools
 import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -369,3 +370,20 @@ def test_the_reference_space_covers_every_leaf_industry_once_per_pair_and_names_
         "US CBP 2019, 933 metro/micro areas, co-location (RCA>=1) via concordance NAICS-2017 -> "
         "demo (bench/real_data/naics2017_to_demo.csv; approximations marked there)"
     }
+
+
+# "中文 / English": a Chinese half, " / ", an English half (the `own_language` filter's form).
+BOTH_LANGUAGES = re.compile(r"^[^/]*[\u4e00-\u9fff][^/]* / [^\u4e00-\u9fff/]+$")
+
+
+def test_investor_origins_and_head_offices_are_written_in_both_languages() -> None:
+    """Issue 15: origins read "Suzhou, Jiangsu" on Chinese pages; each page shows its half."""
+    article = [row["investor_origin"] for row in read_cached("leads.csv")]
+    generated = [row["investor_origin"] for row in generate_leads(seed=20241, count=500)]
+    offices = [row["hq_region"] for row in read_cached("firms.csv")]
+    assert all(article) and len(offices) == 638 and all(offices)
+    given = [origin for origin in generated if origin]
+    assert len(given) > 400  # about 4% are left unknown on purpose
+    for origin in [*article, *given, *offices]:
+        assert BOTH_LANGUAGES.match(origin), origin
+    assert "广东深圳 / Shenzhen, Guangdong" in article

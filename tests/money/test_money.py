@@ -71,3 +71,16 @@ def test_the_site_rates_come_from_settings(settings: Any) -> None:
     settings.CURRENCY_RATES_AS_OF = "2025-06-30"
     rates = money.configured_rates()
     assert rates.rate("usd") == 7.0 and rates.as_of == "2025-06-30"
+
+
+def test_the_audit_trail_keeps_every_digit_in_words_of_each_language() -> None:
+    """Issue 15: the English history read "800,000 × 10k CNY"; it now uses the English units of
+    the rest of the site (CNY … m) and the Chinese ones (万元, 万美元), digits unrounded."""
+    exact = money.format_exact_amount
+    assert exact(Decimal("800000.00"), "CNY", english=True) == "CNY 8,000 m"
+    assert exact(Decimal("800000.00"), "CNY", english=False) == "800,000 万元"
+    assert exact(Decimal("12000.50"), "USD", english=True) == "USD 120.005 m"
+    assert exact(Decimal("12000.50"), "USD", english=False) == "12,000.5 万美元"
+    assert exact(Decimal("0.01"), "RMB", english=True) == "CNY 0.0001 m"
+    assert exact(7, "CHF", english=False) == "7 万 CHF"
+    assert exact(Decimal("1E+5"), "", english=False) == "100,000 万元"  # no exponent shown

@@ -377,10 +377,21 @@ def reference_world(inputs, **kwargs):
 
     from screening.scoring import world
 
+    def strength_arguments(*arguments):  # the fast build's per-cluster step: only its inputs
+        return arguments
+
+    def old_cluster_tables(arguments, region_level, proximity, cluster_region):
+        sizes, known, _, _, members, reference_share = arguments
+        return cluster_tables(
+            sizes, known, region_level, proximity, cluster_region, members, reference_share
+        )
+
     with mock.patch.multiple(
         world,
         _density_parts=_density_parts,
         cluster_tables=cluster_tables,
+        cluster_strength=strength_arguments,
+        with_best_clusters=old_cluster_tables,
         chain_cells=chain_cells,
         pull_cells=pull_cells,
         typical_plant=typical_plant,

@@ -16,7 +16,7 @@ import pytest
 
 from screening.scoring import cluster as cluster_module
 from screening.scoring.engine import World, WorldInputs, build_world, score_leads
-from screening.scoring.exact import PHI_BITS, exact_products, on_grid
+from screening.scoring.exact import PHI_BITS, exact_products, on_grid, take_rows
 from screening.scoring.local_fit import known_density, scored_against_themselves
 from screening.scoring.pull import _median_specialised
 from tests.scoring import reference_build as old
@@ -131,9 +131,51 @@ def test_blocks_of_any_size_give_the_same_tables(
     inputs = random_world(seed)
     ref = old.reference_world(inputs)
     monkeypatch.setattr(cluster_module, "STRENGTH_BLOCK_CELLS", 3 + seed)
+    # Employment products over a few clusters and regions at a time, too.
+    monkeypatch.setattr(cluster_module, "PRODUCT_BLOCK_CELLS", 5 + 3 * seed)
+    monkeypatch.setattr(cluster_module, "CHUNK_COLUMNS", 1 + seed % 4)
     monkeypatch.setattr(cluster_module, "CLUSTER_BLOCK", 2 + seed % 3)
     monkeypatch.setattr(old, "CLUSTER_BLOCK", 2 + seed % 3)
     assert_identical(build_world(inputs).clusters, ref.clusters, "clusters")
+
+
+@pytest.mark.parametrize("seed", range(0, 40, 3))
+def test_one_level_is_built_without_copies_and_the_same(seed: int) -> None:
+    """One region level (the national case): RCA, density and its scores come from the whole
+    matrices, not per-level copies; the numbers must not change."""
+    inputs = random_world(seed)
+    inputs = dataclasses.replace(inputs, region_levels=["city"] * len(inputs.region_codes))
+    assert_identical(build_world(inputs), old.reference_world(inputs))
+
+
+@pytest.mark.parametrize("seed", [1, 5, 10])
+def test_the_build_leaves_its_inputs_alone_and_repeats_itself(seed: int) -> None:
+    """Parts of the build run on threads and work in place: none may write to the inputs (a
+    level of one region once had its sizes put on the grid in place by another thread)."""
+    inputs = random_world(seed)
+    arrays = {f.name: getattr(inputs, f.name) for f in dataclasses.fields(inputs)}
+    copies = {k: v.copy() for k, v in arrays.items() if isinstance(v, np.ndarray)}
+    first, second = build_world(inputs), build_world(inputs)
+    for name, copy in copies.items():
+        assert np.array_equal(arrays[name], copy, equal_nan=True), name
+    assert_identical(first, second)
+
+
+@pytest.mark.parametrize("shape", [(1, 7), (1, 3000), (2, 1), (2, 1000), (3, 3000), (17, 5)])
+def test_sums_in_order_are_cumsums(shape: tuple[int, int]) -> None:
+    rng = np.random.default_rng(shape[0] * 10_000 + shape[1])
+    rows = np.round(rng.lognormal(10, 3, shape), 3)
+    expected = np.cumsum(rows, axis=1)[:, -1]
+    assert np.array_equal(cluster_module._sums_in_order(rows), expected)
+
+
+def test_take_rows_is_a_view_only_for_one_run() -> None:
+    matrix = np.arange(20.0).reshape(5, 4)
+    run = take_rows(matrix, np.array([1, 2, 3]))
+    assert np.shares_memory(run, matrix) and np.array_equal(run, matrix[[1, 2, 3]])
+    for rows in ([3, 1], [0, 2], [], [4]):
+        picked = take_rows(matrix, np.array(rows, dtype=np.int64))
+        assert np.array_equal(picked, matrix[np.array(rows, dtype=np.int64)])
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 8, 13, 100, 2999, 3000])

@@ -147,3 +147,52 @@ def test_many_changes_read_the_whole_table_once(
     table = ranking.score_table()
     assert_same_as_a_full_read(table)
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+@pytest.mark.django_db
+def test_unchanged_arrays_are_shared_and_changed_ones_copied(world: Scenario) -> None:
+    """A rescore that moves no lead shares the lead ids and codes with the old copy (nothing to
+    copy: 16 of the 48 MB at a million leads); a lead moved to another region or industry
+    already in the copy gets new position arrays, and the old copy keeps its own."""
+    before = ranking.score_table()
+    leads = list(Lead.objects.order_by("pk"))
+    some = [lead.pk for lead in leads[:3]]
+    for lead in leads[:3]:
+        lead_update(lead=lead, user=None, jobs=(lead.jobs or 0) + 5000)
+    rescore_leads(some)
+    with no_full_read():
+        after = ranking.score_table()
+    assert after.lead_id is before.lead_id
+    assert after.region_pos is before.region_pos and after.industry_pos is before.industry_pos
+    changed = [n for n in ARRAYS[1:] if not np.array_equal(getattr(before, n), getattr(after, n))]
+    assert changed and all(getattr(after, n) is not getattr(before, n) for n in changed)
+    assert_same_as_a_full_read(after)
+
+    # One lead moved to a region and an industry that other scored leads already have.
+    moved = leads[0]
+    other = next(
+        lead
+        for lead in leads
+        if lead.region_id != moved.region_id and lead.industry_id != moved.industry_id
+    )
+    old_region_pos = after.region_pos.copy()
+    lead_update(lead=moved, user=None, region=other.region, industry=other.industry)
+    rescore_leads([moved.pk])
+    with no_full_read():
+        table = ranking.score_table()
+    assert table.lead_id is after.lead_id
+    assert table.region_pos is not after.region_pos
+    assert table.industry_pos is not after.industry_pos
+    assert np.array_equal(after.region_pos, old_region_pos)  # the old copy is untouched
+    at = table.lead_id.tolist().index(moved.pk)
+    assert table.region_codes[table.region_pos[at]] == other.region_id
+    assert table.industry_codes[table.industry_pos[at]] == other.industry_id
+    assert_same_as_a_full_read(table)
+
+
+def test_same_bits_tells_negative_zero_and_dtypes_apart() -> None:
+    assert ranking._same_bits(np.array([1.0, 2.0]), np.array([1.0, 2.0]))
+    assert not ranking._same_bits(np.array([0.0]), np.array([-0.0]))
+    assert not ranking._same_bits(np.array([1, 2], dtype=np.int32), np.array([1, 3]))
+    assert ranking._same_bits(np.array([1, 2], dtype=np.int32), np.array([1, 2]))
+    assert not ranking._same_bits(np.array([1.0]), np.array([1.0, 1.0]))

@@ -113,3 +113,25 @@ def test_an_admin_archives_a_lead_in_the_browser_and_its_history_stays(
     assert officer.get(reverse("lead_detail", kwargs={"pk": lead.pk})).status_code == 404
     assert lead.company not in officer.get(reverse("inbox")).content.decode()
     assert Lead.history.filter(id=lead.pk).latest().history_via == "ui"
+
+
+def test_a_capex_change_reads_in_the_units_of_each_language(
+    scenario: Scenario, officer: Client
+) -> None:
+    """Issue 15: the English panel showed "800,000 × 10k CNY"."""
+    lead = scenario.leads["battery"]
+    Lead.objects.filter(pk=lead.pk).update(capex=None)  # a known starting point, unrecorded
+    lead.refresh_from_db()
+    lead.capex, lead.currency = 800000, "CNY"
+    lead.save()
+    lead.capex = 812345.5
+    lead.save()
+    url = reverse("lead_detail", kwargs={"pk": lead.pk})
+    chinese = officer.get(url).content.decode()
+    chinese = chinese[chinese.index('id="history"') :]
+    assert "800,000 万元" in chinese and "812,345.5 万元" in chinese
+    officer.cookies["django_language"] = "en"
+    english = officer.get(url).content.decode()
+    english = english[english.index('id="history"') :]
+    assert "CNY 8,000 m" in english and "CNY 8,123.455 m" in english
+    assert "10k" not in english and "万" not in english

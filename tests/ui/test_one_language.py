@@ -77,3 +77,19 @@ def test_texts_given_in_both_languages_show_the_page_language(
 def strip_titles(html: str) -> str:
     """The page without its tooltips and form values (they keep the whole text as stored)."""
     return re.sub(r'(title|value)="[^"]*"', "", html)
+
+
+def test_an_investor_origin_given_in_both_languages_shows_the_page_language(
+    scenario: Scenario, officer: Client, manager: Client
+) -> None:
+    """The demo writes origins "广东深圳 / Shenzhen, Guangdong" (they read "Suzhou, Jiangsu" on
+    Chinese pages): the lead page and the comparison show the page's half."""
+    lead = scenario.leads["battery"]
+    Lead.objects.filter(pk=lead.pk).update(investor_origin="广东深圳 / Shenzhen, Guangdong")
+    detail = reverse("lead_detail", args=[lead.pk])
+    compare = reverse("shortlists:compare")
+    for client, url, query in ((officer, detail, {}), (manager, compare, {"lead": lead.pk})):
+        chinese = strip_titles(client.get(url, query).content.decode())
+        assert "广东深圳" in chinese and "Shenzhen" not in chinese, url
+        english = strip_titles(in_english(client).get(url, query).content.decode())
+        assert "Shenzhen, Guangdong" in english and "广东深圳" not in english, url
