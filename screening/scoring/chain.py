@@ -140,7 +140,7 @@ def chain_cells(presence: FloatArray, known: BoolArray, s: FloatArray, c: FloatA
     del down_cov
     # U and D are NaN or finite (shares of a positive weight): NaN counts as 0.
     side_sum = np.where(np.isnan(upstream), 0.0, upstream)
-    side_sum += np.where(np.isnan(downstream), 0.0, downstream)
+    np.add(side_sum, downstream, out=side_sum, where=~np.isnan(downstream))
     side_count = np.isfinite(upstream).astype(np.float64)
     side_count += np.isfinite(downstream)
     gap_factor = np.where(known, presence, NEUTRAL_SELF_PRESENCE)  # own presence, then 1 - it
