@@ -31,6 +31,7 @@ import argparse
 import io
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -114,6 +115,7 @@ def main() -> int:
     finally:
         stop(worker)
         purge()  # chunks of a stopped data edit must not run in a later worker
+        shutil.rmtree(store, ignore_errors=True)  # ~600 MB of World artifacts
     return 0
 
 
