@@ -136,7 +136,7 @@ class ScoringBaselineAdmin(MarksScoresStaleAdmin):
 
 @admin.register(Cluster)
 class ClusterAdmin(MarksScoresStaleAdmin):
-    list_display = ["code", "name", "region", "priority"]
+    list_display = ["code", "name", "name_en", "region", "priority"]
     list_filter = ["priority", "region"]
     search_fields = ["code", "name", "name_en"]
     autocomplete_fields = ["region"]

@@ -15,6 +15,7 @@ from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
 from regions.audit import AuditedRecords
+from regions.names import local_name
 from regions.validators import (
     LONG_TEXT,
     LONG_TEXT_MAX,
@@ -64,7 +65,7 @@ class Region(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        return f"{local_name(self)} ({self.code})"  # admin lists, choices: the page's language
 
     def save(self, *args: object, **kwargs: object) -> None:
         # A cycle in the parent chain would break every tree walk; the database can only
@@ -117,7 +118,7 @@ class Industry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        return f"{local_name(self)} ({self.code})"  # admin lists, choices: the page's language
 
 
 # `RegionIndustry.year` of a row that belongs to no particular year (it applies to every
@@ -371,7 +372,7 @@ class Cluster(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.region.code})"
+        return f"{local_name(self)} ({self.region.code})"
 
 
 class ClusterRole(models.TextChoices):
@@ -426,7 +427,7 @@ class AnchorFirm(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return local_name(self)
 
 
 class ClusterTargetLink(models.Model):
@@ -555,7 +556,7 @@ class Firm(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        return f"{local_name(self)} ({self.code})"  # admin lists, choices: the page's language
 
 
 class Plant(models.Model):

@@ -8,6 +8,8 @@ table, users and groups included. Installed through `AdminConfig` in INSTALLED_A
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest
@@ -23,6 +25,18 @@ class XuanshangAdminSite(AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(user.is_active and user.is_superuser)
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
+        """The apps and models with names in the page's language: knox (the API tokens) names
+        neither its app nor its model for translation, so the index read "KNOX / Auth tokens"
+        on a Chinese page. (Not on the model's options: that would change knox's migrations.)"""
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            if app["app_label"] == "knox":
+                app["name"] = str(_("API 访问令牌"))
+                for model in app["models"]:
+                    model["name"] = str(_("API 令牌"))
+        return apps
 
 
 class XuanshangAdminConfig(AdminConfig):

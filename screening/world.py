@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from regions.models import (
     RegionIndustry,
 )
 from regions.vintages import scoring_baseline
-from screening.frames import read_frame
+from screening.frames import read_frame, read_frame_for_ids
 from screening.models import DataVersion
 from screening.scoring import World, WorldInputs, build_world
 from screening.world_store import Artifacts, Identity
@@ -41,6 +41,9 @@ _lock = threading.Lock()
 _cache: dict[str, object] = {}
 
 ROLE_WEIGHT = {"core": 1.0, "support": 0.5}
+# Above this many regions changed since the previous World, its clusters and endowments are
+# read whole again instead of region by region.
+REREAD_MAX_REGIONS = 200
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,10 @@ class LoadedWorld:
     region_pos: dict[int, int]
     industry_pos: dict[int, int]
     factor_pos: dict[str, int]
+    cluster_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # Regions whose clusters or endowments came from a draft (an edit's preview), not from
+    # the database: a World built on this one reads them again.
+    drafted_regions: frozenset[int] = frozenset()
 
 
 def current_version() -> WorldVersion:
@@ -170,6 +177,12 @@ def load_world(
     reused: a cluster or endowment edit then costs a fraction of a second, not a rebuild.
     With a `draft`, one region's clusters or endowments are taken from it instead of the
     database (an edit's preview: never cached, nothing written).
+
+    On the same measures, only the clusters and endowments of the regions whose version moved
+    since `previous` are read (and the draft's region); the other regions' rows are taken from
+    `previous`. A region's clusters and endowments change only with its version (every write
+    path marks them through screening.invalidation), so this is what reading everything gives,
+    without reading hundreds of thousands of member rows at national scale for one edit.
     """
     regions = list(
         Region.objects.order_by("pk").values("pk", "code", "name", "name_en", "level", "parent_id")
@@ -179,8 +192,21 @@ def load_world(
     baseline = reuse.world.inputs.baseline_year if reuse else scoring_baseline().year
     region_pos = {r["pk"]: i for i, r in enumerate(regions)}
     industry_pos = {p["pk"]: i for i, p in enumerate(industries)}
-    endowments = _endowment_rows(draft)
-    factors = sorted({factor for _region, factor, _value in endowments})
+    reread = _regions_to_reread(reuse, version, draft) if reuse is not None else None
+    region_data = (
+        _region_data_since(reuse, reread, region_pos, industry_pos, draft)
+        if reuse is not None and reread is not None
+        else None
+    )
+    if region_data is None:
+        endowments = _endowment_rows(draft)
+        factors = sorted({factor for _region, factor, _value in endowments})
+        region_data = RegionData(
+            factors,
+            _endowment_matrix(endowments, region_pos, {f: i for i, f in enumerate(factors)}),
+            *_cluster_arrays(region_pos, industry_pos, draft),
+        )
+    factors = region_data.factor_names
     factor_pos = {f: i for i, f in enumerate(factors)}
     inputs = WorldInputs(
         region_codes=[r["code"] for r in regions],
@@ -201,8 +227,11 @@ def load_world(
         **_reference_space(reuse, industry_pos),  # type: ignore[arg-type]
         **_reference_economy(reuse, industry_pos),  # type: ignore[arg-type]
         factor_names=factors,
-        endowment=_endowment_matrix(endowments, region_pos, factor_pos),
-        **_cluster_arrays(region_pos, industry_pos, draft),  # type: ignore[arg-type]
+        endowment=region_data.endowment,
+        cluster_region=region_data.cluster_region,
+        cluster_codes=region_data.cluster_codes,
+        cluster_names=region_data.cluster_names,
+        cluster_members=region_data.cluster_members,
     )
     return LoadedWorld(
         world=build_world(
@@ -216,6 +245,8 @@ def load_world(
         region_pos=region_pos,
         industry_pos=industry_pos,
         factor_pos=factor_pos,
+        cluster_ids=region_data.cluster_ids,
+        drafted_regions=frozenset([draft.region_id]) if draft is not None else frozenset(),
     )
 
 
@@ -362,8 +393,27 @@ def proximity_source_label() -> str:
 EndowmentRow = tuple[int, str, float | None]  # (region id, factor, value)
 
 
-def _endowment_rows(draft: RegionDraft | None) -> list[EndowmentRow]:
-    rows: list[EndowmentRow] = list(Endowment.objects.values_list("region_id", "factor", "value"))
+@dataclass(frozen=True)
+class RegionData:
+    """The region-level inputs edits change: endowments and clusters (see WorldInputs)."""
+
+    factor_names: list[str]
+    endowment: np.ndarray
+    cluster_ids: np.ndarray  # position -> Cluster.pk
+    cluster_region: np.ndarray
+    cluster_codes: list[str]
+    cluster_names: dict[str, tuple[str, str]]
+    cluster_members: np.ndarray
+
+
+def _endowment_rows(
+    draft: RegionDraft | None, regions: set[int] | None = None
+) -> list[EndowmentRow]:
+    """Every endowment row (or those of `regions`), with the draft's in place of its region's."""
+    stored = Endowment.objects.all() if regions is None else Endowment.objects.filter(
+        region_id__in=sorted(regions)
+    )  # fmt: skip
+    rows: list[EndowmentRow] = list(stored.values_list("region_id", "factor", "value"))
     if draft is None or draft.endowments is None:
         return rows
     kept = [row for row in rows if row[0] != draft.region_id]
@@ -374,14 +424,24 @@ def _endowment_matrix(
     rows: list[EndowmentRow], region_pos: dict[int, int], factor_pos: dict[str, int]
 ) -> np.ndarray:
     endowment = np.full((len(region_pos), len(factor_pos)), np.nan)
+    _fill_endowments(endowment, rows, region_pos, factor_pos)
+    return endowment
+
+
+def _fill_endowments(
+    endowment: np.ndarray,
+    rows: list[EndowmentRow],
+    region_pos: dict[int, int],
+    factor_pos: dict[str, int],
+) -> None:
     for region_id, factor, value in rows:
         endowment[region_pos[region_id], factor_pos[factor]] = np.nan if value is None else value
-    return endowment
 
 
 def _cluster_arrays(
     region_pos: dict[int, int], industry_pos: dict[int, int], draft: RegionDraft | None = None
-) -> dict[str, object]:
+) -> tuple[np.ndarray, np.ndarray, list[str], dict[str, tuple[str, str]], np.ndarray]:
+    """(cluster ids, cluster_region, cluster_codes, cluster_names, cluster_members), all read."""
     clusters: list[dict[str, Any]] = [
         dict(c)
         for c in Cluster.objects.order_by("pk").values("pk", "region_id", "code", "name", "name_en")
@@ -394,21 +454,128 @@ def _cluster_arrays(
         clusters, member_rows = _with_cluster_draft(draft, clusters, member_rows)
     cluster_pos = {c["pk"]: k for k, c in enumerate(clusters)}
     members = np.zeros((len(clusters), len(industry_pos)))
+    _fill_members(members, member_rows, cluster_pos, industry_pos)
+    # Cluster codes repeat across regions (every city may have "NEV"): key them by region too.
+    keys = [cluster_key(c["region_id"], c["code"]) for c in clusters]
+    return (
+        np.array([c["pk"] for c in clusters], dtype=np.int64),
+        np.array([region_pos[c["region_id"]] for c in clusters], dtype=np.int64),
+        keys,
+        {
+            key: (c["name"], c["name_en"] or c["name"])
+            for key, c in zip(keys, clusters, strict=True)
+        },
+        members,
+    )
+
+
+def _fill_members(
+    members: np.ndarray,
+    member_rows: pd.DataFrame,
+    cluster_pos: dict[int, int],
+    industry_pos: dict[int, int],
+) -> None:
     if len(member_rows):
         rows = member_rows["cluster_id"].map(cluster_pos).to_numpy()
         cols = member_rows["industry_id"].map(industry_pos).to_numpy()
         members[rows, cols] = member_rows["role"].map(ROLE_WEIGHT).fillna(0.5).to_numpy()
-    # Cluster codes repeat across regions (every city may have "NEV"): key them by region too.
-    keys = [cluster_key(c["region_id"], c["code"]) for c in clusters]
-    return {
-        "cluster_region": np.array([region_pos[c["region_id"]] for c in clusters], dtype=np.int64),
-        "cluster_codes": keys,
-        "cluster_names": {
-            key: (c["name"], c["name_en"] or c["name"])
-            for key, c in zip(keys, clusters, strict=True)
-        },
-        "cluster_members": members,
+
+
+def _regions_to_reread(
+    reuse: LoadedWorld, version: WorldVersion, draft: RegionDraft | None
+) -> set[int] | None:
+    """Regions whose clusters or endowments may differ from `reuse`'s: their version moved, or
+    a draft stands (or stood, in `reuse`) for them. None: read every region again."""
+    if len(reuse.cluster_ids) != len(reuse.world.inputs.cluster_codes):
+        return None  # not built by this module (no cluster ids)
+    before = dict(reuse.version.region_versions)
+    regions = {pk for pk, v in version.region_versions if before.get(pk) != v}
+    regions |= reuse.drafted_regions
+    if draft is not None:
+        regions.add(draft.region_id)
+        if draft.cluster_id is not None:
+            stored = (
+                Cluster.objects.filter(pk=draft.cluster_id)
+                .values_list("region_id", flat=True)
+                .first()
+            )
+            if stored is None:
+                return None
+            regions.add(stored)
+    return regions if len(regions) <= REREAD_MAX_REGIONS else None
+
+
+def _region_data_since(
+    reuse: LoadedWorld,
+    regions: set[int],
+    region_pos: dict[int, int],
+    industry_pos: dict[int, int],
+    draft: RegionDraft | None,
+) -> RegionData | None:
+    """`reuse`'s endowments and clusters with those of `regions` read again (None: the list of
+    endowment factors changed, read everything)."""
+    before = reuse.world.inputs
+    rows = _endowment_rows(draft, regions)
+    others = Endowment.objects.exclude(region_id__in=sorted(regions))
+    factors = sorted(
+        set(others.values_list("factor", flat=True).distinct()) | {f for _, f, _ in rows}
+    )
+    if factors != list(before.factor_names):
+        return None
+    endowment = np.array(before.endowment, dtype=np.float64, copy=True)
+    endowment[[region_pos[r] for r in sorted(regions)]] = np.nan
+    _fill_endowments(endowment, rows, region_pos, {f: i for i, f in enumerate(factors)})
+    # Clusters: the other regions' rows as they were, these regions' as stored (or drafted).
+    fresh: list[dict[str, Any]] = [
+        dict(c)
+        for c in Cluster.objects.filter(region_id__in=sorted(regions))
+        .order_by("pk")
+        .values("pk", "region_id", "code", "name", "name_en")
+    ]
+    member_rows = read_frame_for_ids(
+        f"SELECT m.cluster_id, m.industry_id, m.role FROM {ClusterIndustry._meta.db_table} m "
+        f"JOIN {Cluster._meta.db_table} c ON c.id = m.cluster_id WHERE c.region_id {{ids}}",
+        sorted(regions),
+        columns=["cluster_id", "industry_id", "role"],
+    )
+    if draft is not None and draft.cluster_id is not None:
+        fresh, member_rows = _with_cluster_draft(draft, fresh, member_rows)
+    reread = np.isin(np.asarray(before.cluster_region), [region_pos[r] for r in regions])
+    kept = np.flatnonzero(~reread)
+    fresh_ids = np.array([c["pk"] for c in fresh], dtype=np.int64)
+    ids = np.concatenate([reuse.cluster_ids[kept], fresh_ids])
+    order = np.argsort(ids, kind="stable")
+    position = np.empty(len(ids), dtype=np.int64)
+    position[order] = np.arange(len(ids))
+    members = np.zeros((len(ids), len(industry_pos)))
+    members[position[: len(kept)]] = np.asarray(before.cluster_members)[kept]
+    _fill_members(
+        members,
+        member_rows,
+        {int(pk): int(p) for pk, p in zip(fresh_ids, position[len(kept) :], strict=True)},
+        industry_pos,
+    )
+    fresh_keys = [cluster_key(c["region_id"], c["code"]) for c in fresh]
+    keys = [before.cluster_codes[k] for k in kept] + fresh_keys
+    cluster_region = np.concatenate(
+        [
+            np.asarray(before.cluster_region, dtype=np.int64)[kept],
+            np.array([region_pos[c["region_id"]] for c in fresh], dtype=np.int64),
+        ]
+    )
+    names = {key: before.cluster_names[key] for key in keys[: len(kept)]}
+    names |= {
+        k: (c["name"], c["name_en"] or c["name"]) for k, c in zip(fresh_keys, fresh, strict=True)
     }
+    return RegionData(
+        factor_names=factors,
+        endowment=endowment,
+        cluster_ids=ids[order],
+        cluster_region=cluster_region[order],
+        cluster_codes=[keys[i] for i in order],
+        cluster_names=names,
+        cluster_members=members,
+    )
 
 
 def _with_cluster_draft(

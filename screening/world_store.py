@@ -13,6 +13,17 @@ measures) does not rewrite the expensive part: ``measures/<key>`` holds the Meas
 chain and pull cells, phi: everything that depends only on sizes, links and levels) and
 ``worlds/<key>`` the rest, its arrays that belong to the measures stored as references to them.
 
+Region edits write patches, not copies: a world built on another one (the previous region
+version) compares each of its large arrays with the same array of that base, byte for byte and
+row by row, and where few rows differ stores only those rows and a reference to the base's full
+file (the cluster member matrix at national scale is 120 MB, of which an edit changes a few
+rows). A patch is always taken against a full file (never a patch of a patch), so a world
+depends on at most one level of other worlds; its manifest lists them, and cleaning keeps them
+while a kept world needs them. A patched array is rebuilt on reading (a private copy of the
+base with the rows put back: exact, and the same bytes as the full array), so it costs memory
+per process that a mapping does not; once the rows that differ from the base exceed
+PATCH_MAX_SHARE, the array is written whole again and becomes the next base.
+
 Why files and not PostgreSQL or Redis (docs/engine-interface.md, "One World per data version,
 shared"): a World at national scale is several hundred MB of arrays. From a database or Redis
 each process would have to copy them into its own memory (seconds, and N private copies); a
@@ -43,6 +54,7 @@ import pickle
 import shutil
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,16 +66,21 @@ log = logging.getLogger(__name__)
 
 # Bump when the World's layout changes (a field added, renamed or retyped): artifacts of an
 # older format are then never read.
-FORMAT = 1
+FORMAT = 2
 # Arrays of at least this many bytes get their own mapped file; smaller ones stay in the pickle.
 MIN_MAPPED_BYTES = 64 * 1024
 # Newest world artifacts kept after publishing one (the one in force and the one before it).
 KEEP = 2
+# A world array is stored as a patch of its base when at most this share of its rows differ.
+PATCH_MAX_SHARE = 0.125
 # A temporary directory older than this was left by a crashed builder.
 STALE_TEMP_SECONDS = 3600
 
 Value = TypeVar("Value")
 Ref = tuple[str, str, int]  # (layer, key, array number)
+# (the full file a large array of a world is, or is a patch of; that file, mapped): in the
+# order the pickle meets the arrays, so that a world built on this one finds its counterparts.
+Layout = list[tuple[Ref, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -83,36 +100,123 @@ def _digest(text: str) -> str:
 
 class _Pickler(pickle.Pickler):
     """Pickles with each large array written to its own .npy file (or referenced, when it is
-    an array of another artifact already on disk)."""
+    an array of another artifact already on disk, or written as a patch of its counterpart in
+    `base`, the layout of the world this one was built on)."""
 
-    def __init__(self, file: io.BytesIO, directory: Path, layer: str, key: str,
-                 known: dict[int, tuple[np.ndarray, Ref]]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        file: io.BytesIO,
+        directory: Path,
+        layer: str,
+        key: str,
+        known: dict[int, tuple[np.ndarray, Ref]],
+        base: Layout | None = None,
+        store_root: Path | None = None,
+    ) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.directory, self.layer, self.key, self.known = directory, layer, key, known
+        self.base = base or []
+        self.store_root = store_root
         self.written: dict[int, tuple[np.ndarray, Ref]] = {}
+        self.seen: dict[int, tuple[np.ndarray, Any]] = {}  # every large array, first sight order
+        # Per large array in that order: its full file and, unless written here, that file
+        # mapped (the layout of the value once published).
+        self.order: list[tuple[Ref, np.ndarray | None]] = []
+        self.patches = 0
+        self.bases: set[str] = set()  # keys of the worlds whose files the patches stand on
 
-    def persistent_id(self, obj: Any) -> Ref | None:
+    def persistent_id(self, obj: Any) -> Any:
         if type(obj) is not np.ndarray and not isinstance(obj, np.memmap):
             return None
         if obj.dtype.hasobject or obj.nbytes < MIN_MAPPED_BYTES:
             return None
-        for table in (self.known, self.written):
-            if id(obj) in table and table[id(obj)][0] is obj:
-                return table[id(obj)][1]
-        ref: Ref = (self.layer, self.key, len(self.written))
-        np.save(self.directory / f"a{ref[2]}.npy", np.asarray(obj), allow_pickle=False)
-        self.written[id(obj)] = (obj, ref)
-        return ref
+        if id(obj) in self.seen and self.seen[id(obj)][0] is obj:
+            return self.seen[id(obj)][1]
+        position = len(self.seen)
+        pid: Any = None
+        if id(obj) in self.known and self.known[id(obj)][0] is obj:
+            pid = self.known[id(obj)][1]
+            self.order.append((pid, obj))
+        elif position < len(self.base) and self.base[position][0][0] == "worlds":
+            pid = self._patch(np.asarray(obj), *self.base[position])
+            if pid is not None:
+                self.order.append(self.base[position])
+        if pid is None:
+            ref: Ref = (self.layer, self.key, len(self.written))
+            np.save(self.directory / f"a{ref[2]}.npy", np.asarray(obj), allow_pickle=False)
+            self.written[id(obj)] = (obj, ref)
+            self.order.append((ref, None))
+            pid = ref
+        self.seen[id(obj)] = (obj, pid)
+        return pid
+
+    def _patch(self, array: np.ndarray, root_ref: Ref, root: np.ndarray) -> Any:
+        """A patch of `array` against the full file `root`, or None (write it whole) when they
+        differ in shape or type or in more than PATCH_MAX_SHARE of their rows."""
+        layer, key, number = root_ref
+        root_file = self.store_root / layer / key / f"a{number}.npy" if self.store_root else None
+        if root_file is None or not root_file.exists():
+            return None  # the base was cleaned up meanwhile (this process read it long ago)
+        rows = changed_rows(array, root)
+        if rows is None or rows.size > PATCH_MAX_SHARE * array.shape[0]:
+            return None
+        number = self.patches
+        self.patches += 1
+        np.save(self.directory / f"p{number}-rows.npy", rows, allow_pickle=False)
+        np.save(self.directory / f"p{number}-values.npy", array[rows], allow_pickle=False)
+        self.bases.add(root_ref[1])
+        return ("patch", *root_ref, self.layer, self.key, number)
+
+
+def changed_rows(array: np.ndarray, root: np.ndarray) -> np.ndarray | None:
+    """Indices of the rows (first axis) where `array` and `root` differ in any byte; None when
+    their shapes or types differ. Bytes, not values: NaN equals itself, -0.0 differs from 0.0,
+    so putting these rows back into `root` gives exactly `array`."""
+    if array.shape != root.shape or array.dtype != root.dtype or array.ndim == 0:
+        return None
+    n = array.shape[0]
+    a = np.ascontiguousarray(array).reshape(n, -1).view(np.uint8)
+    b = np.ascontiguousarray(root).reshape(n, -1).view(np.uint8)
+    width = a.shape[1]
+    for size in (8, 4, 2):  # compare in words where the row length allows it (faster)
+        if width % size == 0:
+            word = np.dtype(f"u{size}")
+            a, b = a.view(word), b.view(word)
+            break
+    return np.flatnonzero(np.any(a != b, axis=1)).astype(np.int64)
 
 
 class _Unpickler(pickle.Unpickler):
     def __init__(self, file: io.BufferedReader, root: Path) -> None:
         super().__init__(file)
         self.root = root
-        self.loaded: dict[Ref, np.ndarray] = {}
+        self.loaded: dict[Ref, np.ndarray] = {}  # full files, mapped
+        self.layout: Layout = []
+        self.seen: dict[tuple[Any, ...], np.ndarray] = {}
 
     def persistent_load(self, pid: Any) -> np.ndarray:
-        ref: Ref = tuple(pid)
+        key = tuple(pid)
+        if key in self.seen:
+            return self.seen[key]
+        if key[0] == "patch":
+            root_ref: Ref = (key[1], key[2], key[3])
+            layer, owner, number = key[4], key[5], key[6]
+            base = self._mapped(root_ref)
+            directory = self.root / layer / owner
+            rows = np.load(directory / f"p{number}-rows.npy", allow_pickle=False)
+            values = np.load(directory / f"p{number}-values.npy", allow_pickle=False)
+            array = np.array(base)  # a private copy of the base, with its changed rows put back
+            array[rows] = values
+            array.flags.writeable = False
+            self.layout.append((root_ref, base))
+        else:
+            ref: Ref = (key[0], key[1], key[2])
+            array = self._mapped(ref)
+            self.layout.append((ref, array))
+        self.seen[key] = array
+        return array
+
+    def _mapped(self, ref: Ref) -> np.ndarray:
         if ref not in self.loaded:
             layer, key, number = ref
             path = self.root / layer / key / f"a{number}.npy"
@@ -138,6 +242,9 @@ class Artifacts(Generic[Value]):
         # id() is never reused by another array while it is in here.
         self._known: dict[int, tuple[np.ndarray, Ref]] = {}
         self._known_key = ""
+        # The layout of each world value this process read from the store (weakly held: an
+        # entry lives as long as its value), for writing a world built on it as patches.
+        self._layouts: dict[int, tuple[weakref.ref[Any], Layout]] = {}
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -147,12 +254,22 @@ class Artifacts(Generic[Value]):
         directory = self.root / "worlds" / world_key
         try:
             manifest = json.loads((directory / "manifest.json").read_text())
-            if manifest != self._manifest(identity):
-                log.warning("world store: %s holds another version; not used", directory)
-                return None
-            return self._unpickle(directory, identity)
         except FileNotFoundError:  # not published, or removed while we read it
             return None
+        if not self._same_identity(manifest, identity):
+            log.warning("world store: %s holds another version; not used", directory)
+            return None
+        start = time.perf_counter()
+        try:
+            value = self._unpickle(directory, identity)
+        except FileNotFoundError:
+            # Removed while we read it, or a base its patches stand on is gone: never usable
+            # again, so removed (a process that needs this version builds and publishes it).
+            log.warning("world store: %s is incomplete; removed", directory)
+            shutil.rmtree(directory, ignore_errors=True)
+            return None
+        log.info("timing world map: %.3f s", time.perf_counter() - start)
+        return value
 
     def _unpickle(self, directory: Path, identity: Identity) -> Value:
         with (directory / "object.pickle").open("rb") as file:
@@ -162,7 +279,15 @@ class Artifacts(Generic[Value]):
         self._remember(
             measures_key, {r: a for r, a in unpickler.loaded.items() if r[0] == "measures"}
         )
+        self._layouts = {k: e for k, e in self._layouts.items() if e[0]() is not None}
+        with contextlib.suppress(TypeError):  # a value that cannot be weakly referenced
+            self._layouts[id(value)] = (weakref.ref(value), unpickler.layout)
         return value
+
+    def layout_of(self, value: object) -> Layout | None:
+        """The layout of a value read from this store (None for any other value)."""
+        entry = self._layouts.get(id(value))
+        return entry[1] if entry is not None and entry[0]() is value else None
 
     def _remember(self, measures_key: str, arrays: dict[Ref, np.ndarray]) -> None:
         if measures_key != self._known_key:
@@ -172,6 +297,10 @@ class Artifacts(Generic[Value]):
 
     def _manifest(self, identity: Identity) -> dict[str, object]:
         return {"format": FORMAT, "measures": identity.measures, "world": identity.world}
+
+    def _same_identity(self, manifest: dict[str, Any], identity: Identity) -> bool:
+        expected = self._manifest(identity)
+        return all(manifest.get(name) == value for name, value in expected.items())
 
     def latest_on(self, identity: Identity) -> Value | None:
         """The newest published value on the same measures (another region version): a
@@ -217,9 +346,20 @@ class Artifacts(Generic[Value]):
             if found is not None:
                 return found
             base = previous if previous is not None else self.latest_on(identity)
+            start = time.perf_counter()
             value = build(base)
-            self._publish(identity, value)
+            built = time.perf_counter()
+            log.info("timing world build: %.3f s", built - start)
+            layout = self._publish(
+                identity, value, self.layout_of(base) if base is not None else None
+            )
+            log.info("timing world publish: %.3f s", time.perf_counter() - built)
         self._clean(keep={world_key})
+        if layout is not None:
+            # Built on measures already mapped here (a region edit): the value in hand is what
+            # mapping it would give, and mapping would only copy its patched arrays again.
+            self._layouts[id(value)] = (weakref.ref(value), layout)
+            return value
         mapped = self.load(identity)
         return mapped if mapped is not None else value
 
@@ -245,37 +385,60 @@ class Artifacts(Generic[Value]):
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _publish(self, identity: Identity, value: Value) -> None:
+    def _publish(
+        self, identity: Identity, value: Value, base: Layout | None = None
+    ) -> Layout | None:
+        """Write the value's layers; with `base` (the layout of the world it was built on),
+        its world arrays that differ from their counterparts in a few rows as patches.
+        Returns the value's layout when only the world layer was written (else None)."""
         measures_key, world_key = identity.keys()
         measures = self.split(value)
         # Measures published by another process and not mapped here (two region versions on
         # new measures built at once): this world then keeps its own copy of those arrays.
         if not (self.root / "measures" / measures_key / "manifest.json").exists():
             self._write("measures", measures_key, measures, identity)
-        self._write("worlds", world_key, value, identity)
+            self._write("worlds", world_key, value, identity, base)
+            return None
+        return self._write("worlds", world_key, value, identity, base)
 
-    def _write(self, layer: str, key: str, value: object, identity: Identity) -> None:
+    def _write(
+        self, layer: str, key: str, value: object, identity: Identity, base: Layout | None = None
+    ) -> Layout | None:
+        """Write one layer (atomically); for the world layer, returns the value's layout."""
         final = self.root / layer / key
         temp = self.root / "tmp" / f"{key}-{uuid.uuid4().hex}"
         temp.mkdir(parents=True)
         try:
             buffer = io.BytesIO()
             known = self._known if layer == "worlds" else {}
-            pickler = _Pickler(buffer, temp, layer, key, known)
+            pickler = _Pickler(
+                buffer, temp, layer, key, known, base if layer == "worlds" else None, self.root
+            )
             pickler.dump(value)
             (temp / "object.pickle").write_bytes(buffer.getvalue())
-            (temp / "manifest.json").write_text(json.dumps(self._manifest(identity)))
+            manifest = self._manifest(identity) | {"bases": sorted(pickler.bases)}
+            (temp / "manifest.json").write_text(json.dumps(manifest))
             final.parent.mkdir(parents=True, exist_ok=True)
             try:
                 temp.rename(final)  # atomic: a reader sees all of it or nothing
             except OSError as error:
                 if error.errno not in (errno.EEXIST, errno.ENOTEMPTY):
                     raise
-                return  # published meanwhile (equal contents): keep theirs
+                return None  # published meanwhile (equal contents): keep theirs
             if layer == "measures":
                 self._remember(key, {ref: array for array, ref in pickler.written.values()})
+                return None
+            return [
+                (ref, array if array is not None else self._map_file(ref))
+                for ref, array in pickler.order
+            ]
         finally:
             shutil.rmtree(temp, ignore_errors=True)
+
+    def _map_file(self, ref: Ref) -> np.ndarray:
+        layer, key, number = ref
+        path = self.root / layer / key / f"a{number}.npy"
+        return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
 
     # -- cleaning --------------------------------------------------------------------------
 
@@ -292,17 +455,20 @@ class Artifacts(Generic[Value]):
     def _clean(self, keep: set[str]) -> None:
         """Remove all but the newest KEEP worlds (and `keep`), measures no kept world uses,
         and temporary directories a crashed builder left."""
+        worlds = self._worlds_newest_first()
         kept: list[Path] = []
-        for directory in self._worlds_newest_first():
+        for directory in worlds:
             if directory.name in keep or len(kept) < KEEP:
                 kept.append(directory)
-            else:
-                shutil.rmtree(directory, ignore_errors=True)
-        used = set()
+        used, bases = set(), set()
         for directory in kept:
-            with contextlib.suppress(FileNotFoundError, ValueError):
-                measures = json.loads((directory / "manifest.json").read_text())["measures"]
-                used.add(_digest(measures))
+            with contextlib.suppress(FileNotFoundError, ValueError, KeyError):
+                manifest = json.loads((directory / "manifest.json").read_text())
+                used.add(_digest(manifest["measures"]))
+                bases.update(manifest.get("bases", []))  # worlds the kept ones' patches need
+        for directory in worlds:
+            if directory not in kept and directory.name not in bases:
+                shutil.rmtree(directory, ignore_errors=True)
         measures_root = self.root / "measures"
         if measures_root.is_dir():
             for directory in measures_root.iterdir():

@@ -31,8 +31,10 @@ def money(value_wan: float | None, english: bool) -> str:
 
 def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> SafeString:
     head = (
+        # The size in pixels is the one it is drawn for: a page may scale it to its column,
+        # but a phone shows it at this size, scrolling in its box, so its text stays readable.
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'class="chart" role="img" font-size="{FONT}" '
+        f'width="{width}" height="{height}" class="chart" role="img" font-size="{FONT}" '
         f"font-family=\"system-ui, 'PingFang SC', 'Noto Sans CJK SC', sans-serif\">"
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>"
     )

@@ -90,7 +90,8 @@ class ProfileChoiceField(forms.ModelChoiceField):
         label = f"{obj.name} v{obj.version}"
         if obj.region_id is not None:
             label += f" · {local_name(obj.region)}"
-        return label + (f" · {_('在用')}" if obj.is_active else "")
+        in_force = _("在用")  # not inside the f-string: xgettext would not find it there
+        return label + (f" · {in_force}" if obj.is_active else "")
 
 
 class RegionPickField(LocalNameChoiceField):

@@ -174,6 +174,18 @@ REPORT_REASONS: list[tuple[re.Pattern[str], Any]] = [
             r"unknown lead \(not in the database or in leads\.csv\)",
             gettext_lazy("未知线索（数据库和 leads.csv 中都没有）"),
         ),
+        (
+            r"unknown region code \(not in the database or in regions\.csv\)",
+            gettext_lazy("未知地区代码（数据库和 regions.csv 中都没有）"),
+        ),
+        (
+            r"unknown industry code \(not in the database or in industries\.csv\)",
+            gettext_lazy("未知产业代码（数据库和 industries.csv 中都没有）"),
+        ),
+        (
+            r"unknown firm code \(not in the database or in firms\.csv\)",
+            gettext_lazy("未知企业代码（数据库和 firms.csv 中都没有）"),
+        ),
         (r"the column appears twice", gettext_lazy("该列出现了两次")),
         (r"required column is missing", gettext_lazy("缺少必需的列")),
         (r"ignored: not a \.csv file", gettext_lazy("已忽略：不是 .csv 文件")),

@@ -26,7 +26,7 @@ from screening.scoring.exact import (
     PRESENCE_BITS,
     SHARE_BITS,
     exact_left_products,
-    known_sums,
+    known_sums_of,
     on_grid,
     side_by_side,
 )
@@ -111,8 +111,8 @@ def chain_cells(presence: FloatArray, known: BoolArray, s: FloatArray, c: FloatA
     # P on its grid (and s, c on theirs, see link_shares): every sum below is exact, so it may
     # be taken in any order and any layout. Built in place where a value is not needed again:
     # at national scale every (R, I) temporary is 34 MB of fresh pages.
-    up_cov = known_sums(known, s, SHARE_BITS)  # K @ s: shares' sums minus the unknown cells'
-    down_cov = known_sums(known, c.T, SHARE_BITS)
+    # K @ s and K @ c.T: the shares' sums minus the unknown cells'.
+    up_cov, down_cov = known_sums_of(known, [s, c.T], SHARE_BITS)
     n_r = presence.shape[0]
     if up_cov is None or down_cov is None:  # many unknown cells: [K | K P] in one pass per map
         operand = side_by_side([known, presence])

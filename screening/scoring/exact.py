@@ -94,22 +94,34 @@ def known_sums(known: NDArray[np.bool_], m: FloatArray, bits: int) -> FloatArray
     the dense product bit for bit, for a fraction of its cost (3 % unknown cells at national
     scale).
     """
+    return known_sums_of(known, [m], bits)[0]
+
+
+def known_sums_of(
+    known: NDArray[np.bool_], ms: Sequence[FloatArray], bits: int
+) -> list[FloatArray | None]:
+    """[known_sums(known, m, bits) for m in ms], finding the unknown cells once."""
     unknown = ~np.asarray(known, dtype=bool)
     if np.count_nonzero(unknown) > FEW_UNKNOWN * unknown.size:
-        return None
-    if not np.array_equal(on_grid(m, bits), m):
-        return None
-    column_sums = m.sum(axis=0)
-    if float(np.abs(m).sum(axis=0).max(initial=0.0)) >= 2.0 ** (53 - bits):
-        return None
+        return [None] * len(ms)
     # The unknown cells as sparse rows, straight from the mask (no dense float copy of it).
     rows, columns = np.nonzero(unknown)
     indptr = np.zeros(unknown.shape[0] + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=unknown.shape[0]), out=indptr[1:])
     cells = sp.csr_array((np.ones(rows.size), columns, indptr), shape=unknown.shape)
+    return [_all_but_unknown(cells, m, bits) for m in ms]
+
+
+def _all_but_unknown(cells: sp.csr_array, m: FloatArray, bits: int) -> FloatArray | None:
+    """m's column sums minus cells @ m as a dense (R, I) array, or None when not exact."""
+    if not np.array_equal(on_grid(m, bits), m):
+        return None
+    column_sums = m.sum(axis=0)
+    if float(np.abs(m).sum(axis=0).max(initial=0.0)) >= 2.0 ** (53 - bits):
+        return None
     if np.count_nonzero(m) < SPARSE_BELOW * m.size:  # a sparse map: a sparse product
         missing = (cells @ sp.csr_array(m)).tocoo()
-        out = np.empty(unknown.shape)
+        out = np.empty(cells.shape)
         out[...] = column_sums
         out[missing.row, missing.col] -= missing.data
         return out
@@ -127,6 +139,10 @@ def side_by_side(xs: Sequence[NDArray[np.float64] | NDArray[np.bool_]]) -> Float
     return out
 
 
+# Columns of the right operand per sparse product in exact_left_products.
+RIGHT_COLUMNS = 256
+
+
 def exact_left_products(lefts: Sequence[FloatArray], right: FloatArray) -> list[FloatArray]:
     """[a @ right for a in lefts], side by side (in_parallel), for operands on dyadic grids
     whose sums are exact; a mostly-zero `a` as a sparse product (the same numbers, bit for bit).
@@ -139,10 +155,16 @@ def exact_left_products(lefts: Sequence[FloatArray], right: FloatArray) -> list[
 
     def one(i: int) -> None:
         a = lefts[i]
-        operand: FloatArray | sp.csr_array = a
-        if np.count_nonzero(a) < SPARSE_BELOW * a.size:
-            operand = sp.csr_array(a)
-        out[i] = np.asarray(operand @ right, dtype=np.float64)
+        if np.count_nonzero(a) >= SPARSE_BELOW * a.size:
+            out[i] = np.asarray(a @ right, dtype=np.float64)
+            return
+        # A block of columns of `right` at a time: each map row reads its linked rows of a
+        # block that stays in a core's cache (0.037 -> 0.02 CPU s per product at 3,000 x 1,400).
+        operand, product = sp.csr_array(a), np.empty((a.shape[0], right.shape[1]))
+        for start in range(0, right.shape[1], RIGHT_COLUMNS):
+            block = np.ascontiguousarray(right[:, start : start + RIGHT_COLUMNS])
+            product[:, start : start + block.shape[1]] = operand @ block
+        out[i] = product
 
     in_parallel(one, range(len(lefts)))
     return out

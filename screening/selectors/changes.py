@@ -116,9 +116,9 @@ def cluster_changes(cluster_id: int) -> list[Change]:
     scope = {"cluster_id": cluster_id}
     return _newest_first(
         [
-            *_changes("cluster", Cluster, {"id": cluster_id}, label=lambda row: row.name),
+            *_changes("cluster", Cluster, {"id": cluster_id}, label=local_name),
             *_changes("member", ClusterIndustry, scope, label=_industry_label),
-            *_changes("anchor", AnchorFirm, scope, label=lambda row: row.name),
+            *_changes("anchor", AnchorFirm, scope, label=local_name),
             *_changes("target_link", ClusterTargetLink, scope, label=_industry_label),
         ]
     )

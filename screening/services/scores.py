@@ -9,6 +9,7 @@ without being rewritten.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,11 +37,15 @@ def rescore_leads(lead_ids: Sequence[int]) -> RescoreResult:
     """Recompute and store the scores of these leads (missing ids are ignored)."""
     if not lead_ids:
         return RescoreResult(0, 0)
+    start = time.perf_counter()
     loaded = current_world()
+    got_world = time.perf_counter()
     rows = read_lead_rows(lead_ids, loaded)
     if len(rows.frame) == 0:
         return RescoreResult(0, 0)
+    read = time.perf_counter()
     computed = compute_rows(rows, loaded)
+    scored = time.perf_counter()
     weights, shares = computed.weights, computed.pull_share
     # Small recomputations (an edit) store explanations at once; bulk ones leave them to be
     # built on first read (screening.services.explanations), see there for why.
@@ -52,6 +57,17 @@ def rescore_leads(lead_ids: Sequence[int]) -> RescoreResult:
                 (lambda i: _explanation(loaded, rows, i, weights[i], shares[i])) if inline else None
             ),
         )
+    # Where a recompute's time goes (bench/bench_national_e2e.py reads these lines).
+    log.info(
+        "timing rescore: world %.3f s, read %.3f s, score %.3f s, write %.3f s "
+        "(%d leads, %d changed)",
+        got_world - start,
+        read - got_world,
+        scored - read,
+        time.perf_counter() - scored,
+        len(rows.frame),
+        changed,
+    )
     return RescoreResult(scored=len(rows.frame), changed=changed)
 
 

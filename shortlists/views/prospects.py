@@ -119,6 +119,8 @@ def prospects_page(request: HttpRequest) -> HttpResponse:
         "pages": _pages(request, found) if found else {},
         "can_manage": can_manage_shortlists(request.user),
         "may_court": region is not None and can_court_in(request.user, region.pk),
+        # An empty directory is not "no firm matches your filters": say where firms come from.
+        "directory_empty": len(current_directory()) == 0,
     }
     return render(request, "shortlists/prospects.html", context)
 

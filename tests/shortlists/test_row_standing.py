@@ -161,8 +161,8 @@ def test_the_shortlist_page_shows_each_rows_standing_and_says_what_it_means(
     assert "总分下的小字是它的位置" in html  # the legend
     manager.cookies["django_language"] = "en"
     html = manager.get(reverse("shortlists:page"), query).content.decode()
-    assert f"#{city.rank} of {city.scored} in {city.region.name_en}" in html
-    assert f"#1 of {province.scored} in Shandong · top {province.top_percent}%" in html
+    assert f"{city.region.name_en} {city.rank}/{city.scored} · top {city.top_percent}%" in html
+    assert f"Shandong 1/{province.scored} · top {province.top_percent}%" in html
     assert "The small print under a total is where the lead stands" in html
 
 
