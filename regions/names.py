@@ -21,3 +21,12 @@ def local_name(obj: Any) -> str:
         )
     name_en = getattr(obj, "name_en", "")
     return str(name_en if is_english() and name_en else obj.name)
+
+
+def snapshot_name(stored: str, current: Any) -> str:
+    """A name kept in a snapshot (in the saver's language), shown in the active language while
+    `current` (the object it was taken from) still bears that name in either language; a
+    renamed, moved or deleted object keeps the name as saved."""
+    if current is not None and stored and stored in {current.name, getattr(current, "name_en", "")}:
+        return local_name(current)
+    return stored

@@ -35,6 +35,16 @@ class DataVersion(models.Model):
         return f"measures v{self.measures_version}"
 
 
+# The built-in presets' names (screening.scoring.PRESETS) as people read them; a profile a
+# person named keeps that name.
+PRESET_LABELS = {
+    "balanced": _("均衡"),
+    "soil_first": _("因地制宜优先"),
+    "chain_first": _("补链优先"),
+    "cluster_first": _("强群优先"),
+}
+
+
 class ScoringProfile(models.Model):
     """Named, versioned weights of the three sub-scores; a profile may belong to a region.
 
@@ -103,7 +113,12 @@ class ScoringProfile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} v{self.version}"
+        return f"{self.display_name} v{self.version}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language for a built-in preset, as named otherwise."""
+        return str(PRESET_LABELS.get(self.name, self.name))
 
     def weights(self) -> tuple[float, float, float]:
         return (self.local_fit, self.chain_completion, self.cluster_strength)

@@ -87,7 +87,7 @@ class ProfileSelect(forms.Select):
 
 class ProfileChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        label = f"{obj.name} v{obj.version}"
+        label = str(obj)
         if obj.region_id is not None:
             label += f" · {local_name(obj.region)}"
         in_force = _("在用")  # not inside the f-string: xgettext would not find it there

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from projects.models import Lead
+from regions.names import snapshot_name
 from screening.access import AnyUser, visible_leads
 from screening.models import LeadScore
 from screening.scoring import CR_ACCEPT, DEFAULT_PULL_SHARE, AhpResult, ahp_weights
@@ -52,6 +53,15 @@ class EntryNow:
     @property
     def delta(self) -> float | None:
         return None if self.scores is None else self.scores.total - self.entry.total
+
+    @property
+    def industry_name(self) -> str:
+        """The saved industry's name in the page's language while the lead's still bears it."""
+        return snapshot_name(self.entry.industry_name, self.lead.industry if self.lead else None)
+
+    @property
+    def region_name(self) -> str:
+        return snapshot_name(self.entry.region_name, self.lead.region if self.lead else None)
 
     @property
     def stage_moved(self) -> bool:

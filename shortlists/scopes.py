@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from regions.models import Cluster, ClusterIndustry, Industry, IndustryLink, Region
 from regions.names import local_name
 from screening.access import descendants_and_self
-from shortlists.models import ScopeKind
+from shortlists.models import SavedShortlist, ScopeKind
 
 TREE_DEPTH_MAX = 16
 
@@ -115,6 +116,24 @@ def chain_scope(industry: Industry, region: Region | None) -> Scope:
 
 def region_label(region: Region) -> str:
     return local_name(region)
+
+
+def saved_scope_label(saved: SavedShortlist) -> str:
+    """A saved list's scope named in the active language from the objects it keeps; the label
+    stored at save time (in the saver's language) when they have since been deleted."""
+    if saved.scope_kind == ScopeKind.REGION:
+        if saved.region is not None:
+            return region_label(saved.region)
+        everywhere = {_("全部地区")}
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                everywhere.add(_("全部地区"))
+        return _("全部地区") if saved.scope_label in everywhere else saved.scope_label
+    if saved.scope_kind == ScopeKind.CLUSTER and saved.cluster is not None:
+        return cluster_scope(saved.cluster).label
+    if saved.scope_kind == ScopeKind.CHAIN and saved.industry is not None:
+        return chain_scope(saved.industry, saved.region).label
+    return saved.scope_label
 
 
 def regions_with_scored_leads() -> set[int]:

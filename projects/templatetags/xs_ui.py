@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from projects.markup import band, bar_width, cjk, percent, score_bar
 from regions.names import is_english, local_name
 from screening.access import roles
-from screening.scoring import factor_name
+from screening.scoring import PRESETS, factor_name
 
 register = template.Library()
 
@@ -112,9 +112,19 @@ SYSTEM_TEXTS: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"^stale scores$"), lambda: _("补算过期的分数")),
     (
         re.compile(r"^Default profile: balanced weights( \(docs/scoring\.md\))?\.$"),
-        lambda *_groups: _("默认方案：三项均衡的权重（见 docs/scoring.md）。"),
+        lambda *_groups: _balanced_note(),
     ),
 ]
+
+
+def _balanced_note() -> str:
+    """What the default profile weighs, said on the page rather than pointing at a file."""
+    weights = PRESETS["balanced"]
+    return _("默认方案：均衡权重，本地适配 %(lf)s%%、补链 %(cc)s%%、强群 %(cs)s%%。") % {
+        "lf": round(100 * weights.local_fit),
+        "cc": round(100 * weights.chain_completion),
+        "cs": round(100 * weights.cluster_strength),
+    }
 
 
 @register.filter

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from projects.markup import band, capex_cell, cjk, percent, score_bar
 from regions.names import local_name
+from shortlists.models import SavedShortlist
+from shortlists.scopes import saved_scope_label
 
 register = template.Library()
 
@@ -51,6 +53,12 @@ def thousands(value: object) -> str:
     if value is None or value == "":
         return "–"
     return f"{float(value):,.0f}"  # type: ignore[arg-type]
+
+
+@register.filter
+def scope_now(saved: SavedShortlist) -> str:
+    """A saved list's scope in the page's language (the stored label once its objects are gone)."""
+    return saved_scope_label(saved)
 
 
 @register.filter

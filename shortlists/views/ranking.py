@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from screening.models import PRESET_LABELS
 from screening.scoring import PRESETS
 from screening.selectors.landing import Landing, landing_for
 from screening.services.explanations import explanation_lang
@@ -45,14 +45,6 @@ from shortlists.views.common import (
     query_string,
     signed_in,
 )
-
-PRESET_LABELS = {
-    "balanced": gettext_lazy("均衡"),
-    "soil_first": gettext_lazy("因地制宜优先"),
-    "chain_first": gettext_lazy("补链优先"),
-    "cluster_first": gettext_lazy("强群优先"),
-}
-
 
 def presets() -> list[dict[str, Any]]:
     return [

@@ -14,6 +14,7 @@ from shortlists.exports import shortlist_pdf, shortlist_xlsx
 from shortlists.forms import DecisionForm
 from shortlists.models import Decision, SavedShortlist, ShortlistEntry
 from shortlists.review import movement
+from shortlists.scopes import saved_scope_label
 from shortlists.services import entry_decide
 from shortlists.views.common import manager_required, query_string, signed_in
 
@@ -33,7 +34,9 @@ def saved_or_404(pk: int) -> SavedShortlist:
 @require_GET
 @manager_required
 def saved_list(request: HttpRequest) -> HttpResponse:
-    shortlists = SavedShortlist.objects.select_related("profile", "created_by").annotate(
+    shortlists = SavedShortlist.objects.select_related(
+        "profile", "created_by", "region", "cluster", "industry"
+    ).annotate(
         n_entries=Count("entries"),
         n_decided=Count("entries", filter=~Q(entries__decision="")),
     )
@@ -52,6 +55,7 @@ def saved_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "shortlists/saved_detail.html",
         {
             "saved": saved,
+            "scope_label": saved_scope_label(saved),
             "moved": moved,
             "lang": explanation_lang(),
             "decisions": DECISIONS,

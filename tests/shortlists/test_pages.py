@@ -91,7 +91,7 @@ def test_it_lists_leads_ranked_under_the_profile_in_force(manager: Client) -> No
     assert response.status_code == 200
     assert row_ids(html) == expected_order((0.4, 0.3, 0.3))[:15]  # cut-off 5 + 10 below it
     assert "入围线 · 前 5 名" in html
-    assert "balanced v1" in html
+    assert "均衡 v1" in html
     assert "试算权重" not in html
 
 

@@ -50,7 +50,7 @@ def test_saving_keeps_scope_profile_weights_and_the_leads_above_the_cutoff(
     )
     assert saved.name == "一季度重点"
     assert saved.scope_label == "全部地区" and saved.cutoff == 6
-    assert str(saved.profile) == "balanced v1"
+    assert saved.profile.name == "balanced" and str(saved.profile) == "均衡 v1"
     assert saved.weights() == pytest.approx((0.2, 0.6, 0.2))
     assert saved.created_by == world.users["manager"]
     entries = list(saved.entries.order_by("rank"))
@@ -162,6 +162,28 @@ def test_a_deleted_lead_stays_in_the_snapshot(manager: Client) -> None:
     assert entry.lead is None and entry.company == company
     html = manager.get(reverse("shortlists:saved", args=[saved.pk])).content.decode()
     assert company in html and "线索已删除" in html
+
+
+def test_a_saved_list_reads_in_the_page_language(manager: Client) -> None:
+    """Saved from a Chinese page, read on an English one: the scope, industry and region names
+    come from the objects kept (the stored text once they no longer bear it)."""
+    saved = save_shortlist(manager, cutoff=3)
+    entry = saved.entries.select_related("lead__region", "lead__industry").order_by("rank")[0]
+    assert entry.lead is not None and saved.scope_label == "全部地区"
+    region, industry = entry.lead.region, entry.lead.industry
+    assert entry.region_name == region.name and region.name_en and industry.name_en
+    manager.cookies["django_language"] = "en"
+    html = manager.get(reverse("shortlists:saved", args=[saved.pk])).content.decode()
+    assert "全部地区" not in html and "All regions" in html
+    assert f"{industry.name_en} · {region.name_en}" in html
+    assert f"{industry.name} · {region.name}" not in html
+    listing = manager.get(reverse("shortlists:saved_list")).content.decode()
+    assert "全部地区" not in listing and "All regions" in listing
+    # Renamed since: the snapshot keeps the name it was saved with.
+    region.name, region.name_en = "改名市", "Renamed City"
+    region.save()
+    html = manager.get(reverse("shortlists:saved", args=[saved.pk])).content.decode()
+    assert f"{industry.name_en} · {entry.region_name}" in html
 
 
 def test_saving_needs_a_name(manager: Client) -> None:

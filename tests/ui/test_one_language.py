@@ -50,8 +50,21 @@ def test_the_default_profile_note_reads_in_the_page_language(
     scenario: Scenario, manager: Client
 ) -> None:
     chinese = manager.get(reverse("shortlists:page")).content.decode()
-    assert "Default profile" not in chinese
-    assert "默认方案：三项均衡的权重（见 docs/scoring.md）。" in chinese
+    assert "Default profile" not in chinese and "docs/scoring.md" not in chinese
+    assert "默认方案：均衡权重，本地适配 40%、补链 30%、强群 30%。" in chinese
+    english = in_english(manager).get(reverse("shortlists:page")).content.decode()
+    assert "docs/scoring.md" not in english
+    assert "local fit 40%, chain completion 30%, cluster strengthening 30%" in english
+
+
+def test_built_in_profiles_are_named_in_the_page_language(
+    scenario: Scenario, manager: Client
+) -> None:
+    """The seeded profile is the "balanced" preset: its name reads as the preset buttons do."""
+    chinese = manager.get(reverse("shortlists:page")).content.decode()
+    assert "均衡 v1" in chinese and "balanced v1" not in chinese
+    english = in_english(manager).get(reverse("shortlists:page")).content.decode()
+    assert "Balanced v1" in english and "balanced v1" not in english
 
 
 def test_texts_given_in_both_languages_show_the_page_language(
