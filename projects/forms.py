@@ -119,6 +119,10 @@ class NeedsField(forms.MultipleChoiceField):
         self.choices = factor_choices(current or ())
 
 
+# A lead's amount is in 万 (10,000s) of the currency given beside it, whichever that is.
+CAPEX_LABEL = _("投资额（万，按所填币种）")
+
+
 class LeadAdminForm(forms.ModelForm):
     """The Django admin's lead form: needs as checkboxes, not a raw JSON list."""
 
@@ -133,6 +137,8 @@ class LeadAdminForm(forms.ModelForm):
         needs = self.fields["needs"]
         assert isinstance(needs, NeedsField)
         needs.offer(self.instance.needs)
+        # The amount is in 万 of the lead's own currency, not always 万元 (the model's name).
+        self.fields["capex"].label = CAPEX_LABEL
 
 
 class LeadForm(forms.ModelForm):
@@ -148,7 +154,7 @@ class LeadForm(forms.ModelForm):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     capex = forms.DecimalField(
-        label=_("投资额（万元）"), required=False, min_value=0, max_digits=16, decimal_places=2
+        label=CAPEX_LABEL, required=False, min_value=0, max_digits=16, decimal_places=2
     )
     jobs = forms.IntegerField(label=_("就业（人）"), required=False, min_value=0)
     land_ha = forms.DecimalField(

@@ -290,4 +290,6 @@ class StageChange(models.Model):
         verbose_name_plural = _("stage changes")
 
     def __str__(self) -> str:
-        return f"{self.lead_id}: {self.from_stage} → {self.to_stage}"
+        # The admin's inline heads each row with this: stage names, not codes.
+        before = self.get_from_stage_display() if self.from_stage else _("新建")
+        return f"{before} → {self.get_to_stage_display()}"

@@ -404,7 +404,7 @@ class ClusterIndustry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.cluster.code}: {self.industry.code} ({self.role})"
+        return f"{self.cluster.code}: {self.industry.code} ({self.get_role_display()})"
 
 
 class AnchorFirm(models.Model):

@@ -341,7 +341,7 @@ class LeadDecision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.lead_id} {self.outcome} @ {self.decided_at:%Y-%m-%d}"
+        return f"{self.lead_id} {self.get_outcome_display()} @ {self.decided_at:%Y-%m-%d}"
 
     @property
     def pending(self) -> bool:

@@ -7,11 +7,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from projects.interchange.lead_format import BUNDLE_TABLES
 from projects.markup import band, bar_width, cjk, percent, score_bar
 from regions.names import is_english, local_name
 from screening.access import roles
@@ -212,3 +214,13 @@ def report_reason(text: object) -> str:
         if found:
             return str(message) % found.groupdict() if found.groupdict() else str(message)
     return value
+
+
+@register.filter
+def table_label(name: str) -> SafeString:
+    """A bundle table named for people, then its file in code font: "线索 leads.csv"."""
+    table = BUNDLE_TABLES.get(name)
+    if table is None:
+        return format_html("<code>{}</code>", name)
+    label = capfirst(str(table.model._meta.verbose_name_plural))
+    return format_html("{} <code>{}</code>", label, table.filename)

@@ -46,6 +46,7 @@ from shortlists.views.common import (
     signed_in,
 )
 
+
 def presets() -> list[dict[str, Any]]:
     return [
         {
