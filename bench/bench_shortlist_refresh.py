@@ -10,6 +10,7 @@ sub-scores, labelled by the leads' source "generated"), not computed: this measu
 shortlist's copy follows changes, not scoring, and keeps the setup to about a minute. Later runs
 reuse it.
 
+The process is set up as gunicorn's is (screening.config.wsgi: django.setup(), gc.freeze()).
 Each round rescoring `--changes` random leads with the real engine (rescore_leads: what a
 Celery worker does after an edit; untimed), then times the first manager request of the
 shortlist page (the htmx what-if request through Django, as bench_shortlist.py sends it) and,
@@ -52,9 +53,9 @@ def main() -> int:
     if args.setup or not _ready(args.leads):
         create_bench_database(DB_NAME)
         _setup(args.leads)
-    import django
+    # The process as gunicorn starts it: django.setup(), then gc.freeze() (wsgi.py).
+    from screening.config import wsgi  # noqa: F401
 
-    django.setup()
     code = measure(args.leads, args.rounds, args.changes)
     print("load average (1, 5, 15 min): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     return code

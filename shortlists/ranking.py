@@ -130,6 +130,7 @@ class Ranking:
     rows: list[RankedRow]
     scored_in_scope: int  # scored leads in the scope, before the lead filters
     path: str  # "cache" or "sql": which path answered
+    table: ScoreTable | None = None  # the copy it ranked from (the rows' standings use it too)
 
 
 def top_positions(totals: FloatArray, k: int) -> np.ndarray:
@@ -173,6 +174,11 @@ class ScoreTable:
     industry_pos: np.ndarray
     history_top: int = 0
     pending: tuple[tuple[int, float], ...] = ()
+    # The totals last computed from this copy, by weights and share of pull: a request's
+    # ranking and its rows' standings ask for the same million (read-only, shared).
+    _recent: dict[tuple[Weights, float], FloatArray] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     @property
     def size(self) -> int:
@@ -195,9 +201,16 @@ class ScoreTable:
         return cluster_mix(self.strengthen, self.pull, pull_share)
 
     def totals(self, weights: Weights, pull_share: float) -> FloatArray:
-        return weighted_totals(
-            self.local_fit, self.chain_completion, self.strengthen, self.pull, weights, pull_share
-        )
+        key = ((float(weights[0]), float(weights[1]), float(weights[2])), float(pull_share))
+        found = self._recent.get(key)
+        if found is None:
+            found = weighted_totals(
+                self.local_fit, self.chain_completion, self.strengthen, self.pull, *key
+            )
+            found.flags.writeable = False
+            self._recent.clear()  # one array kept per copy (8 MB a million leads)
+            self._recent[key] = found
+        return found
 
 
 _lock = threading.Lock()
@@ -456,8 +469,8 @@ def rank_leads(request: RankRequest) -> Ranking:
         totals = totals[positions]
     rows = _walk_candidates(request, table, positions, totals)
     if rows is None:
-        return Ranking(rows=rank_leads_sql(request), scored_in_scope=in_scope, path="sql")
-    return Ranking(rows=rows, scored_in_scope=in_scope, path="cache")
+        return Ranking(rank_leads_sql(request), in_scope, "sql", table)
+    return Ranking(rows, in_scope, "cache", table)
 
 
 def _walk_candidates(

@@ -217,6 +217,7 @@ def build_shortlist(params: ShortlistParams, *, extra_rows: int = EXTRA_ROWS) ->
         ],
         params.weights,
         params.pull_share,
+        ranking.table,
     )
     rows = [
         ShortlistRow(

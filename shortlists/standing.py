@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from regions.models import Region
 from screening.selectors.standing import area_counts, bins_of, root_of, standing_in, subtrees
-from shortlists.ranking import Weights, score_table
+from shortlists.ranking import ScoreTable, Weights, score_table
 
 
 @dataclass(frozen=True)
@@ -52,16 +52,22 @@ class StandingQuery:
 
 
 def row_standings(
-    rows: Sequence[StandingQuery], weights: Weights, pull_share: float
+    rows: Sequence[StandingQuery],
+    weights: Weights,
+    pull_share: float,
+    table: ScoreTable | None = None,
 ) -> dict[int, tuple[RowStanding, ...]]:
     """Per lead: its standing in its region, then in its province when that is another
-    region (a lead without other scored leads in an area has no standing there)."""
+    region (a lead without other scored leads in an area has no standing there).
+
+    `table`: the copy of the scores the rows were ranked from (read again when not given);
+    its totals under these weights are computed once for both."""
     if not rows:
         return {}
     parent: dict[int, int | None] = dict(Region.objects.values_list("pk", "parent_id"))
     chains = {row.lead_id: _areas(row.region_id, parent) for row in rows}
     wanted = sorted({area for chain in chains.values() for area in chain})
-    table = score_table()
+    table = score_table() if table is None else table
     totals = table.totals(weights, pull_share)
     counts = area_counts(
         bins_of(totals), table.region_pos, table.region_codes, subtrees(wanted, parent)

@@ -112,11 +112,14 @@ def area_counts(
     wanted = np.unique(np.fromiter((r for ids in areas.values() for r in ids), dtype=np.int64))
     found = np.searchsorted(wanted, region_codes).clip(0, max(wanted.size - 1, 0))
     is_wanted = wanted[found] == region_codes if wanted.size else np.zeros(0, dtype=bool)
-    slot_of_code = np.where(is_wanted, found, -1)
+    # Leads of no area count in one extra slot, dropped after: cheaper than selecting the
+    # others out of a million (two fewer passes; the shortlist asks on every request).
+    slot_of_code = np.where(is_wanted, found, wanted.size).astype(np.int64)
     slot = slot_of_code[region_pos] if region_codes.size else np.zeros(0, dtype=np.int64)
-    keep = slot >= 0
-    flat = np.bincount(slot[keep] * BINS + bins[keep], minlength=wanted.size * BINS)
-    per_region = flat.reshape(wanted.size, BINS)
+    slot *= BINS
+    slot += bins
+    flat = np.bincount(slot, minlength=(wanted.size + 1) * BINS)
+    per_region = flat[: wanted.size * BINS].reshape(wanted.size, BINS)
     out = {}
     for area, ids in areas.items():
         rows = np.searchsorted(wanted, np.asarray(ids, dtype=np.int64))
