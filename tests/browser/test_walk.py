@@ -225,6 +225,10 @@ class Walker:
             self.visit.console.append(message.text)
 
     def _request_failed(self, request: Any) -> None:
+        # A load the next navigation cuts off (the favicon, say) fails with ERR_ABORTED: that
+        # is the browser's doing, not the page's. A missing file answers 4xx (see _response).
+        if "ERR_ABORTED" in (request.failure or ""):
+            return
         self.visit.failed.append(f"{request.url} ({request.failure})")
 
     def _response(self, response: Any) -> None:
