@@ -17,31 +17,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from regions.models import Region
-from screening.selectors.standing import area_counts, bins_of, root_of, standing_in, subtrees
+from screening.selectors.standing import (
+    Standing,
+    area_counts,
+    bins_of,
+    root_of,
+    standing_in,
+    subtrees,
+)
 from shortlists.ranking import ScoreTable, Weights, score_table
 
 
 @dataclass(frozen=True)
-class RowStanding:
-    """A row's place among the scored leads of one area under the shortlist's weights."""
-
-    region: Region
-    share_below: int  # % of the area's other scored leads with a lower total (ties half)
-    rank: int
-    scored: int
+class RowStanding(Standing):
+    """A row's place among the scored leads of one area under the shortlist's weights (the
+    lead page's Standing, with the "top x %" a row has room for)."""
 
     @property
     def top_percent(self) -> int:
         """The smallest whole 'top x %' the lead is in: rank 3 of 120 is in the top 3 %."""
         return max(1, math.ceil(100 * self.rank / self.scored))
-
-    @property
-    def rank_text(self) -> str:
-        return f"{self.rank:,}"
-
-    @property
-    def scored_text(self) -> str:
-        return f"{self.scored:,}"
 
 
 @dataclass(frozen=True)
