@@ -32,7 +32,6 @@ import io
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -44,6 +43,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.bench_rescore import stop, wait_ready  # noqa: E402  (the worker's start and stop)
 from bench.synth import create_bench_database, load_leads, load_world, reuse_database  # noqa: E402
 
 REDIS = "redis://127.0.0.1:6379/7"
@@ -230,24 +230,6 @@ def start_worker(log: Path) -> subprocess.Popen[bytes]:
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
     )  # fmt: skip
-
-
-def wait_ready() -> None:
-    from screening.config.celery import app
-
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if app.control.ping(timeout=1.0):
-            return
-    raise RuntimeError("the Celery worker did not start within 120 s")
-
-
-def stop(worker: subprocess.Popen[bytes]) -> None:
-    worker.send_signal(signal.SIGTERM)
-    try:
-        worker.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        worker.kill()
 
 
 # --- region-level edits ---------------------------------------------------------------------
