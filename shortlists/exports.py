@@ -39,10 +39,11 @@ from reportlab.platypus import (
 
 from projects import money
 from projects.models import Stage
-from regions.names import is_english
+from regions.names import is_english, snapshot_name
 from screening.csv_safety import safe_cell
 from shortlists.models import Decision, SavedShortlist, ShortlistEntry
 from shortlists.pdf_fonts import cjk_font_name
+from shortlists.scopes import saved_scope_label
 
 HEADER_FILL = PatternFill("solid", fgColor="16324F")
 FLAG_FILL = PatternFill("solid", fgColor="FFF4DC")
@@ -86,7 +87,7 @@ def meta_rows(
     when = timezone.localtime(saved.created_at).strftime("%Y-%m-%d %H:%M")
     return [
         (_("名单"), saved.name),
-        (_("范围"), saved.scope_label),
+        (_("范围"), saved_scope_label(saved)),
         (_("评分方案"), str(saved.profile)),
         (_("权重"), weights_text(saved)),
         (_("入围名额"), saved.cutoff),  # a number in the workbook
@@ -169,14 +170,24 @@ def _write_header(sheet: Worksheet, row: int) -> None:
         sheet.column_dimensions[get_column_letter(col)].width = width
 
 
+def region_name(entry: ShortlistEntry) -> str:
+    """The saved region name in the export's language while the lead's region still bears it
+    (as on the saved list's page, shortlists.review)."""
+    return snapshot_name(entry.region_name, entry.lead.region if entry.lead else None)
+
+
+def industry_name(entry: ShortlistEntry) -> str:
+    return snapshot_name(entry.industry_name, entry.lead.industry if entry.lead else None)
+
+
 def entry_values(entry: ShortlistEntry, lang: str) -> list[object]:
     """The row of one entry: numbers as numbers (scores to the 0.1 the pages show, capex in
     万 of its own currency and in 万元), texts neutralised against formulas."""
     texts = [
         entry.company,
         entry.external_id,
-        entry.region_name,
-        entry.industry_name,
+        region_name(entry),
+        industry_name(entry),
         stage_label(entry.stage),
     ]
     capex = float(entry.capex) if entry.capex is not None else None
@@ -287,7 +298,7 @@ def _summary(
         [
             _p(str(e.rank), styles["base"]),
             _p(e.company, styles["base"]),
-            _p(e.region_name, styles["base"]),
+            _p(region_name(e), styles["base"]),
             _p(stage_label(e.stage), styles["base"]),
             _p(f"{e.total:.1f}", styles["base"]),
             _p(band_text(e).replace("–", "-") + (" △" if e.crosses_cutoff else ""), styles["base"]),
@@ -361,8 +372,8 @@ def _facts_table(entry: ShortlistEntry, styles: dict[str, ParagraphStyle]) -> Ta
         capex += f"\n{equivalent}" if equivalent else ""
     cells = [
         (_("编号"), entry.external_id),
-        (_("目标地区"), entry.region_name),
-        (_("产业"), entry.industry_name),
+        (_("目标地区"), region_name(entry)),
+        (_("产业"), industry_name(entry)),
         (_("阶段"), stage_label(entry.stage)),
         (_("投资额"), capex),
         (_("就业"), f"{entry.jobs:,}" if entry.jobs is not None else _("未知")),

@@ -99,13 +99,17 @@ def entry_decide_view(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespo
     )
 
 
+def _export_entries(saved: SavedShortlist) -> list[ShortlistEntry]:
+    # The lead's region and industry name the rows in the export's language (exports.region_name).
+    related = ("decided_by", "lead__region", "lead__industry")
+    return list(saved.entries.select_related(*related))
+
+
 @require_GET
 @manager_required
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     saved = saved_or_404(pk)
-    content = shortlist_xlsx(
-        saved, list(saved.entries.select_related("decided_by")), explanation_lang()
-    )
+    content = shortlist_xlsx(saved, _export_entries(saved), explanation_lang())
     return _attachment(content, XLSX, f"{saved.name}.xlsx")
 
 
@@ -113,9 +117,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @manager_required
 def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     saved = saved_or_404(pk)
-    content = shortlist_pdf(
-        saved, list(saved.entries.select_related("decided_by")), explanation_lang()
-    )
+    content = shortlist_pdf(saved, _export_entries(saved), explanation_lang())
     return _attachment(content, "application/pdf", f"{saved.name}.pdf")
 
 

@@ -93,10 +93,16 @@ def test_exports_follow_the_language(manager: Client, world: Scenario) -> None:
     response = manager.get(reverse("shortlists:export_xlsx", args=[saved.pk]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
-    entry = saved.entries.get(rank=1)
+    entry = saved.entries.select_related("lead__region", "lead__industry").get(rank=1)
     assert sheet.cell(row=HEADER_ROW + 1, column=len(columns(sheet))).value == (
         entry.explanation_en
     )
+    # Names saved in Chinese read in English while the region and industry still bear them.
+    assert entry.lead is not None
+    row = [c.value for c in sheet[HEADER_ROW + 1]]
+    assert entry.region_name != entry.lead.region.name_en
+    assert row[3:5] == [entry.lead.region.name_en, entry.lead.industry.name_en]
+    assert sheet.cell(row=2, column=2).value == "All regions"
 
 
 def test_the_excel_export_survives_a_control_character_in_stored_text(
